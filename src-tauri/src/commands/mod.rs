@@ -1,0 +1,5 @@
+//! The app's IPC commands, one module per area. Each is thin: it calls core and maps errors to
+//! [`crate::error::CommandError`].
+
+pub mod app;
+pub mod settings;

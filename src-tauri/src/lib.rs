@@ -1,0 +1,35 @@
+//! The desktop app: Tauri wiring only. Decisions live in `mail_identity_core`; this crate turns
+//! them into commands, window state and plugins.
+
+mod bindings;
+mod commands;
+mod error;
+mod preferences;
+mod window;
+
+rust_i18n::i18n!("locales", fallback = "ko");
+
+pub use bindings::specta_builder;
+
+/// Starts the app and blocks until its last window closes.
+pub fn run() {
+    let specta = specta_builder();
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_store::Builder::default().build())
+        .invoke_handler(specta.invoke_handler())
+        .setup(move |app| {
+            specta.mount_events(app);
+            let locale = preferences::effective_locale(app.handle());
+            window::open_main(app.handle(), locale)?;
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(error) => {
+            // Nothing can be shown without a window: the terminal or the crash log is all there is.
+            eprintln!("mail-identity could not start: {error}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! The one main window. Its title comes from the catalog in the effective language, so it is created
+//! here rather than declared in `tauri.conf.json`.
+
+use mail_identity_core::locale::Locale;
+use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
+
+/// The label the capability file grants permissions to.
+pub const MAIN: &str = "main";
+
+/// Opens the main window, sized for the form and usable down to 420 px wide.
+pub fn open_main<R: Runtime>(app: &AppHandle<R>, locale: Locale) -> tauri::Result<()> {
+    WebviewWindowBuilder::new(app, MAIN, WebviewUrl::default())
+        .title(title(locale))
+        .inner_size(560.0, 760.0)
+        .min_inner_size(420.0, 480.0)
+        .center()
+        .build()?;
+    Ok(())
+}
+
+/// Retitles the main window after a language change.
+pub fn retitle<R: Runtime>(app: &AppHandle<R>, locale: Locale) -> tauri::Result<()> {
+    match app.get_webview_window(MAIN) {
+        Some(window) => window.set_title(&title(locale)),
+        None => Ok(()),
+    }
+}
+
+fn title(locale: Locale) -> String {
+    rust_i18n::t!("app.window_title", locale = locale.tag()).into_owned()
+}

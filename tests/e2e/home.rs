@@ -1,0 +1,41 @@
+//! The first screen: the product name in the OS language, Korean unless the OS is in English.
+
+use crate::support::{enabled, App, Launch};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn korean_product_name_is_shown_by_default() {
+    if !enabled("korean_product_name_is_shown_by_default") {
+        return;
+    }
+    let app = App::launch(Launch {
+        os_locale: "C.UTF-8",
+    })
+    .await;
+    app.find_heading("G-Cloud 메일 본인 인증 정보").await;
+    assert_eq!(
+        app.client.title().await.expect("the page title"),
+        "G-Cloud 메일 본인 인증 정보"
+    );
+    let lang = app
+        .client
+        .execute("return document.documentElement.lang", vec![])
+        .await
+        .expect("reading <html lang>");
+    assert_eq!(lang, "ko");
+    app.screenshot("home-ko").await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn english_os_shows_english_product_name() {
+    if !enabled("english_os_shows_english_product_name") {
+        return;
+    }
+    let app = App::launch(Launch {
+        os_locale: "en_US.UTF-8",
+    })
+    .await;
+    app.find_heading("G-Cloud Mail Identity Verification").await;
+    app.screenshot("home-en").await;
+    app.close().await;
+}

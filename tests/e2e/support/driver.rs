@@ -1,0 +1,92 @@
+//! tauri-driver as a child process: started on free ports, stopped with SIGTERM (a killed
+//! tauri-driver orphans WebKitWebDriver, which keeps the test's pipes open and hangs the run).
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    /// Starts tauri-driver; the app it launches inherits `home` as its HOME and XDG directories.
+    pub fn start(home: &Path, os_locale: &str) -> Driver {
+        let port = free_port();
+        let native_port = free_port();
+        let mut command = Command::new(tauri_driver());
+        command
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_CACHE_HOME", home.join(".cache"))
+            .env("LANG", os_locale)
+            .env("LC_ALL", os_locale)
+            .env_remove("LANGUAGE")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        if let Some(native) = native_driver() {
+            command.args(["--native-driver".as_ref(), native.as_os_str()]);
+        }
+        let child = command.spawn().expect("tauri-driver starts (is it installed?)");
+        let driver = Driver { child, port };
+        driver.wait_until_listening();
+        driver
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn wait_until_listening(&self) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen within 15 s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return path.into();
+    }
+    let cargo_bin = std::env::var_os("HOME")
+        .map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"))
+        .filter(|p| p.is_file());
+    cargo_bin.unwrap_or_else(|| "tauri-driver".into())
+}
+
+fn native_driver() -> Option<PathBuf> {
+    ["/usr/bin/WebKitWebDriver", "/usr/local/bin/WebKitWebDriver"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+}

@@ -1,0 +1,112 @@
+//! Launching the app under tauri-driver with an isolated home, and finding things the way a person does.
+
+mod driver;
+
+use driver::Driver;
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Whether end-to-end tests were asked for; prints why a test is skipped otherwise.
+pub fn enabled(test: &str) -> bool {
+    let on = std::env::var("MAIL_IDENTITY_E2E").is_ok_and(|v| v == "1");
+    if !on {
+        eprintln!("skipping {test}: set MAIL_IDENTITY_E2E=1 (cargo xtask test e2e does)");
+    }
+    on
+}
+
+/// How to start the app.
+pub struct Launch<'a> {
+    /// The OS locale the app sees (`LANG`), e.g. `C.UTF-8`, `en_US.UTF-8`.
+    pub os_locale: &'a str,
+}
+
+/// The running app with a WebDriver session on its main window.
+pub struct App {
+    pub client: Client,
+    _driver: Driver,
+    home: PathBuf,
+}
+
+impl App {
+    /// Starts the app with an empty profile (its own HOME and XDG directories).
+    pub async fn launch(launch: Launch<'_>) -> App {
+        let home = fresh_home();
+        let driver = Driver::start(&home, launch.os_locale);
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": env!("CARGO_BIN_EXE_mail-identity") }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&driver.url())
+            .await
+            .expect("a WebDriver session on the app");
+        App {
+            client,
+            _driver: driver,
+            home,
+        }
+    }
+
+    /// Waits for an element whose whole visible text is `text` and returns it.
+    pub async fn find_text(&self, text: &str) -> Element {
+        let xpath = format!("//*[normalize-space(.)={}]", xpath_literal(text));
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no element shows the text {text:?}: {e}"))
+    }
+
+    /// Waits for a heading (h1–h3) whose visible text is `text`.
+    pub async fn find_heading(&self, text: &str) -> Element {
+        let xpath = format!(
+            "//*[self::h1 or self::h2 or self::h3 or @role='heading'][normalize-space(.)={}]",
+            xpath_literal(text)
+        );
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no heading reads {text:?}: {e}"))
+    }
+
+    /// Saves a screenshot as test output under `target/e2e-screenshots/` for a person to look at.
+    pub async fn screenshot(&self, name: &str) {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        }
+    }
+
+    /// Ends the session (which closes the app) and removes the profile.
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+        let _ = std::fs::remove_dir_all(&self.home);
+    }
+}
+
+/// An XPath string literal for any text (XPath 1.0 has no escapes: quotes are joined with concat()).
+fn xpath_literal(text: &str) -> String {
+    if !text.contains('\'') {
+        return format!("'{text}'");
+    }
+    let parts: Vec<String> = text.split('\'').map(|p| format!("'{p}'")).collect();
+    format!("concat({})", parts.join(", \"'\", "))
+}
+
+fn fresh_home() -> PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let home = std::env::temp_dir().join(format!("mail-identity-e2e-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).expect("a temporary home directory");
+    home
+}

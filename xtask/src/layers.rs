@@ -1,0 +1,131 @@
+//! `run` and `test`: the two commands at the top of the README.
+
+use crate::exec::{self, cmd, repo_root};
+use crate::setup::{self, Purpose};
+use crate::{catalog, display};
+use std::time::{Duration, Instant};
+
+/// Builds the UI and the app (with the UI embedded) and starts it.
+pub fn run() -> Result<(), String> {
+    setup::ensure(Purpose::Run)?;
+    build_ui()?;
+    exec::run(&mut cmd(
+        "cargo",
+        &["run", "--features", "custom-protocol", "--bin", "mail-identity"],
+    ))
+}
+
+fn build_ui() -> Result<(), String> {
+    exec::run(&mut cmd(setup::npm(), &["run", "--silent", "build"]))
+}
+
+/// One test layer: a name for the summary and the work that decides its verdict.
+struct Layer {
+    name: &'static str,
+    action: fn() -> Result<(), String>,
+}
+
+const LAYERS: &[Layer] = &[
+    Layer { name: "fmt", action: fmt },
+    Layer { name: "clippy", action: clippy },
+    Layer { name: "catalog", action: catalog_layer },
+    Layer { name: "cargo-test", action: cargo_test },
+    Layer { name: "svelte-check", action: svelte_check },
+    Layer { name: "vitest", action: vitest },
+    Layer { name: "e2e", action: e2e },
+];
+
+/// Same features for clippy, unit tests and end-to-end tests, so the app's dependency chain is built once.
+const APP_FEATURES: &[&str] = &["--features", "mail-identity/custom-protocol"];
+
+/// Runs every layer (or the ones named on the command line), then prints a summary.
+pub fn test(selected: &[String]) -> Result<(), String> {
+    let unknown: Vec<&String> = selected
+        .iter()
+        .filter(|name| !LAYERS.iter().any(|l| l.name == name.as_str()))
+        .collect();
+    if !unknown.is_empty() {
+        let names: Vec<&str> = LAYERS.iter().map(|l| l.name).collect();
+        return Err(format!(
+            "unknown layer(s) {unknown:?}; layers are: {}",
+            names.join(", ")
+        ));
+    }
+    let started = Instant::now();
+    let mut results: Vec<(&str, Result<(), String>, Duration)> = Vec::new();
+    let setup_start = Instant::now();
+    let prepared = setup::ensure(Purpose::Test).and_then(|()| build_ui());
+    results.push(("setup + UI build", prepared.clone(), setup_start.elapsed()));
+    if prepared.is_ok() {
+        for layer in LAYERS {
+            if !selected.is_empty() && !selected.iter().any(|s| s == layer.name) {
+                continue;
+            }
+            let layer_start = Instant::now();
+            println!("\n\x1b[1;34m═══ {} ═══\x1b[0m", layer.name);
+            let outcome = (layer.action)();
+            results.push((layer.name, outcome, layer_start.elapsed()));
+        }
+    }
+    println!("\n\x1b[1mSummary\x1b[0m");
+    for (name, outcome, took) in &results {
+        let (mark, detail) = match outcome {
+            Ok(()) => ("\x1b[32mpass\x1b[0m", String::new()),
+            Err(e) => ("\x1b[31mFAIL\x1b[0m", format!("  {e}")),
+        };
+        println!("  {mark}  {name:<18} {:>7.1} s{detail}", took.as_secs_f64());
+    }
+    println!("  total {:.1} s", started.elapsed().as_secs_f64());
+    let failed = results.iter().filter(|(_, o, _)| o.is_err()).count();
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed} layer(s) failed"))
+    }
+}
+
+fn fmt() -> Result<(), String> {
+    exec::run(&mut cmd("cargo", &["fmt", "--all", "--check"]))
+}
+
+fn clippy() -> Result<(), String> {
+    let mut args = vec!["clippy", "--workspace", "--all-targets"];
+    args.extend(APP_FEATURES);
+    args.extend(["--", "-D", "warnings"]);
+    exec::run(&mut cmd("cargo", &args))
+}
+
+fn catalog_layer() -> Result<(), String> {
+    catalog::check(&repo_root()).map(|report| println!("{report}"))
+}
+
+fn cargo_test() -> Result<(), String> {
+    let mut args = vec!["test", "--workspace"];
+    args.extend(APP_FEATURES);
+    exec::run(&mut cmd("cargo", &args))
+}
+
+fn svelte_check() -> Result<(), String> {
+    exec::run(&mut cmd(setup::npm(), &["run", "--silent", "check"]))
+}
+
+fn vitest() -> Result<(), String> {
+    exec::run(&mut cmd(setup::npm(), &["run", "--silent", "test:unit"]))
+}
+
+/// The real app under WebDriver: a virtual display when there is none, tauri-driver found or installed.
+fn e2e() -> Result<(), String> {
+    let driver = setup::tauri_driver_path().ok_or("tauri-driver is not installed")?;
+    let _display = display::ensure()?;
+    let mut args = vec!["test"];
+    args.extend(APP_FEATURES);
+    args.extend(["--test", "e2e", "--", "--test-threads=1"]);
+    let mut command = cmd("cargo", &args);
+    command
+        .env("MAIL_IDENTITY_E2E", "1")
+        .env("TAURI_DRIVER", &driver);
+    if let Some(display) = std::env::var_os("DISPLAY") {
+        command.env("DISPLAY", display);
+    }
+    exec::run(&mut command)
+}

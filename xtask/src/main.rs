@@ -1,0 +1,43 @@
+//! `cargo xtask <command>`: the project's cross-platform entry points.
+//!
+//! The two commands a newcomer needs are `run` (the app, with everything it needs) and `test` (every
+//! test layer). Both install what is missing first, so that a fresh machine needs nothing by hand.
+
+mod catalog;
+mod display;
+mod exec;
+mod layers;
+mod setup;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  run        install what is missing, build the UI and the app, start the app
+  test       install what is missing, then run every test layer and print a summary
+  setup      only install what is missing (system packages, npm packages, tauri-driver)
+  catalog    check locales/*.yml: same keys and placeholders everywhere, every used key exists
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => layers::run(),
+        Some("test") => layers::test(&args[1..]),
+        Some("setup") => setup::ensure(setup::Purpose::Test),
+        Some("catalog") => catalog::check(&exec::repo_root()).map(|report| println!("{report}")),
+        Some("-h" | "--help" | "help") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
