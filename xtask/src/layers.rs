@@ -144,7 +144,8 @@ fn vitest() -> Result<(), String> {
 fn e2e() -> Result<(), String> {
     let driver = setup::tauri_driver_path().ok_or("tauri-driver is not installed")?;
     let _display = display::ensure()?;
-    let mut args = vec!["test"];
+    // `--workspace` as in the other layers: the same feature unification, so nothing is rebuilt.
+    let mut args = vec!["test", "--workspace"];
     args.extend(APP_FEATURES);
     args.extend(["--test", "e2e", "--", "--test-threads=1"]);
     let mut command = cmd("cargo", &args);

@@ -43,11 +43,7 @@ impl App {
             "tauri:options".into(),
             serde_json::json!({ "application": env!("CARGO_BIN_EXE_mail-identity") }),
         );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&driver.url())
-            .await
-            .expect("a WebDriver session on the app");
+        let client = new_session(&driver.url(), capabilities).await;
         App {
             client,
             _driver: driver,
@@ -101,6 +97,31 @@ impl App {
     pub async fn close(self) {
         let _ = self.client.close().await;
         let _ = std::fs::remove_dir_all(&self.home);
+    }
+}
+
+/// Opens the WebDriver session. tauri-driver accepts connections a moment before WebKitWebDriver
+/// (and, right after a previous test, before the last one has let go), so a dropped first
+/// attempt is retried for a few seconds before it counts as a failure.
+async fn new_session(
+    url: &str,
+    capabilities: serde_json::Map<String, serde_json::Value>,
+) -> Client {
+    let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+    builder.capabilities(capabilities);
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match builder.connect(url).await {
+            Ok(client) => return client,
+            Err(error) if attempt < 8 => {
+                eprintln!("WebDriver session attempt {attempt} failed ({error}); retrying");
+                tokio::time::sleep(Duration::from_millis(750)).await;
+            }
+            Err(error) => {
+                panic!("no WebDriver session on the app after {attempt} attempts: {error}")
+            }
+        }
     }
 }
 
