@@ -2,7 +2,7 @@
 
 use crate::exec::{self, cmd, repo_root};
 use crate::setup::{self, Purpose};
-use crate::{catalog, display};
+use crate::{catalog, display, phone_diff};
 use std::time::{Duration, Instant};
 
 /// Builds the UI and the app (with the UI embedded) and starts it.
@@ -47,6 +47,10 @@ const LAYERS: &[Layer] = &[
     Layer {
         name: "cargo-test",
         action: cargo_test,
+    },
+    Layer {
+        name: "phone-diff",
+        action: phone_diff::run,
     },
     Layer {
         name: "svelte-check",
