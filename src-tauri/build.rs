@@ -4,7 +4,15 @@
 //! these, so a command that is added but not granted cannot be invoked from the web view.
 
 /// The app's IPC commands, by name (each becomes an `allow-<name>` permission).
-const COMMANDS: &[&str] = &["app_info", "set_locale"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "set_locale",
+    "validate_phone",
+    "format_phone",
+    "validate_email",
+    "search_countries",
+    "phone_example",
+];
 
 fn main() {
     let attributes = tauri_build::Attributes::new()

@@ -10,6 +10,11 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new().commands(collect_commands![
         commands::app::app_info,
         commands::settings::set_locale,
+        commands::validation::validate_phone,
+        commands::validation::format_phone,
+        commands::validation::validate_email,
+        commands::validation::search_countries,
+        commands::validation::phone_example,
     ])
 }
 

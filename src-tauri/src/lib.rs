@@ -19,6 +19,8 @@ pub fn run() {
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             specta.mount_events(app);
+            // Load the phone metadata off the main thread now, so the first keystroke never waits.
+            let _ = mail_identity_core::phone::warm_up_in_background();
             let locale = preferences::effective_locale(app.handle());
             window::open_main(app.handle(), locale)?;
             Ok(())

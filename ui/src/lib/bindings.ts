@@ -9,6 +9,19 @@ export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
 	/**  Switches the language without a restart: remembered for next time, window retitled at once. */
 	setLocale: (locale: Locale) => typedError<null, CommandError>(__TAURI_INVOKE("set_locale", { locale })),
+	/**  Judges the phone field for the mode the form is in. */
+	validatePhone: (input: string, mode: PhoneMode_Deserialize) => __TAURI_INVOKE<PhoneVerdict_Serialize>("validate_phone", { input, mode }),
+	/**  Reformats the phone field as the user types; `caret` in UTF-16 code units, as the web counts. */
+	formatPhone: (input: string, caret: number, mode: PhoneMode_Deserialize) => __TAURI_INVOKE<AsYouType>("format_phone", { input, caret, mode }),
+	/**  Judges the e-mail field; `account` is the signed-in webmail address, which may not be reused. */
+	validateEmail: (input: string, account: string | null) => __TAURI_INVOKE<EmailVerdict_Serialize>("validate_email", { input, account }),
+	/**
+	 *  The country picker's entries matching `query` (Korean name, English name or calling code),
+	 *  sorted for `locale`; every country for an empty query.
+	 */
+	searchCountries: (query: string, locale: Locale) => __TAURI_INVOKE<Country[]>("search_countries", { query, locale }),
+	/**  The placeholder for the phone field: the example mobile number of `country`. */
+	phoneExample: (country: string) => __TAURI_INVOKE<PhoneExample | null>("phone_example", { country }),
 };
 
 /* Types */
@@ -16,6 +29,13 @@ export const commands = {
 export type AppInfo = {
 	version: string,
 	locale: Locale,
+};
+
+/**  The field's text after a keystroke, and where the caret goes. */
+export type AsYouType = {
+	text: string,
+	/**  In UTF-16 code units, like the web's `selectionStart`. */
+	caret: number,
 };
 
 /**  An error returned by a command. */
@@ -26,12 +46,175 @@ export type CommandError = {
 	params: { [key in string]: string },
 };
 
+/**  One entry of the country picker. */
+export type Country = {
+	/**  ISO 3166-1 alpha-2, e.g. `KR`. */
+	code: string,
+	/**  E.164 country calling code without `+`, e.g. `82`. */
+	calling_code: number,
+	/**  The CLDR Korean name, e.g. the one for `KR`. */
+	name_ko: string,
+	/**  The CLDR English name, e.g. `South Korea`. */
+	name_en: string,
+};
+
+/**  Why an address is refused; codes are shared with the server and the catalog (`email.error.<code>`). */
+export type EmailError = 
+/**  Nothing but blanks. */
+{ code: "empty" } | 
+/**  Over 254 octets in all (with the domain in ASCII). */
+{ code: "too_long" } | 
+/**  No `@`. */
+{ code: "missing_at" } | 
+/**
+ *  The part before `@` is empty, has characters outside RFC 5322 `atext` (spaces, a second
+ *  `@`, non-ASCII letters …), or has a leading, trailing or doubled dot.
+ */
+{ code: "invalid_local_part" } | 
+/**  A `"quoted"@local part`: refused, because few mail systems deliver to one. */
+{ code: "quoted_local_part" } | 
+/**  Over 64 octets before the `@`. */
+{ code: "local_part_too_long" } | 
+/**
+ *  The part after `@` is not a domain name: empty, one label only, a bad label or hyphen,
+ *  an address literal, or an IDN that does not convert.
+ */
+{ code: "invalid_domain" } | 
+/**  Over 253 octets in ASCII, or a label over 63. */
+{ code: "domain_too_long" } | 
+/**  The recovery address may not be the account's own address (any case). */
+{ code: "same_as_account" };
+
+/**  The e-mail field's verdict: exactly one of the two is set (warnings travel inside `valid`). */
+export type EmailVerdict = EmailVerdict_Serialize | EmailVerdict_Deserialize;
+
+/**  The e-mail field's verdict: exactly one of the two is set (warnings travel inside `valid`). */
+export type EmailVerdict_Deserialize = {
+	valid?: ValidEmail | null,
+	error?: EmailError | null,
+};
+
+/**  The e-mail field's verdict: exactly one of the two is set (warnings travel inside `valid`). */
+export type EmailVerdict_Serialize = {
+	valid: ValidEmail | null,
+	error: EmailError | null,
+};
+
+/**  Advice that does not block saving. */
+export type EmailWarning = 
+/**  The address is in the account's own (company) domain: if the account is lost, so may be this. */
+{ code: "same_domain_as_account" } | 
+/**
+ *  A likely typo of a common domain: `naver.con` → `naver.com`. Holds the domain only, never
+ *  the local part, so that the warning carries no personal data.
+ */
+{ code: "did_you_mean"; suggestion: string };
+
 /**  A language the app has a complete catalog for. */
 export type Locale = 
 /**  Korean: the default and the source language of every notice text. */
 "ko" | 
 /**  English. */
 "en";
+
+/**  The kind of line a number belongs to, as the numbering plan says. */
+export type NumberKind = "mobile" | "fixed_line" | "fixed_line_or_mobile" | "voip" | "toll_free" | "premium_rate" | "shared_cost" | "personal_number" | "pager" | "uan" | "voicemail" | "unknown";
+
+/**
+ *  Why the form refuses what was typed. Each variant has a stable [`PhoneError::code`] shared by
+ *  the client, the reference server (422 field errors) and the catalog (`phone.error.<code>`).
+ * 
+ *  The reasons are checked in this order: over 250 characters → `not_a_number`; no digit and
+ *  nothing but separators → `empty`; letters of a non-Latin script (Hangul spelling out digits), or letters or symbols
+ *  with no readable number → `not_a_number`;
+ *  then the engine's reading (an unknown `+CC`, or no `+CC` in overseas mode without a country →
+ *  `invalid_country_code`); then the mode (a non-`+82` number in domestic mode →
+ *  `foreign_number_in_domestic_mode`); a valid number of the wrong line type → `not_mobile`; an
+ *  invalid one → `too_short`/`too_long` against the country's *mobile* lengths, else
+ *  `invalid_for_country`.
+ */
+export type PhoneError = 
+/**  Nothing but blanks and separators. */
+{ code: "empty" } | 
+/**  Not a phone number at all (letters, symbols, over 250 characters, a malformed `tel:` URI …). */
+{ code: "not_a_number" } | 
+/**  Fewer digits than a mobile number of the country has (also one or two digits alone). */
+{ code: "too_short" } | 
+/**  More digits than a number of this kind has (`010-1234-56789`). */
+{ code: "too_long" } | 
+/**  A `+CC` that no country uses, or (overseas mode without a country) no `+CC` at all. */
+{ code: "invalid_country_code" } | 
+/**  Well-formed digits that the chosen country's numbering plan does not assign. */
+{ code: "invalid_for_country" } | 
+/**  A valid number, but not one that can receive a text message (landline, 070 VoIP, 15xx …). */
+{ code: "not_mobile"; kind: NumberKind } | 
+/**  A foreign number typed while the form is in domestic mode: the UI points to the overseas toggle. */
+{ code: "foreign_number_in_domestic_mode"; country: string };
+
+/**  An example number for a field's placeholder. */
+export type PhoneExample = {
+	/**  As dialled inside the country, e.g. `010-2000-0000`. */
+	national: string,
+	/**  With the calling code, e.g. `+82 10-2000-0000`. */
+	international: string,
+};
+
+/**  Which rules apply to the phone field. */
+export type PhoneMode = PhoneMode_Serialize | PhoneMode_Deserialize;
+
+/**  Which rules apply to the phone field. */
+export type PhoneMode_Deserialize = 
+/**  The overseas toggle off: a Korean mobile number, typed in any common way. */
+{ mode: "domestic" } | 
+/**  The overseas toggle on: a number of `country`; without a country the input must carry a `+CC`. */
+{ mode: "overseas"; country?: string | null };
+
+/**  Which rules apply to the phone field. */
+export type PhoneMode_Serialize = 
+/**  The overseas toggle off: a Korean mobile number, typed in any common way. */
+{ mode: "domestic" } | 
+/**  The overseas toggle on: a number of `country`; without a country the input must carry a `+CC`. */
+{ mode: "overseas"; country: string | null };
+
+/**  The phone field's verdict: exactly one of the two is set. */
+export type PhoneVerdict = PhoneVerdict_Serialize | PhoneVerdict_Deserialize;
+
+/**  The phone field's verdict: exactly one of the two is set. */
+export type PhoneVerdict_Deserialize = {
+	valid?: ValidPhone | null,
+	error?: PhoneError | null,
+};
+
+/**  The phone field's verdict: exactly one of the two is set. */
+export type PhoneVerdict_Serialize = {
+	valid: ValidPhone | null,
+	error: PhoneError | null,
+};
+
+/**  An address the form accepts. */
+export type ValidEmail = {
+	/**  Normalized: trimmed, domain lower-cased and in ASCII (punycode) — what is stored and sent. */
+	address: string,
+	/**  For display: the domain in Unicode (IDN). */
+	display: string,
+	/**  Non-blocking advice shown under the field. */
+	warnings: EmailWarning[],
+};
+
+/**  A number the form accepts. */
+export type ValidPhone = {
+	/**  E.164, e.g. `+821012345678`: what is stored and sent. */
+	e164: string,
+	/**  National format, e.g. `010-1234-5678`. */
+	national: string,
+	/**  International format, e.g. `+82 10-1234-5678`. */
+	international: string,
+	kind: NumberKind,
+	/**  The region the number belongs to. */
+	country: string,
+	/**  True for a Korean (`+82`) number entered in overseas mode: the UI suggests domestic mode. */
+	suggest_domestic: boolean,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -19,7 +19,7 @@ pub struct Country {
     pub code: String,
     /// E.164 country calling code without `+`, e.g. `82`.
     pub calling_code: u16,
-    /// The CLDR Korean name, e.g. `대한민국`.
+    /// The CLDR Korean name, e.g. the one for `KR`.
     pub name_ko: String,
     /// The CLDR English name, e.g. `South Korea`.
     pub name_en: String,

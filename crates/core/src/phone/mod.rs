@@ -36,9 +36,9 @@ pub type RegionCode = String;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum PhoneMode {
-    /// 해외 사용자인가요? off: a Korean mobile number, typed in any common way.
+    /// The overseas toggle off: a Korean mobile number, typed in any common way.
     Domestic,
-    /// 해외 사용자인가요? on: a number of `country`; without a country the input must carry a `+CC`.
+    /// The overseas toggle on: a number of `country`; without a country the input must carry a `+CC`.
     Overseas { country: Option<RegionCode> },
 }
 
@@ -82,7 +82,7 @@ pub struct ValidPhone {
 /// the client, the reference server (422 field errors) and the catalog (`phone.error.<code>`).
 ///
 /// The reasons are checked in this order: over 250 characters → `not_a_number`; no digit and
-/// nothing but separators → `empty`; letters of a non-Latin script (`공일공`), or letters or symbols
+/// nothing but separators → `empty`; letters of a non-Latin script (Hangul spelling out digits), or letters or symbols
 /// with no readable number → `not_a_number`;
 /// then the engine's reading (an unknown `+CC`, or no `+CC` in overseas mode without a country →
 /// `invalid_country_code`); then the mode (a non-`+82` number in domestic mode →

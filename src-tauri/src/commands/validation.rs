@@ -1,0 +1,122 @@
+//! Field checks for the identity form, straight from core: the UI never judges input itself.
+//!
+//! A refused input is an answer, not a failure: the verdicts come back as values with a reason
+//! code the UI localizes (`phone.error.<code>`, `email.error.<code>`).
+
+use mail_identity_core::email::{self, EmailError, ValidEmail};
+use mail_identity_core::locale::Locale;
+use mail_identity_core::phone::{
+    self, AsYouType, Country, PhoneError, PhoneExample, PhoneMode, ValidPhone,
+};
+use serde::Serialize;
+
+/// The phone field's verdict: exactly one of the two is set.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct PhoneVerdict {
+    pub valid: Option<ValidPhone>,
+    pub error: Option<PhoneError>,
+}
+
+/// The e-mail field's verdict: exactly one of the two is set (warnings travel inside `valid`).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct EmailVerdict {
+    pub valid: Option<ValidEmail>,
+    pub error: Option<EmailError>,
+}
+
+/// Judges the phone field for the mode the form is in.
+#[tauri::command]
+#[specta::specta]
+pub fn validate_phone(input: String, mode: PhoneMode) -> PhoneVerdict {
+    match phone::check_phone(&input, &mode) {
+        Ok(valid) => PhoneVerdict {
+            valid: Some(valid),
+            error: None,
+        },
+        Err(error) => PhoneVerdict {
+            valid: None,
+            error: Some(error),
+        },
+    }
+}
+
+/// Reformats the phone field as the user types; `caret` in UTF-16 code units, as the web counts.
+#[tauri::command]
+#[specta::specta]
+pub fn format_phone(input: String, caret: u32, mode: PhoneMode) -> AsYouType {
+    phone::format_as_you_type(&input, caret, &mode)
+}
+
+/// Judges the e-mail field; `account` is the signed-in webmail address, which may not be reused.
+#[tauri::command]
+#[specta::specta]
+pub fn validate_email(input: String, account: Option<String>) -> EmailVerdict {
+    match email::check_email(&input, account.as_deref()) {
+        Ok(valid) => EmailVerdict {
+            valid: Some(valid),
+            error: None,
+        },
+        Err(error) => EmailVerdict {
+            valid: None,
+            error: Some(error),
+        },
+    }
+}
+
+/// The country picker's entries matching `query` (Korean name, English name or calling code),
+/// sorted for `locale`; every country for an empty query.
+#[tauri::command]
+#[specta::specta]
+pub fn search_countries(query: String, locale: Locale) -> Vec<Country> {
+    phone::search_countries(&query, locale)
+}
+
+/// The placeholder for the phone field: the example mobile number of `country`.
+#[tauri::command]
+#[specta::specta]
+pub fn phone_example(country: String) -> Option<PhoneExample> {
+    phone::example_mobile(&country)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_korean_mobile_typed_with_dashes_is_valid_in_domestic_mode() {
+        let verdict = validate_phone("010-1234-5678".into(), PhoneMode::Domestic);
+        assert_eq!(verdict.valid.map(|v| v.e164), Some("+821012345678".into()));
+        assert!(verdict.error.is_none());
+    }
+
+    #[test]
+    fn a_landline_is_refused_with_its_reason() {
+        let verdict = validate_phone("02-312-3456".into(), PhoneMode::Domestic);
+        assert_eq!(verdict.error.map(|e| e.code()), Some("not_mobile"));
+        assert!(verdict.valid.is_none());
+    }
+
+    #[test]
+    fn the_accounts_own_address_is_refused() {
+        let verdict = validate_email("Kim@Example.co.kr".into(), Some("kim@example.co.kr".into()));
+        assert_eq!(verdict.error.map(|e| e.code()), Some("same_as_account"));
+    }
+
+    #[test]
+    fn korea_is_found_by_its_calling_code_and_its_example_is_the_placeholder() {
+        let found = search_countries("+82".into(), Locale::Ko);
+        assert_eq!(found.first().map(|c| c.code.as_str()), Some("KR"));
+        let example = phone_example("KR".into()).expect("an example for Korea");
+        assert_eq!(example.national, "010-2000-0000");
+    }
+
+    /// The verdict shape the UI relies on: `{ valid, error }` with the reason's `code` inside.
+    #[test]
+    fn a_verdict_serializes_with_the_reason_code() {
+        let verdict = validate_phone("+1 650-253-0000".into(), PhoneMode::Domestic);
+        let json = serde_json::to_value(verdict).unwrap();
+        assert_eq!(json["valid"], serde_json::Value::Null);
+        assert_eq!(json["error"]["code"], "foreign_number_in_domestic_mode");
+        assert_eq!(json["error"]["country"], "US");
+    }
+}
