@@ -3,8 +3,30 @@
 //!
 //! Two modes: *domestic* (the number must be a Korean mobile number) and *overseas* (a number of a
 //! chosen country: mobile, or fixed-line-or-mobile where that country's numbering plan cannot tell).
+//!
+//! The numbering plans are libphonenumber's (metadata 9.0.42, through `rlibphonenumber`), reached
+//! only through [`engine`], which guards the engine's known defects. The pieces:
+//! - [`normalize`]: what people type (full-width digits, `0082`, dashes) made uniform;
+//! - [`check`]: the form's decision and its reason;
+//! - [`mask`]: `010-****-5678` for display and logs;
+//! - [`example`], [`countries`], [`as_you_type`]: what the field shows around the number.
 
 use serde::{Deserialize, Serialize};
+
+pub mod as_you_type;
+pub mod check;
+pub mod countries;
+pub mod engine;
+pub mod example;
+mod kind;
+pub mod mask;
+pub mod normalize;
+
+pub use as_you_type::{format_as_you_type, AsYouType};
+pub use check::{analyze_phone, Formatted, PhoneAnalysis};
+pub use countries::{countries, country, search_countries, Country};
+pub use engine::warm_up;
+pub use example::{example_mobile, PhoneExample};
 
 /// An ISO 3166-1 alpha-2 region code in upper case, e.g. `KR`, `US`, `JP`.
 pub type RegionCode = String;
@@ -58,6 +80,15 @@ pub struct ValidPhone {
 
 /// Why the form refuses what was typed. Each variant has a stable [`PhoneError::code`] shared by
 /// the client, the reference server (422 field errors) and the catalog (`phone.error.<code>`).
+///
+/// The reasons are checked in this order: over 250 characters → `not_a_number`; no digit and
+/// nothing but separators → `empty`; letters of a non-Latin script (`공일공`), or letters or symbols
+/// with no readable number → `not_a_number`;
+/// then the engine's reading (an unknown `+CC`, or no `+CC` in overseas mode without a country →
+/// `invalid_country_code`); then the mode (a non-`+82` number in domestic mode →
+/// `foreign_number_in_domestic_mode`); a valid number of the wrong line type → `not_mobile`; an
+/// invalid one → `too_short`/`too_long` against the country's *mobile* lengths, else
+/// `invalid_for_country`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -65,16 +96,16 @@ pub enum PhoneError {
     /// Nothing but blanks and separators.
     #[error("empty")]
     Empty,
-    /// Not a phone number at all (letters, too few digits to be one, over 250 characters, …).
+    /// Not a phone number at all (letters, symbols, over 250 characters, a malformed `tel:` URI …).
     #[error("not_a_number")]
     NotANumber,
-    /// Fewer digits than a number of this kind has.
+    /// Fewer digits than a mobile number of the country has (also one or two digits alone).
     #[error("too_short")]
     TooShort,
     /// More digits than a number of this kind has (`010-1234-56789`).
     #[error("too_long")]
     TooLong,
-    /// A `+CC` that no country uses.
+    /// A `+CC` that no country uses, or (overseas mode without a country) no `+CC` at all.
     #[error("invalid_country_code")]
     InvalidCountryCode,
     /// Well-formed digits that the chosen country's numbering plan does not assign.
@@ -106,14 +137,12 @@ impl PhoneError {
 
 /// Judges `input` for `mode`. Never panics, whatever the input.
 pub fn check_phone(input: &str, mode: &PhoneMode) -> Result<ValidPhone, PhoneError> {
-    let _ = (input, mode);
-    todo!("phone validation (issue: validation in core)")
+    analyze_phone(input, mode).verdict
 }
 
 /// Masks a number for display and logs: `+821012345678` → `010-****-5678`.
 pub fn mask_phone(phone: &ValidPhone) -> String {
-    let _ = phone;
-    todo!("phone masking (issue: validation in core)")
+    mask::mask_phone(phone)
 }
 
 /// Phone numbers never reach a log: `Debug` shows only the masked form.
