@@ -49,7 +49,7 @@ pub enum Scope {
     All,
     /// `/v1/identity` and below.
     Identity,
-    /// PUT, POST and DELETE.
+    /// The identity writes (PUT and DELETE on `/v1/identity*`): consent, save, delete.
     Writes,
 }
 
@@ -207,7 +207,7 @@ impl Faults {
         let in_scope = match spec.scope {
             Scope::All => true,
             Scope::Identity => path.starts_with("/v1/identity"),
-            Scope::Writes => matches!(method, "PUT" | "POST" | "DELETE" | "PATCH"),
+            Scope::Writes => path.starts_with("/v1/identity") && matches!(method, "PUT" | "DELETE"),
         };
         if !in_scope || spec.until.is_some_and(|until| since.elapsed() >= until) {
             return Decision::default();

@@ -72,6 +72,7 @@ pub fn lookup(
     )
     .map_err(StoreError::from)?;
     type Kept = (Vec<u8>, u16, Option<String>, Option<Vec<u8>>, bool);
+    let key = stored_key(conn, key)?;
     let row: Option<Kept> = conn
         .query_row(
             "SELECT fingerprint, status, etag, body, purged FROM idempotency
@@ -116,6 +117,7 @@ pub fn keep(
     fingerprint: &[u8],
     reply: &Reply,
 ) -> Result<(), StoreError> {
+    let key = stored_key(conn, key)?;
     conn.execute(
         "INSERT INTO idempotency (account_id, key, fingerprint, status, etag, body, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -139,4 +141,13 @@ pub fn purge(conn: &Connection, account_id: i64) -> Result<(), StoreError> {
         [account_id],
     )?;
     Ok(())
+}
+
+/// The key as stored: a salted hash too, since a key is whatever the client chose to send.
+fn stored_key(conn: &Connection, key: &str) -> Result<String, StoreError> {
+    let salt = Store::secret(conn, "idempotency_salt")?;
+    Ok(crate::random::hex(&salted_hash(
+        &salt,
+        &[b"key", key.as_bytes()],
+    )))
 }

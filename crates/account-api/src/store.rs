@@ -20,8 +20,30 @@ pub enum StoreError {
     Task,
     #[error("the database lock was poisoned by an earlier panic")]
     Poisoned,
+    #[error("database file: {0}")]
+    Io(#[from] std::io::Error),
     #[error("corrupt row: {0}")]
     Corrupt(&'static str),
+}
+
+/// Creates the database file readable by its owner only (SQLite gives the `-wal` and `-shm` files
+/// the same permissions): it holds personal data.
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Io(e)),
+    }
 }
 
 /// The shared database handle.
@@ -114,6 +136,7 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 impl Store {
     /// Opens (creating when missing) the database at `path` and brings the schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        create_private(path)?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE

@@ -1,0 +1,9 @@
+//! Integration tests over real HTTP on loopback, each against its own server and temp database.
+
+mod common;
+
+mod auth;
+mod contract;
+mod destruction;
+mod faults;
+mod identity;
