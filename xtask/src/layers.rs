@@ -30,6 +30,7 @@ const LAYERS: &[Layer] = &[
     Layer { name: "clippy", action: clippy },
     Layer { name: "catalog", action: catalog_layer },
     Layer { name: "cargo-test", action: cargo_test },
+    Layer { name: "api-contract", action: crate::api_contract::run },
     Layer { name: "svelte-check", action: svelte_check },
     Layer { name: "vitest", action: vitest },
     Layer { name: "e2e", action: e2e },

@@ -63,6 +63,13 @@ async fn read_limited(body: Body) -> Result<Bytes, Problem> {
 
 /// Parses `raw` as `T`; the error detail gives a position and a category, never the input.
 pub fn parse<T: DeserializeOwned>(raw: &[u8]) -> Result<T, Problem> {
+    // serde reads a struct from a JSON array too (`["a@b.kr", null]`): every body is an object.
+    let first = raw.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{') {
+        serde_json::from_slice::<serde::de::IgnoredAny>(raw)
+            .map_err(|_| Problem::malformed_json("the body is not valid JSON"))?;
+        return Err(Problem::invalid_body("the body must be a JSON object"));
+    }
     serde_json::from_slice(raw).map_err(|e| {
         let at = format!("line {}, column {}", e.line(), e.column());
         match e.classify() {

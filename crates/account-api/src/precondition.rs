@@ -21,24 +21,35 @@ impl IfMatch {
     }
 }
 
-/// `If-Match`, when present.
-pub fn if_match(headers: &HeaderMap) -> Option<IfMatch> {
-    let value = headers.get(header::IF_MATCH)?.to_str().ok().unwrap_or("");
-    if value.trim() == "*" {
-        return Some(IfMatch::Any);
+/// `If-Match`, when present. An empty or unreadable one is refused (400 `invalid_precondition`)
+/// rather than ignored: the client meant a condition, and guessing which is worse than asking.
+pub fn if_match(headers: &HeaderMap) -> Result<Option<IfMatch>, Problem> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let tags: Vec<String> = value
+        .to_str()
+        .unwrap_or("")
+        .split(',')
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if tags.is_empty() {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_precondition",
+            "The If-Match header is empty or unreadable",
+        ));
     }
-    Some(IfMatch::Tags(
-        value
-            .split(',')
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect(),
-    ))
+    if tags.iter().any(|t| t == "*") {
+        return Ok(Some(IfMatch::Any));
+    }
+    Ok(Some(IfMatch::Tags(tags)))
 }
 
 /// `If-Match`, required.
 pub fn require_if_match(headers: &HeaderMap) -> Result<IfMatch, Problem> {
-    if_match(headers).ok_or_else(|| {
+    if_match(headers)?.ok_or_else(|| {
         Problem::new(
             StatusCode::PRECONDITION_REQUIRED,
             "precondition_required",

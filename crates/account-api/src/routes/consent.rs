@@ -40,7 +40,7 @@ pub async fn put(
     headers: HeaderMap,
     body: JsonBody<PutConsent>,
 ) -> Result<Response, Problem> {
-    let if_match = precondition::if_match(&headers);
+    let if_match = precondition::if_match(&headers)?;
     let client = client(&headers);
     let JsonBody { value, raw } = body;
     let notice = state.notice.clone();

@@ -293,7 +293,7 @@ pub async fn delete(
     account: Account,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let if_match = precondition::if_match(&headers);
+    let if_match = precondition::if_match(&headers)?;
     let client = client(&headers);
     let id = account.id;
     write(

@@ -447,6 +447,21 @@ async fn bad_input_is_problem_json_never_a_500() {
         .await
         .unwrap();
     expect_problem(malformed, StatusCode::BAD_REQUEST, "malformed_json").await;
+    let array = put().json(&json!(["a@b.kr", null])).send().await.unwrap();
+    expect_problem(array, StatusCode::BAD_REQUEST, "invalid_body").await;
+    let empty_if_match = server
+        .request(Method::DELETE, "/v1/identity")
+        .bearer_auth(&token)
+        .header("if-match", "")
+        .send()
+        .await
+        .unwrap();
+    expect_problem(
+        empty_if_match,
+        StatusCode::BAD_REQUEST,
+        "invalid_precondition",
+    )
+    .await;
     let unknown = put()
         .json(&json!({"email": "a@b.kr", "admin": true}))
         .send()
