@@ -7,3 +7,4 @@ mod contract;
 mod destruction;
 mod faults;
 mod identity;
+mod logs;
