@@ -2,7 +2,7 @@
 
 use crate::exec::{self, cmd, repo_root};
 use crate::setup::{self, Purpose};
-use crate::{catalog, display};
+use crate::{catalog, display, phone_diff};
 use std::time::{Duration, Instant};
 
 /// Builds the UI and the app (with the UI embedded) and starts it.
@@ -30,6 +30,7 @@ const LAYERS: &[Layer] = &[
     Layer { name: "clippy", action: clippy },
     Layer { name: "catalog", action: catalog_layer },
     Layer { name: "cargo-test", action: cargo_test },
+    Layer { name: "phone-diff", action: phone_diff::run },
     Layer { name: "api-contract", action: crate::api_contract::run },
     Layer { name: "svelte-check", action: svelte_check },
     Layer { name: "vitest", action: vitest },

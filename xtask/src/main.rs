@@ -8,6 +8,7 @@ mod catalog;
 mod display;
 mod exec;
 mod layers;
+mod phone_diff;
 mod setup;
 
 use std::process::ExitCode;

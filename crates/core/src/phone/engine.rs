@@ -176,6 +176,14 @@ pub fn warm_up() {
     }
 }
 
+/// [`warm_up`] on its own thread, for the app's start: the window does not wait for it, and a
+/// check that arrives first simply waits for the metadata on its own.
+pub fn warm_up_in_background() -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("phone-engine-warm-up".into())
+        .spawn(warm_up)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

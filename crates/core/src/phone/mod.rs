@@ -25,7 +25,7 @@ pub mod normalize;
 pub use as_you_type::{format_as_you_type, AsYouType};
 pub use check::{analyze_phone, Formatted, PhoneAnalysis};
 pub use countries::{countries, country, search_countries, Country};
-pub use engine::warm_up;
+pub use engine::{warm_up, warm_up_in_background};
 pub use example::{example_mobile, PhoneExample};
 
 /// An ISO 3166-1 alpha-2 region code in upper case, e.g. `KR`, `US`, `JP`.
