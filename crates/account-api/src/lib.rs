@@ -30,3 +30,4 @@ pub use faults::FaultSpec;
 pub use routes::ROUTES;
 pub use server::{serve, ServeError, ServerHandle};
 pub use stats::StatsSnapshot;
+pub use store::StoreError;

@@ -75,6 +75,27 @@ impl ServerHandle {
         }
     }
 
+    /// Creates an account (consent pending, no info) for a test of its own; the password is hashed
+    /// with argon2 like any other.
+    pub async fn create_account(
+        &self,
+        address: &str,
+        display_name: &str,
+        password: &str,
+    ) -> Result<(), StoreError> {
+        let (address, display_name, password) = (
+            address.to_string(),
+            display_name.to_string(),
+            password.to_string(),
+        );
+        self.state
+            .store
+            .call(move |conn| {
+                demo::create_account(conn, &address, &display_name, &password).map(|_| ())
+            })
+            .await
+    }
+
     /// Stops accepting, lets requests in flight finish (up to 5 s), and returns.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {

@@ -202,3 +202,31 @@ async fn the_database_holds_only_token_hashes_and_argon2_password_hashes() {
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+#[tokio::test]
+async fn tests_can_create_accounts_of_their_own() {
+    let server = TestServer::start().await;
+    server
+        .handle
+        .create_account("new.hire@corp.example", "신입", "a long pass phrase")
+        .await
+        .unwrap();
+    let response = server
+        .request(Method::POST, "/v1/auth/token")
+        .json(&json!({"grant_type": "password", "username": "NEW.HIRE@corp.example", "password": "a long pass phrase"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "addresses compare without case"
+    );
+    let (_, body) = server.identity(&server.token(PENDING).await).await;
+    assert_eq!(body["consent"]["state"], "pending");
+    assert!(server
+        .handle
+        .create_account("new.hire@corp.example", "x", "y")
+        .await
+        .is_err());
+}
