@@ -70,6 +70,11 @@ pub fn issue(
         "DELETE FROM access_tokens WHERE account_id = ?1 AND expires_at <= ?2",
         params![account_id, now],
     )?;
+    // Expired refresh tokens go too; used but live ones stay, for reuse detection.
+    conn.execute(
+        "DELETE FROM refresh_tokens WHERE account_id = ?1 AND expires_at <= ?2",
+        params![account_id, now],
+    )?;
     let family = family.unwrap_or_else(random::token);
     let access = random::token();
     let refresh = random::token();

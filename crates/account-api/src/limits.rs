@@ -55,7 +55,7 @@ impl Limiter {
         let now = Instant::now();
         let by_account = lock_remaining(
             &self.accounts,
-            &account.to_lowercase(),
+            &account_key(account),
             self.limits.per_account,
             self.limits.window,
             now,
@@ -89,9 +89,15 @@ impl Limiter {
     /// must not reset a guesser's budget for every other account).
     pub fn succeeded(&self, account: &str) {
         if let Ok(mut map) = self.accounts.lock() {
-            map.remove(&account.to_lowercase());
+            map.remove(&account_key(account));
         }
     }
+}
+
+/// The key of an account name: lower-cased and cut to the longest address there can be, so that a
+/// flood of huge made-up names cannot grow the map without bound.
+fn account_key(account: &str) -> String {
+    account.chars().take(320).collect::<String>().to_lowercase()
 }
 
 fn lock_remaining<K: std::hash::Hash + Eq>(
@@ -121,6 +127,11 @@ fn count<K: std::hash::Hash + Eq>(
     // Forget expired windows now and then, so that a flood of names cannot grow the map forever.
     if map.len() > 10_000 {
         map.retain(|_, w| now.duration_since(w.started) < window);
+        // Still huge: a flood of names within one window. Forget them; the per-address limit
+        // still holds the flood back.
+        if map.len() > 100_000 {
+            map.clear();
+        }
     }
     let entry = map.entry(key).or_insert(Window {
         started: now,
