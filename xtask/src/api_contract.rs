@@ -56,16 +56,13 @@ pub fn run() -> Result<(), String> {
         let seed = std::env::var("API_CONTRACT_SEED").unwrap_or_else(|_| DEFAULT_SEED.to_string());
         let url = format!("http://{}", server.addr);
         let config = config.to_string_lossy().into_owned();
+        let document = root
+            .join("docs/api/openapi.yaml")
+            .to_string_lossy()
+            .into_owned();
         let mut command = Command::new(&schemathesis);
         command
-            .args([
-                "--config-file",
-                &config,
-                "run",
-                "docs/api/openapi.yaml",
-                "--url",
-                &url,
-            ])
+            .args(["--config-file", &config, "run", &document, "--url", &url])
             .args([
                 "--checks",
                 "all",
@@ -75,7 +72,8 @@ pub fn run() -> Result<(), String> {
                 "2",
             ])
             .args(["--seed", &seed, "--no-color"])
-            .current_dir(&root)
+            // Its cache (`.schemathesis/`) lands in the run directory, not in the work tree.
+            .current_dir(&run_dir)
             .env("SCHEMATHESIS_HOOKS", "");
         exec::run(&mut command)
     })();
