@@ -2,7 +2,7 @@
 
 use mail_identity_core::email::check_email;
 use mail_identity_core::phone::normalize::normalize_input;
-use mail_identity_core::phone::{check_phone, format_as_you_type, PhoneMode};
+use mail_identity_core::phone::{check_phone, format_as_you_type, mask_phone, PhoneMode};
 use proptest::prelude::*;
 
 fn modes() -> impl Strategy<Value = PhoneMode> {
@@ -56,6 +56,7 @@ proptest! {
     #[test]
     fn accepted_e164_reparses_to_itself(input in phoneish(), mode in modes()) {
         if let Ok(valid) = check_phone(&input, &mode) {
+            prop_assert!(mask_phone(&valid).contains('*'), "a masked number hides digits");
             let again = check_phone(&valid.e164, &PhoneMode::Overseas { country: None })
                 .expect("an accepted number stays valid from its E.164");
             prop_assert_eq!(&again.e164, &valid.e164);

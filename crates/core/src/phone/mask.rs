@@ -17,8 +17,9 @@ pub fn mask_phone(phone: &ValidPhone) -> String {
 }
 
 /// Masks a formatted number as described on [`mask_phone`]: a `+CC` stays, then at most three
-/// digits of the first group, and the last four digits of a number of ten or more digits (two of a
-/// shorter one), so that at least three digits are always hidden.
+/// digits of the first group, and the last four digits of a number of ten or more digits (two of
+/// six to nine, one of fewer), while at least three digits (all but one of a tiny number) are
+/// always hidden: a five-digit Falklands number shows one digit of each end.
 pub fn mask_formatted(formatted: &str) -> String {
     let digits_of = |s: &str| s.chars().filter(char::is_ascii_digit).count();
     let total = digits_of(formatted);
@@ -35,8 +36,15 @@ pub fn mask_formatted(formatted: &str) -> String {
         .chars()
         .take_while(char::is_ascii_digit)
         .count();
-    let head = calling_code + first_group.min(3);
-    let tail = if national_digits >= 10 { 4 } else { 2 };
+    let tail = match national_digits {
+        10.. => 4,
+        6..=9 => 2,
+        _ => 1,
+    };
+    let head = calling_code
+        + first_group
+            .min(3)
+            .min(national_digits.saturating_sub(tail + 3));
     let hidden_until = total.saturating_sub(tail).max(head);
     let mut seen = 0;
     formatted
@@ -76,5 +84,7 @@ mod tests {
     fn short_numbers_still_hide_at_least_three_digits() {
         assert_eq!(mask_formatted("+372 5123 4567"), "+372 512* **67");
         assert_eq!(mask_formatted("+33 6 12 34 56 78"), "+33 6 ** ** ** 78");
+        assert_eq!(mask_formatted("+500 56868"), "+500 5***8");
+        assert_eq!(mask_formatted("+683 7290"), "+683 ***0");
     }
 }
