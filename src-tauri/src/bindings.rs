@@ -22,7 +22,8 @@ mod tests {
     const BINDINGS: &str = "ui/src/lib/bindings.ts";
 
     fn generate() -> String {
-        let temp = std::env::temp_dir().join(format!("mail-identity-bindings-{}.ts", std::process::id()));
+        let temp =
+            std::env::temp_dir().join(format!("mail-identity-bindings-{}.ts", std::process::id()));
         specta_builder()
             .export(Typescript::default().header("// @ts-nocheck\n"), &temp)
             .expect("exporting the TypeScript bindings");

@@ -12,6 +12,10 @@ async fn korean_product_name_is_shown_by_default() {
     })
     .await;
     app.find_heading("G-Cloud 메일 본인 인증 정보").await;
+    app.find_text(
+        "비밀번호 분실 등으로 계정 접근이 어려운 경우, 등록된 본인 인증 정보를 통해 안전하게 서비스를 이용하실 수 있습니다.",
+    )
+    .await;
     assert_eq!(
         app.client.title().await.expect("the page title"),
         "G-Cloud 메일 본인 인증 정보"

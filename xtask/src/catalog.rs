@@ -42,7 +42,8 @@ pub fn check(root: &Path) -> Result<String, String> {
 
 fn load_locales(dir: &Path) -> Result<BTreeMap<String, Flat>, String> {
     let mut locales = BTreeMap::new();
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for entry in entries.flatten() {
         let path = entry.path();
         if path.extension().and_then(|e| e.to_str()) != Some("yml") {
@@ -55,7 +56,10 @@ fn load_locales(dir: &Path) -> Result<BTreeMap<String, Flat>, String> {
             .to_string();
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        locales.insert(name, parse(&text).map_err(|e| format!("{}: {e}", path.display()))?);
+        locales.insert(
+            name,
+            parse(&text).map_err(|e| format!("{}: {e}", path.display()))?,
+        );
     }
     if locales.len() < 2 {
         return Err(format!("expected ko.yml and en.yml in {}", dir.display()));
@@ -146,7 +150,11 @@ fn used_keys(root: &Path) -> Result<Vec<(String, String)>, String> {
     for file in files {
         let text = std::fs::read_to_string(&file)
             .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let shown = file.strip_prefix(root).unwrap_or(&file).display().to_string();
+        let shown = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
         for (line_no, line) in text.lines().enumerate() {
             for key in keys_in_line(line) {
                 used.push((key, format!("{shown}:{}", line_no + 1)));
@@ -185,7 +193,10 @@ fn keys_in_line(line: &str) -> Vec<String> {
     let bytes = line.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let word_start = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'.');
+        let word_start = i == 0
+            || !(bytes[i - 1].is_ascii_alphanumeric()
+                || bytes[i - 1] == b'_'
+                || bytes[i - 1] == b'.');
         if bytes[i] == b't' && word_start {
             let mut j = i + 1;
             if bytes.get(j) == Some(&b'!') {
@@ -197,7 +208,11 @@ fn keys_in_line(line: &str) -> Vec<String> {
                     let start = j + 1;
                     if let Some(len) = line[start..].find(quote as char) {
                         let key = &line[start..start + len];
-                        if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_') {
+                        if !key.is_empty()
+                            && key
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+                        {
                             keys.push(key.to_string());
                         }
                     }
@@ -222,7 +237,10 @@ mod tests {
 
     #[test]
     fn identical_shapes_pass() {
-        let l = locales(&[("ko", "a:\n  b: \"안녕 %{name}\"\n"), ("en", "a:\n  b: \"Hi %{name}\"\n")]);
+        let l = locales(&[
+            ("ko", "a:\n  b: \"안녕 %{name}\"\n"),
+            ("en", "a:\n  b: \"Hi %{name}\"\n"),
+        ]);
         assert!(compare_locales(&l).is_empty());
     }
 
@@ -246,8 +264,14 @@ mod tests {
 
     #[test]
     fn keys_are_found_in_rust_and_ui_calls() {
-        assert_eq!(keys_in_line(r#"let s = t!("app.title", locale = "ko");"#), vec!["app.title"]);
-        assert_eq!(keys_in_line(r#"<h1>{t('home.heading')}</h1>"#), vec!["home.heading"]);
+        assert_eq!(
+            keys_in_line(r#"let s = t!("app.title", locale = "ko");"#),
+            vec!["app.title"]
+        );
+        assert_eq!(
+            keys_in_line(r#"<h1>{t('home.heading')}</h1>"#),
+            vec!["home.heading"]
+        );
         assert_eq!(keys_in_line(r#"{t("a.b")} {t('c')}"#), vec!["a.b", "c"]);
         assert!(keys_in_line(r#"format(x); bt("x"); i.t("y")"#).is_empty());
         assert!(keys_in_line("t(`dynamic.${code}`)").is_empty());

@@ -30,7 +30,14 @@ pub fn ensure() -> Result<VirtualDisplay, String> {
     let name = format!(":{number}");
     println!("▶ Xvfb {name} -screen 0 1280x800x24 -nolisten tcp");
     let child = Command::new("Xvfb")
-        .args([name.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .args([
+            name.as_str(),
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

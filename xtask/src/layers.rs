@@ -11,7 +11,13 @@ pub fn run() -> Result<(), String> {
     build_ui()?;
     exec::run(&mut cmd(
         "cargo",
-        &["run", "--features", "custom-protocol", "--bin", "mail-identity"],
+        &[
+            "run",
+            "--features",
+            "custom-protocol",
+            "--bin",
+            "mail-identity",
+        ],
     ))
 }
 
@@ -26,15 +32,42 @@ struct Layer {
 }
 
 const LAYERS: &[Layer] = &[
-    Layer { name: "fmt", action: fmt },
-    Layer { name: "clippy", action: clippy },
-    Layer { name: "catalog", action: catalog_layer },
-    Layer { name: "cargo-test", action: cargo_test },
-    Layer { name: "phone-diff", action: phone_diff::run },
-    Layer { name: "api-contract", action: crate::api_contract::run },
-    Layer { name: "svelte-check", action: svelte_check },
-    Layer { name: "vitest", action: vitest },
-    Layer { name: "e2e", action: e2e },
+    Layer {
+        name: "fmt",
+        action: fmt,
+    },
+    Layer {
+        name: "clippy",
+        action: clippy,
+    },
+    Layer {
+        name: "catalog",
+        action: catalog_layer,
+    },
+    Layer {
+        name: "cargo-test",
+        action: cargo_test,
+    },
+    Layer {
+        name: "phone-diff",
+        action: phone_diff::run,
+    },
+    Layer {
+        name: "api-contract",
+        action: crate::api_contract::run,
+    },
+    Layer {
+        name: "svelte-check",
+        action: svelte_check,
+    },
+    Layer {
+        name: "vitest",
+        action: vitest,
+    },
+    Layer {
+        name: "e2e",
+        action: e2e,
+    },
 ];
 
 /// Same features for clippy, unit tests and end-to-end tests, so the app's dependency chain is built once.

@@ -27,7 +27,13 @@ const DEBIAN_BUILD_PACKAGES: &[&str] = &[
 
 /// Debian packages needed only by the tests: a virtual display, WebKit's WebDriver, a browser for
 /// the UI screenshots, and dpkg tooling for the bundle check.
-const DEBIAN_TEST_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "chromium", "imagemagick"];
+const DEBIAN_TEST_PACKAGES: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "chromium",
+    "imagemagick",
+];
 
 /// Installs every missing prerequisite for `purpose`.
 pub fn ensure(purpose: Purpose) -> Result<(), String> {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum Locale {
-    /// 한국어: the default and the source language of every notice text.
+    /// Korean: the default and the source language of every notice text.
     #[default]
     Ko,
     /// English.

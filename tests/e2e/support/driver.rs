@@ -18,7 +18,12 @@ impl Driver {
         let native_port = free_port();
         let mut command = Command::new(tauri_driver());
         command
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .env("HOME", home)
             .env("XDG_CONFIG_HOME", home.join(".config"))
             .env("XDG_DATA_HOME", home.join(".local/share"))
@@ -31,7 +36,9 @@ impl Driver {
         if let Some(native) = native_driver() {
             command.args(["--native-driver".as_ref(), native.as_os_str()]);
         }
-        let child = command.spawn().expect("tauri-driver starts (is it installed?)");
+        let child = command
+            .spawn()
+            .expect("tauri-driver starts (is it installed?)");
         let driver = Driver { child, port };
         driver.wait_until_listening();
         driver
@@ -44,7 +51,10 @@ impl Driver {
     fn wait_until_listening(&self) {
         let deadline = Instant::now() + Duration::from_secs(15);
         while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen within 15 s");
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen within 15 s"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }

@@ -7,6 +7,10 @@ use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// How long to wait for something to appear. Generous, because the very first launch on a fresh
+/// machine also builds WebKit's and fontconfig's caches; a passing test never waits this long.
+const FIRST_PAINT_BUDGET: Duration = Duration::from_secs(45);
+
 /// Whether end-to-end tests were asked for; prints why a test is skipped otherwise.
 pub fn enabled(test: &str) -> bool {
     let on = std::env::var("MAIL_IDENTITY_E2E").is_ok_and(|v| v == "1");
@@ -56,7 +60,7 @@ impl App {
         let xpath = format!("//*[normalize-space(.)={}]", xpath_literal(text));
         self.client
             .wait()
-            .at_most(Duration::from_secs(10))
+            .at_most(FIRST_PAINT_BUDGET)
             .for_element(Locator::XPath(&xpath))
             .await
             .unwrap_or_else(|e| panic!("no element shows the text {text:?}: {e}"))
@@ -70,7 +74,7 @@ impl App {
         );
         self.client
             .wait()
-            .at_most(Duration::from_secs(10))
+            .at_most(FIRST_PAINT_BUDGET)
             .for_element(Locator::XPath(&xpath))
             .await
             .unwrap_or_else(|e| panic!("no heading reads {text:?}: {e}"))
@@ -80,6 +84,14 @@ impl App {
     pub async fn screenshot(&self, name: &str) {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots");
         let _ = std::fs::create_dir_all(&dir);
+        // WebKitGTK hands out the last composited frame: let two frames pass so it shows the DOM.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+                vec![],
+            )
+            .await;
         if let Ok(png) = self.client.screenshot().await {
             let _ = std::fs::write(dir.join(format!("{name}.png")), png);
         }
