@@ -337,3 +337,33 @@ async fn a_tour_of_real_answers_matches_the_documented_statuses_media_types_and_
         }
     }
 }
+
+#[tokio::test]
+async fn the_routes_table_is_the_router() {
+    // ROUTES is what the document is compared with: probe the live router to prove it is exact.
+    let server = TestServer::start().await;
+    for (path, methods) in account_api::ROUTES {
+        for method in [
+            Method::GET,
+            Method::PUT,
+            Method::POST,
+            Method::DELETE,
+            Method::PATCH,
+        ] {
+            let status = server
+                .request(method.clone(), path)
+                .send()
+                .await
+                .unwrap()
+                .status();
+            if methods.contains(&method.as_str()) {
+                assert!(
+                    status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {path} is in ROUTES but answered {status}"
+                );
+            } else {
+                assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            }
+        }
+    }
+}
