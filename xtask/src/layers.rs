@@ -53,6 +53,10 @@ const LAYERS: &[Layer] = &[
         action: phone_diff::run,
     },
     Layer {
+        name: "api-contract",
+        action: crate::api_contract::run,
+    },
+    Layer {
         name: "svelte-check",
         action: svelte_check,
     },

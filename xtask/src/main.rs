@@ -3,6 +3,7 @@
 //! The two commands a newcomer needs are `run` (the app, with everything it needs) and `test` (every
 //! test layer). Both install what is missing first, so that a fresh machine needs nothing by hand.
 
+mod api_contract;
 mod catalog;
 mod display;
 mod exec;

@@ -1,0 +1,248 @@
+//! Passwords, tokens and the bearer-token extractor.
+//!
+//! Access tokens are opaque and short-lived; refresh tokens are rotated on every use and belong to
+//! a *family* (one sign-in). Presenting a refresh token that was already rotated means it was
+//! copied: the whole family is revoked (OAuth 2.0 Security BCP, refresh token reuse detection).
+//! Only SHA-256 hashes of tokens are stored.
+
+use crate::clock::now_unix;
+use crate::problem::Problem;
+use crate::random::{self, sha256};
+use crate::state::AppState;
+use crate::store::StoreError;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use std::time::Duration;
+
+/// Hashes `password` with argon2id and a fresh salt (PHC string).
+pub fn hash_password(password: &str) -> Result<String, StoreError> {
+    let salt = SaltString::encode_b64(&random::bytes::<16>())
+        .map_err(|_| StoreError::Corrupt("salt encoding"))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| StoreError::Corrupt("password hashing"))
+}
+
+/// Checks `password` against a stored PHC string; a corrupt hash verifies nothing.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the account does not exist, so that an unknown name costs the
+/// same time as a wrong password and names cannot be probed by timing.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("not a password").unwrap_or_default())
+}
+
+/// The OAuth 2.0 token response (RFC 6749 §5.1).
+#[derive(Debug, Serialize)]
+pub struct TokenPair {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: u64,
+    pub refresh_token: String,
+    pub refresh_token_expires_in: u64,
+}
+
+/// Issues a new access and refresh token for `account_id` in `family` (a new family when `None`).
+pub fn issue(
+    conn: &Connection,
+    account_id: i64,
+    family: Option<String>,
+    access_ttl: Duration,
+    refresh_ttl: Duration,
+) -> Result<TokenPair, StoreError> {
+    let now = now_unix();
+    conn.execute(
+        "DELETE FROM access_tokens WHERE account_id = ?1 AND expires_at <= ?2",
+        params![account_id, now],
+    )?;
+    // Expired refresh tokens go too; used but live ones stay, for reuse detection.
+    conn.execute(
+        "DELETE FROM refresh_tokens WHERE account_id = ?1 AND expires_at <= ?2",
+        params![account_id, now],
+    )?;
+    let family = family.unwrap_or_else(random::token);
+    let access = random::token();
+    let refresh = random::token();
+    conn.execute(
+        "INSERT INTO access_tokens (hash, account_id, family, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            sha256(access.as_bytes()).to_vec(),
+            account_id,
+            family,
+            now + access_ttl.as_secs() as i64
+        ],
+    )?;
+    conn.execute(
+        "INSERT INTO refresh_tokens (hash, account_id, family, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            sha256(refresh.as_bytes()).to_vec(),
+            account_id,
+            family,
+            now + refresh_ttl.as_secs() as i64
+        ],
+    )?;
+    Ok(TokenPair {
+        access_token: access,
+        token_type: "Bearer",
+        expires_in: access_ttl.as_secs(),
+        refresh_token: refresh,
+        refresh_token_expires_in: refresh_ttl.as_secs(),
+    })
+}
+
+/// Why a refresh token was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    #[error("the refresh token is unknown, expired or revoked")]
+    Invalid,
+    #[error("the refresh token was already used: its family is revoked")]
+    Reused,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for RefreshError {
+    fn from(e: rusqlite::Error) -> Self {
+        RefreshError::Store(e.into())
+    }
+}
+
+/// Rotates `refresh_token`: marks it used and issues a new pair in the same family.
+pub fn refresh(
+    conn: &mut Connection,
+    refresh_token: &str,
+    access_ttl: Duration,
+    refresh_ttl: Duration,
+) -> Result<TokenPair, RefreshError> {
+    let tx = conn.transaction()?;
+    let hash = sha256(refresh_token.as_bytes()).to_vec();
+    let row: Option<(i64, String, i64, bool, bool)> = tx
+        .query_row(
+            "SELECT account_id, family, expires_at, used, revoked FROM refresh_tokens WHERE hash = ?1",
+            [&hash],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    let Some((account_id, family, expires_at, used, revoked)) = row else {
+        return Err(RefreshError::Invalid);
+    };
+    if revoked || expires_at <= now_unix() {
+        return Err(RefreshError::Invalid);
+    }
+    if used {
+        revoke_family(&tx, &family)?;
+        tx.commit()?;
+        return Err(RefreshError::Reused);
+    }
+    tx.execute(
+        "UPDATE refresh_tokens SET used = 1 WHERE hash = ?1",
+        [&hash],
+    )?;
+    let pair = issue(&tx, account_id, Some(family), access_ttl, refresh_ttl)?;
+    tx.commit()?;
+    Ok(pair)
+}
+
+/// Revokes `token` (RFC 7009): a refresh token ends its whole family, an access token ends itself.
+/// Unknown tokens are not an error.
+pub fn revoke(conn: &Connection, token: &str) -> Result<(), StoreError> {
+    let hash = sha256(token.as_bytes()).to_vec();
+    let family: Option<String> = conn
+        .query_row(
+            "SELECT family FROM refresh_tokens WHERE hash = ?1",
+            [&hash],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(family) = family {
+        revoke_family(conn, &family)?;
+    } else {
+        conn.execute("DELETE FROM access_tokens WHERE hash = ?1", [&hash])?;
+    }
+    Ok(())
+}
+
+fn revoke_family(conn: &Connection, family: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1",
+        [family],
+    )?;
+    conn.execute("DELETE FROM access_tokens WHERE family = ?1", [family])?;
+    Ok(())
+}
+
+/// The account an access token belongs to, when the token is live.
+pub fn authenticate(conn: &Connection, access_token: &str) -> Result<Option<Account>, StoreError> {
+    let hash = sha256(access_token.as_bytes()).to_vec();
+    Ok(conn
+        .query_row(
+            "SELECT a.id, a.address FROM access_tokens t JOIN accounts a ON a.id = t.account_id
+             WHERE t.hash = ?1 AND t.expires_at > ?2",
+            params![hash, now_unix()],
+            |r| {
+                Ok(Account {
+                    id: r.get(0)?,
+                    address: r.get(1)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The signed-in account of a request.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: i64,
+    /// The webmail address (the account's name, not personal recovery data).
+    pub address: String,
+}
+
+impl FromRequestParts<AppState> for Account {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let Some(value) = parts.headers.get(AUTHORIZATION) else {
+            return Err(Problem::unauthorized(None, "an access token is required"));
+        };
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| {
+                let (scheme, token) = v.split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+            })
+            .filter(|t| !t.is_empty() && t.len() <= 512)
+            .ok_or_else(|| {
+                Problem::unauthorized(
+                    Some("invalid_token"),
+                    "the Authorization header is not a bearer token",
+                )
+            })?
+            .to_string();
+        state
+            .store
+            .call(move |conn| authenticate(conn, &token).map_err(Problem::from))
+            .await?
+            .ok_or_else(|| {
+                Problem::unauthorized(
+                    Some("invalid_token"),
+                    "the access token is unknown, expired or revoked",
+                )
+            })
+    }
+}

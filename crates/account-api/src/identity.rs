@@ -1,0 +1,232 @@
+//! The identity-verification info of one account as stored and as represented, and the SQL that
+//! reads and changes it. Handlers decide *whether* a change is allowed; this module only does it.
+
+use crate::random::{hex, sha256};
+use crate::store::StoreError;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+/// Where the account stands on the optional consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentState {
+    /// Never decided: the client shows the consent screen.
+    Pending,
+    Agreed,
+    Refused,
+    /// Agreed once, then withdrew (DELETE): the info is gone.
+    Withdrawn,
+}
+
+impl ConsentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentState::Pending => "pending",
+            ConsentState::Agreed => "agreed",
+            ConsentState::Refused => "refused",
+            ConsentState::Withdrawn => "withdrawn",
+        }
+    }
+
+    fn parse(s: &str) -> Result<ConsentState, StoreError> {
+        Ok(match s {
+            "pending" => ConsentState::Pending,
+            "agreed" => ConsentState::Agreed,
+            "refused" => ConsentState::Refused,
+            "withdrawn" => ConsentState::Withdrawn,
+            _ => return Err(StoreError::Corrupt("consent state")),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Consent {
+    pub state: ConsentState,
+    pub notice_version: Option<String>,
+    pub decided_at: Option<String>,
+}
+
+/// A stored phone number.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct Phone {
+    pub e164: String,
+    pub country: String,
+    pub overseas: bool,
+}
+
+/// `Debug` never shows the number.
+impl std::fmt::Debug for Phone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Phone")
+            .field("country", &self.country)
+            .field("overseas", &self.overseas)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The representation of `GET /v1/identity`.
+#[derive(Clone, Serialize)]
+pub struct Identity {
+    pub consent: Consent,
+    pub email: Option<String>,
+    pub phone: Option<Phone>,
+    pub updated_at: String,
+}
+
+/// A loaded identity with what the server needs beside the representation.
+pub struct Record {
+    pub identity: Identity,
+    pub revision: i64,
+    /// Per-account salt for the audit log's hashes; replaced when the info is destroyed, so that
+    /// the hashes of destroyed values can no longer be tested against guesses.
+    pub audit_salt: Vec<u8>,
+}
+
+impl Record {
+    /// The JSON body, byte for byte what is sent: the strong ETag is computed over it.
+    pub fn body(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.identity).unwrap_or_default()
+    }
+
+    /// A strong ETag: a hash of the revision and of the exact representation.
+    pub fn etag(&self) -> String {
+        let mut input = self.revision.to_be_bytes().to_vec();
+        input.extend(self.body());
+        format!("\"{}\"", &hex(&sha256(&input))[..32])
+    }
+}
+
+/// Creates the row of a new account (consent pending, no info).
+pub fn create(conn: &Connection, account_id: i64, now: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT OR IGNORE INTO identity (account_id, updated_at, audit_salt) VALUES (?1, ?2, ?3)",
+        params![account_id, now, crate::random::bytes::<32>().to_vec()],
+    )?;
+    Ok(())
+}
+
+pub fn load(conn: &Connection, account_id: i64) -> Result<Record, StoreError> {
+    let row = conn
+        .query_row(
+            "SELECT consent, notice_version, decided_at, email, phone_e164, phone_country,
+                    phone_overseas, updated_at, revision, audit_salt
+             FROM identity WHERE account_id = ?1",
+            [account_id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<bool>>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, i64>(8)?,
+                    r.get::<_, Vec<u8>>(9)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or(StoreError::Corrupt("an account without an identity row"))?;
+    let (
+        state,
+        notice_version,
+        decided_at,
+        email,
+        e164,
+        country,
+        overseas,
+        updated_at,
+        revision,
+        salt,
+    ) = row;
+    let phone = match (e164, country) {
+        (Some(e164), Some(country)) => Some(Phone {
+            e164,
+            country,
+            overseas: overseas.unwrap_or(false),
+        }),
+        _ => None,
+    };
+    Ok(Record {
+        identity: Identity {
+            consent: Consent {
+                state: ConsentState::parse(&state)?,
+                notice_version,
+                decided_at,
+            },
+            email,
+            phone,
+            updated_at,
+        },
+        revision,
+        audit_salt: salt,
+    })
+}
+
+/// Records a consent decision.
+pub fn set_consent(
+    conn: &Connection,
+    account_id: i64,
+    state: ConsentState,
+    notice_version: &str,
+    notice_sha256: &str,
+    now: &str,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE identity SET consent = ?2, notice_version = ?3, notice_sha256 = ?4, decided_at = ?5,
+                updated_at = ?5, revision = revision + 1
+         WHERE account_id = ?1",
+        params![account_id, state.as_str(), notice_version, notice_sha256.to_ascii_lowercase(), now],
+    )?;
+    Ok(())
+}
+
+/// Replaces the info (either part may be absent).
+pub fn set_info(
+    conn: &Connection,
+    account_id: i64,
+    email: Option<&str>,
+    phone: Option<&Phone>,
+    now: &str,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE identity SET email = ?2, phone_e164 = ?3, phone_country = ?4, phone_overseas = ?5,
+                updated_at = ?6, revision = revision + 1
+         WHERE account_id = ?1",
+        params![
+            account_id,
+            email,
+            phone.map(|p| p.e164.as_str()),
+            phone.map(|p| p.country.as_str()),
+            phone.map(|p| p.overseas),
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+/// Destroys the info: the values become NULL (secure_delete zeroes the old bytes), the audit salt is
+/// replaced, and the consent becomes `consent` when given.
+pub fn destroy(
+    conn: &Connection,
+    account_id: i64,
+    consent: Option<ConsentState>,
+    now: &str,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE identity SET email = NULL, phone_e164 = NULL, phone_country = NULL,
+                phone_overseas = NULL, audit_salt = ?2, updated_at = ?3, revision = revision + 1,
+                consent = COALESCE(?4, consent),
+                decided_at = CASE WHEN ?4 IS NULL THEN decided_at ELSE ?3 END
+         WHERE account_id = ?1",
+        params![
+            account_id,
+            crate::random::bytes::<32>().to_vec(),
+            now,
+            consent.map(ConsentState::as_str)
+        ],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,33 @@
+//! The reference account API server: the contract in `docs/api/openapi.yaml`, implemented for real
+//! over HTTP and SQLite, for development, the demo and every test of the client.
+//!
+//! Start it from Rust with [`serve`] (tests do) or from the command line with
+//! `account-api serve --listen 127.0.0.1:8787 --db PATH [--seed-demo] [--faults SPEC]`.
+
+mod audit;
+mod auth;
+mod body;
+mod clock;
+pub mod config;
+pub mod demo;
+pub mod faults;
+mod idempotency;
+mod identity;
+pub mod limits;
+pub mod notice;
+mod precondition;
+mod problem;
+mod random;
+mod routes;
+mod server;
+mod state;
+pub mod stats;
+mod store;
+
+pub use audit::Entry as AuditEntry;
+pub use config::Config;
+pub use faults::FaultSpec;
+pub use routes::ROUTES;
+pub use server::{serve, ServeError, ServerHandle};
+pub use stats::StatsSnapshot;
+pub use store::StoreError;

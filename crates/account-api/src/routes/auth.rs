@@ -1,0 +1,173 @@
+//! `POST /v1/auth/token` (password and refresh_token grants) and `POST /v1/auth/revoke`, OAuth 2.0
+//! style: the same fields and error codes as RFC 6749/7009, in JSON, errors as problem+json with
+//! OAuth's `error` beside this API's `code`.
+
+use crate::auth::{self as tokens, RefreshError};
+use crate::body::JsonBody;
+use crate::problem::Problem;
+use crate::state::AppState;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use rusqlite::OptionalExtension;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+/// The token request. No `Debug`: it holds a password.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    grant_type: String,
+    username: Option<String>,
+    password: Option<String>,
+    refresh_token: Option<String>,
+    /// Accepted and ignored: this API has one scope.
+    #[allow(dead_code)]
+    scope: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeRequest {
+    token: String,
+    /// Accepted and ignored: the server finds the token's kind by itself (RFC 7009 §2.1).
+    #[allow(dead_code)]
+    token_type_hint: Option<String>,
+}
+
+fn oauth(status: StatusCode, error: &'static str, title: &'static str) -> Problem {
+    Problem::new(status, error, title).oauth_error(error)
+}
+
+fn invalid_request(detail: &'static str) -> Problem {
+    oauth(
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+        "The token request is incomplete",
+    )
+    .detail(detail)
+}
+
+fn invalid_grant() -> Problem {
+    oauth(
+        StatusCode::BAD_REQUEST,
+        "invalid_grant",
+        "The credentials or the refresh token are not valid",
+    )
+}
+
+pub async fn token(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: JsonBody<TokenRequest>,
+) -> Result<Response, Problem> {
+    let request = body.value;
+    let pair = match request.grant_type.as_str() {
+        "password" => {
+            let (Some(username), Some(password)) = (request.username, request.password) else {
+                return Err(invalid_request(
+                    "the password grant needs username and password",
+                ));
+            };
+            password_grant(&state, peer, username, password).await?
+        }
+        "refresh_token" => {
+            let refresh = request
+                .refresh_token
+                .ok_or_else(|| invalid_request("the refresh_token grant needs refresh_token"))?;
+            let (access_ttl, refresh_ttl) = (state.access_token_ttl, state.refresh_token_ttl);
+            state
+                .store
+                .call(
+                    move |conn| match tokens::refresh(conn, &refresh, access_ttl, refresh_ttl) {
+                        Ok(pair) => Ok(pair),
+                        Err(RefreshError::Invalid | RefreshError::Reused) => Err(invalid_grant()),
+                        Err(RefreshError::Store(e)) => Err(Problem::from(e)),
+                    },
+                )
+                .await?
+        }
+        _ => {
+            return Err(oauth(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "grant_type is password or refresh_token",
+            ))
+        }
+    };
+    let mut response = super::json(
+        StatusCode::OK,
+        serde_json::to_vec(&pair).unwrap_or_default(),
+    );
+    response
+        .headers_mut()
+        .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    Ok(response)
+}
+
+async fn password_grant(
+    state: &AppState,
+    peer: SocketAddr,
+    username: String,
+    password: String,
+) -> Result<tokens::TokenPair, Problem> {
+    let ip = peer.ip();
+    if let Some(wait) = state.limiter.locked(&username, ip) {
+        return Err(Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_sign_in_attempts",
+            "Too many failed sign-ins: wait before trying again",
+        )
+        .retry_after(wait));
+    }
+    let lookup = username.clone();
+    let account: Option<(i64, String)> = state
+        .store
+        .call(move |conn| {
+            conn.query_row(
+                "SELECT id, password_hash FROM accounts WHERE address = ?1",
+                [&lookup],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(Problem::from)
+        })
+        .await?;
+    // argon2 on a blocking thread, outside the database lock; an unknown account costs the same.
+    let (id, hash) = match account {
+        Some((id, hash)) => (Some(id), hash),
+        None => (None, tokens::dummy_hash().to_string()),
+    };
+    let verified = tokio::task::spawn_blocking(move || tokens::verify_password(&password, &hash))
+        .await
+        .map_err(|_| Problem::internal())?;
+    let Some(id) = id.filter(|_| verified) else {
+        state.limiter.failed(&username, ip);
+        return Err(invalid_grant());
+    };
+    state.limiter.succeeded(&username);
+    let (access_ttl, refresh_ttl) = (state.access_token_ttl, state.refresh_token_ttl);
+    state
+        .store
+        .call(move |conn| {
+            tokens::issue(conn, id, None, access_ttl, refresh_ttl).map_err(Problem::from)
+        })
+        .await
+}
+
+/// RFC 7009: 200 whether or not the token was known, so that revocation reveals nothing.
+pub async fn revoke(
+    State(state): State<AppState>,
+    body: JsonBody<RevokeRequest>,
+) -> Result<Response, Problem> {
+    let token = body.value.token;
+    state
+        .store
+        .call(move |conn| tokens::revoke(conn, &token).map_err(Problem::from))
+        .await?;
+    let mut response = StatusCode::OK.into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}

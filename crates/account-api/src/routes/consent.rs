@@ -1,0 +1,109 @@
+//! `PUT /v1/identity/consent`: a decision on the notice the user was shown.
+
+use super::client;
+use super::identity::{current, destroy, write, Applied};
+use crate::audit::{self, Kind};
+use crate::auth::Account;
+use crate::body::JsonBody;
+use crate::clock::now_rfc3339;
+use crate::identity::{self, ConsentState};
+use crate::precondition;
+use crate::problem::Problem;
+use crate::state::AppState;
+use crate::stats::Write;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Agreed,
+    Refused,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PutConsent {
+    decision: Decision,
+    /// The version of the notice shown.
+    notice_version: String,
+    /// SHA-256 (hex) of the exact text shown.
+    notice_sha256: String,
+}
+
+pub async fn put(
+    State(state): State<AppState>,
+    account: Account,
+    headers: HeaderMap,
+    body: JsonBody<PutConsent>,
+) -> Result<Response, Problem> {
+    let if_match = precondition::if_match(&headers)?;
+    let client = client(&headers);
+    let JsonBody { value, raw } = body;
+    let notice = state.notice.clone();
+    let id = account.id;
+    write(
+        &state,
+        id,
+        &headers,
+        "PUT",
+        "/v1/identity/consent",
+        raw,
+        move |tx| {
+            if !notice.is_current(&value.notice_version, &value.notice_sha256) {
+                return Err(Problem::new(
+                    StatusCode::CONFLICT,
+                    "notice_outdated",
+                    "The decision was made on a notice that is not the current one",
+                )
+                .detail(format!(
+                    "show the current notice (version {}) and ask again",
+                    notice.version
+                )));
+            }
+            let old = identity::load(tx, id)?;
+            if let Some(if_match) = &if_match {
+                if !if_match.matches(&old.etag()) {
+                    return Err(precondition::stale(&old.etag()));
+                }
+            }
+            let now = now_rfc3339();
+            let (state, kind) = match value.decision {
+                Decision::Agreed => (ConsentState::Agreed, Kind::ConsentAgreed),
+                Decision::Refused => (ConsentState::Refused, Kind::ConsentRefused),
+            };
+            identity::set_consent(
+                tx,
+                id,
+                state,
+                &value.notice_version,
+                &value.notice_sha256,
+                &now,
+            )?;
+            audit::record(
+                tx,
+                id,
+                &now,
+                &client,
+                kind,
+                Some(&value.notice_version),
+                json!({ "notice_sha256": value.notice_sha256.to_ascii_lowercase() }),
+            )?;
+            // Without consent there is no ground to keep the info: a refusal destroys it.
+            let had_info = old.identity.email.is_some() || old.identity.phone.is_some();
+            if state == ConsentState::Refused && had_info {
+                destroy(tx, &old, id, &now, &client, None)?;
+            }
+            let (reply, _) = current(tx, id)?;
+            Ok(Applied {
+                reply,
+                write: Write::Consent,
+                scrub: state == ConsentState::Refused && had_info,
+            })
+        },
+    )
+    .await
+}

@@ -1,0 +1,54 @@
+//! `GET /v1/identity/notice?locale=ko|en`: the consent notice's version, text and SHA-256. Public:
+//! the text is the same for everyone and is shown before any decision.
+
+use crate::notice::{text, Locale};
+use crate::problem::Problem;
+use crate::state::AppState;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    locale: Option<String>,
+}
+
+#[derive(Serialize)]
+struct NoticeBody<'a> {
+    version: &'a str,
+    locale: &'static str,
+    text: &'static str,
+    sha256: &'a str,
+}
+
+pub async fn notice(
+    State(state): State<AppState>,
+    query: Result<Query<NoticeQuery>, QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(query) =
+        query.map_err(|_| Problem::bad_request("the query string could not be read"))?;
+    let locale = match query.locale.as_deref() {
+        None => Locale::Ko,
+        Some(tag) => Locale::parse(tag).ok_or_else(|| {
+            Problem::new(StatusCode::BAD_REQUEST, "invalid_locale", "Unknown locale")
+                .detail("locale is ko or en")
+        })?,
+    };
+    let body = NoticeBody {
+        version: &state.notice.version,
+        locale: locale.tag(),
+        text: text(locale),
+        sha256: state.notice.sha256(locale),
+    };
+    let mut response = super::json(
+        StatusCode::OK,
+        serde_json::to_vec(&body).unwrap_or_default(),
+    );
+    response.headers_mut().insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(locale.tag()),
+    );
+    Ok(response)
+}

@@ -1,0 +1,293 @@
+//! Accepting connections and serving the router, with fault injection in front of it.
+//!
+//! The loop is hyper's own rather than `axum::serve` for one reason: a "dropped connection" fault
+//! must close the socket without any response, which a service can do only by failing, and axum's
+//! server accepts no failing service. It also catches a panicking handler (it answers 500 instead
+//! of dropping the connection) and shuts down gracefully.
+
+use crate::config::Config;
+use crate::demo;
+use crate::faults::{FaultKind, Faults, CAPTIVE_PORTAL_HTML, MALFORMED_JSON};
+use crate::limits::Limiter;
+use crate::notice::Notice;
+use crate::problem::Problem;
+use crate::routes;
+use crate::state::AppState;
+use crate::stats::{Stats, StatsSnapshot};
+use crate::store::{Store, StoreError};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, HeaderValue, Request, Response, StatusCode};
+use axum::response::IntoResponse;
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower::ServiceExt;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("could not open the database: {0}")]
+    Store(#[from] StoreError),
+    #[error("could not listen: {0}")]
+    Listen(#[from] std::io::Error),
+}
+
+/// A running server. Dropping it stops the server too (abruptly; prefer [`ServerHandle::shutdown`]).
+pub struct ServerHandle {
+    addr: SocketAddr,
+    state: AppState,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    /// The address actually bound (with the real port when the config asked for port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The counters: writes applied, replays, faults injected.
+    pub fn stats(&self) -> StatsSnapshot {
+        self.state.stats.snapshot()
+    }
+
+    /// Replaces the fault spec; false when the server is not in fault mode.
+    pub fn set_faults(&self, spec: crate::faults::FaultSpec) -> bool {
+        match &self.state.faults {
+            Some(faults) => {
+                faults.set(spec);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Creates an account (consent pending, no info) for a test of its own; the password is hashed
+    /// with argon2 like any other.
+    pub async fn create_account(
+        &self,
+        address: &str,
+        display_name: &str,
+        password: &str,
+    ) -> Result<(), StoreError> {
+        let (address, display_name, password) = (
+            address.to_string(),
+            display_name.to_string(),
+            password.to_string(),
+        );
+        self.state
+            .store
+            .call(move |conn| {
+                demo::create_account(conn, &address, &display_name, &password).map(|_| ())
+            })
+            .await
+    }
+
+    /// Stops accepting, lets requests in flight finish (up to 5 s), and returns.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// Waits until the server stops by itself (never, unless the listener fails).
+    pub async fn wait(mut self) {
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// Opens the database, seeds it when asked, binds and starts serving in the background.
+pub async fn serve(config: Config) -> Result<ServerHandle, ServeError> {
+    let db = config.db.clone();
+    let notice = Arc::new(Notice::new(config.notice_version.clone()));
+    let seed = config.seed_demo;
+    let seed_notice = Arc::clone(&notice);
+    let store = tokio::task::spawn_blocking(move || -> Result<Store, StoreError> {
+        let store = Store::open(&db)?;
+        if seed {
+            store.call_sync(|conn| demo::seed(conn, &seed_notice))?;
+        }
+        Ok(store)
+    })
+    .await
+    .map_err(|_| StoreError::Task)??;
+    let state = AppState {
+        store,
+        notice,
+        limiter: Arc::new(Limiter::new(config.sign_in_limits)),
+        stats: Arc::new(Stats::default()),
+        faults: config
+            .faults
+            .clone()
+            .map(|spec| Arc::new(Faults::new(spec))),
+        access_token_ttl: config.access_token_ttl,
+        refresh_token_ttl: config.refresh_token_ttl,
+    };
+    let listener = TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = oneshot::channel();
+    let router = routes::router(state.clone());
+    let task = tokio::spawn(accept_loop(listener, router, state.clone(), stopped));
+    Ok(ServerHandle {
+        addr,
+        state,
+        stop: Some(stop),
+        task: Some(task),
+    })
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    mut stopped: oneshot::Receiver<()>,
+) {
+    let graceful = GracefulShutdown::new();
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = &mut stopped => break,
+        };
+        let (stream, peer) = match accepted {
+            Ok(pair) => pair,
+            Err(error) => {
+                // Out of file descriptors and the like: wait a moment instead of spinning.
+                tracing::warn!(%error, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let state = state.clone();
+        let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+            handle(router.clone(), state.clone(), peer, request)
+        });
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(Duration::from_secs(30))
+            .serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+}
+
+/// The failure that makes hyper close a connection without answering (the `drop` faults).
+#[derive(Debug)]
+struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+async fn handle(
+    router: Router,
+    state: AppState,
+    peer: SocketAddr,
+    request: Request<Incoming>,
+) -> Result<Response<Body>, DropConnection> {
+    state.stats.request();
+    let method = request.method().as_str().to_string();
+    let path = request.uri().path().to_string();
+    let decision = state
+        .faults
+        .as_ref()
+        .map(|f| f.decide(&method, &path))
+        .unwrap_or_default();
+    if !decision.latency.is_zero() {
+        tokio::time::sleep(decision.latency).await;
+    }
+    if decision.fault.is_some() {
+        state.stats.fault();
+    }
+    match decision.fault {
+        Some(FaultKind::Unavailable) => {
+            return Ok(Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "service_unavailable",
+                "The service is temporarily unavailable",
+            )
+            .retry_after(decision.retry_after)
+            .into_response())
+        }
+        Some(FaultKind::TooManyRequests) => {
+            return Ok(Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "Too many requests",
+            )
+            .retry_after(decision.retry_after)
+            .into_response())
+        }
+        Some(FaultKind::Html) => {
+            let mut response = (StatusCode::OK, CAPTIVE_PORTAL_HTML).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            return Ok(response);
+        }
+        Some(FaultKind::Drop) => return Err(DropConnection),
+        _ => {}
+    }
+    let mut request = request.map(Body::new);
+    request.extensions_mut().insert(ConnectInfo(peer));
+    let started = std::time::Instant::now();
+    // Spawned so that a panicking handler becomes a 500 instead of a dropped connection.
+    let response = match tokio::spawn(router.oneshot(request)).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(infallible)) => match infallible {},
+        Err(_) => {
+            tracing::error!(%method, %path, "a handler panicked");
+            Problem::internal().into_response()
+        }
+    };
+    // Method, path and status only: bodies and headers can hold personal data and tokens.
+    tracing::debug!(%method, %path, status = response.status().as_u16(), elapsed_us = started.elapsed().as_micros() as u64, "request");
+    match decision.fault {
+        Some(FaultKind::DropAfter) => Err(DropConnection),
+        Some(FaultKind::Malformed) => {
+            let mut garbled = (StatusCode::OK, MALFORMED_JSON).into_response();
+            garbled.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            Ok(garbled)
+        }
+        _ => Ok(response),
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests over real HTTP on loopback, each against its own server and temp database.
+
+mod common;
+
+mod auth;
+mod contract;
+mod destruction;
+mod faults;
+mod identity;
+mod logs;
