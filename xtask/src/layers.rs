@@ -2,23 +2,34 @@
 
 use crate::exec::{self, cmd, repo_root};
 use crate::setup::{self, Purpose};
-use crate::{catalog, display, phone_diff};
+use crate::{catalog, demo_server, display, phone_diff};
 use std::time::{Duration, Instant};
 
-/// Builds the UI and the app (with the UI embedded) and starts it.
+/// Where `cargo xtask run` serves the reference account API (the dev/demo default backend).
+const DEMO_API_LISTEN: &str = "127.0.0.1:8787";
+
+/// Builds the UI, the app (with the UI embedded) and the reference account server; starts the
+/// server with its demo accounts and then the app pointed at it; stops the server when the app exits.
 pub fn run() -> Result<(), String> {
     setup::ensure(Purpose::Run)?;
     build_ui()?;
-    exec::run(&mut cmd(
-        "cargo",
-        &[
-            "run",
-            "--features",
-            "custom-protocol",
-            "--bin",
-            "mail-identity",
-        ],
-    ))
+    // `--workspace` and the same features as the tests: one build of the dependency chain for both.
+    let mut args = vec!["build", "--workspace", "--bins"];
+    args.extend(APP_FEATURES);
+    exec::run(&mut cmd("cargo", &args))?;
+    let _server = demo_server::start(DEMO_API_LISTEN)?;
+    let binary = repo_root().join("target/debug").join(exe("mail-identity"));
+    let mut app = std::process::Command::new(binary);
+    app.env(
+        "MAIL_IDENTITY_API_BASE_URL",
+        format!("http://{DEMO_API_LISTEN}"),
+    );
+    exec::run(&mut app)
+}
+
+/// A file name with the platform's executable suffix.
+pub fn exe(name: &str) -> String {
+    format!("{name}{}", std::env::consts::EXE_SUFFIX)
 }
 
 fn build_ui() -> Result<(), String> {

@@ -5,6 +5,7 @@
 
 mod api_contract;
 mod catalog;
+mod demo_server;
 mod display;
 mod exec;
 mod layers;
@@ -16,7 +17,7 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
-  run        install what is missing, build the UI and the app, start the app
+  run        install what is missing, build the UI, the app and the account server; start both
   test       install what is missing, then run every test layer and print a summary
   setup      only install what is missing (system packages, npm packages, tauri-driver)
   catalog    check locales/*.yml: same keys and placeholders everywhere, every used key exists
