@@ -8,7 +8,7 @@ Figures for notes, not a test:
     python3 crates/cli/differential/phone_reference.py corpus > /tmp/corpus.jsonl   # needs phonenumbers
     python3 crates/cli/bench/batch_throughput.py /tmp/corpus.jsonl target/release/mail-identity-cli /tmp/ljs
 
-The JavaScript side (libphonenumber_js_batch.js) does the same work per line: parse the JSON,
+The JavaScript side (libphonenumber_js_batch.cjs) does the same work per line: parse the JSON,
 parse the number with the region as default country, validity, type, the form's decision, the
 three formats, one JSON line out.
 """
@@ -32,7 +32,7 @@ def main():
     picked = random.Random(7).sample(lines, LINES)
     batch = "".join(json.dumps({"input": l["input"], "region": l["region"]}, ensure_ascii=False) + "\n" for l in picked).encode()
     regions = len({l["region"] for l in picked})
-    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "libphonenumber_js_batch.js")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "libphonenumber_js_batch.cjs")
     env = dict(os.environ, NODE_PATH=os.path.join(ljs_dir, "node_modules"))
     commands = {"mail-identity-cli": [cli, "phone", "batch"], "libphonenumber-js": ["node", script]}
     times = {name: [] for name in commands}
