@@ -6,4 +6,5 @@
 //! `MAIL_IDENTITY_E2E=1` (set by `cargo xtask test`); a plain `cargo test` reports them as skipped.
 
 mod home;
+mod ipc;
 mod support;

@@ -29,7 +29,7 @@ pub struct Launch<'a> {
 /// The running app with a WebDriver session on its main window.
 pub struct App {
     pub client: Client,
-    _driver: Driver,
+    driver: Driver,
     home: PathBuf,
 }
 
@@ -46,7 +46,7 @@ impl App {
         let client = new_session(&driver.url(), capabilities).await;
         App {
             client,
-            _driver: driver,
+            driver,
             home,
         }
     }
@@ -96,6 +96,8 @@ impl App {
     /// Ends the session (which closes the app) and removes the profile.
     pub async fn close(self) {
         let _ = self.client.close().await;
+        // The app may still be writing its caches: stop the driver (and with it the app) first.
+        drop(self.driver);
         let _ = std::fs::remove_dir_all(&self.home);
     }
 }
@@ -140,6 +142,8 @@ fn fresh_home() -> PathBuf {
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let home = std::env::temp_dir().join(format!("mail-identity-e2e-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
-    std::fs::create_dir_all(&home).expect("a temporary home directory");
+    for dir in [".config", ".local/share", ".cache"] {
+        std::fs::create_dir_all(home.join(dir)).expect("a temporary home directory");
+    }
     home
 }

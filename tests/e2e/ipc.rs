@@ -1,0 +1,75 @@
+//! The window's capability really grants the commands the UI needs: a permission missing from
+//! `src-tauri/capabilities/main.json` or `build.rs` only shows at run time, so it is checked here.
+
+use crate::support::{enabled, App, Launch};
+use serde_json::{json, Value};
+
+/// Calls a command from inside the page, as the UI's generated bindings do.
+async fn invoke(app: &App, command: &str, args: Value) -> Result<Value, Value> {
+    let outcome = app
+        .client
+        .execute_async(
+            "const [command, args, done] = arguments;
+             window.__TAURI_INTERNALS__.invoke(command, args)
+               .then((value) => done({ ok: value }), (error) => done({ err: String(error) }));",
+            vec![json!(command), args],
+        )
+        .await
+        .expect("running the invoke script");
+    match outcome.get("ok") {
+        Some(value) => Ok(value.clone()),
+        None => Err(outcome["err"].clone()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ui_may_call_the_validation_commands() {
+    if !enabled("the_ui_may_call_the_validation_commands") {
+        return;
+    }
+    let app = App::launch(Launch {
+        os_locale: "C.UTF-8",
+    })
+    .await;
+    app.find_heading("G-Cloud 메일 본인 인증 정보").await;
+
+    let verdict = invoke(
+        &app,
+        "validate_phone",
+        json!({ "input": "010 1234 5678", "mode": { "mode": "domestic" } }),
+    )
+    .await
+    .expect("validate_phone is granted");
+    assert_eq!(verdict["valid"]["e164"], "+821012345678");
+
+    let verdict = invoke(
+        &app,
+        "validate_email",
+        json!({ "input": "hong@naver.con", "account": "me@corp.example" }),
+    )
+    .await
+    .expect("validate_email is granted");
+    assert_eq!(verdict["valid"]["warnings"][0]["code"], "did_you_mean");
+
+    let countries = invoke(
+        &app,
+        "search_countries",
+        json!({ "query": "일본", "locale": "ko" }),
+    )
+    .await
+    .expect("search_countries is granted");
+    assert_eq!(countries[0]["code"], "JP");
+
+    // Nothing outside the granted list: a core command the window was not given is refused.
+    let refused = invoke(
+        &app,
+        "plugin:store|load",
+        json!({ "path": "preferences.json" }),
+    )
+    .await;
+    assert!(
+        refused.is_err(),
+        "the web view must not reach the store plugin"
+    );
+    app.close().await;
+}
