@@ -24,20 +24,21 @@ pub struct EmailVerdict {
     pub error: Option<EmailError>,
 }
 
+/// A verdict as the pair the UI reads. (Concrete verdict types rather than one generic struct:
+/// the TypeScript generator cannot name a generic's parameters at a command's return.)
+fn split<T, E>(result: Result<T, E>) -> (Option<T>, Option<E>) {
+    match result {
+        Ok(valid) => (Some(valid), None),
+        Err(error) => (None, Some(error)),
+    }
+}
+
 /// Judges the phone field for the mode the form is in.
 #[tauri::command]
 #[specta::specta]
 pub fn validate_phone(input: String, mode: PhoneMode) -> PhoneVerdict {
-    match phone::check_phone(&input, &mode) {
-        Ok(valid) => PhoneVerdict {
-            valid: Some(valid),
-            error: None,
-        },
-        Err(error) => PhoneVerdict {
-            valid: None,
-            error: Some(error),
-        },
-    }
+    let (valid, error) = split(phone::check_phone(&input, &mode));
+    PhoneVerdict { valid, error }
 }
 
 /// Reformats the phone field as the user types; `caret` in UTF-16 code units, as the web counts.
@@ -51,16 +52,8 @@ pub fn format_phone(input: String, caret: u32, mode: PhoneMode) -> AsYouType {
 #[tauri::command]
 #[specta::specta]
 pub fn validate_email(input: String, account: Option<String>) -> EmailVerdict {
-    match email::check_email(&input, account.as_deref()) {
-        Ok(valid) => EmailVerdict {
-            valid: Some(valid),
-            error: None,
-        },
-        Err(error) => EmailVerdict {
-            valid: None,
-            error: Some(error),
-        },
-    }
+    let (valid, error) = split(email::check_email(&input, account.as_deref()));
+    EmailVerdict { valid, error }
 }
 
 /// The country picker's entries matching `query` (Korean name, English name or calling code),
