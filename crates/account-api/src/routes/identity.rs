@@ -61,7 +61,7 @@ pub struct PutIdentity {
 pub struct PhoneInput {
     /// As the person typed it: core normalizes it.
     number: String,
-    /// 해외 사용자인가요?
+    /// The form's overseas toggle: judged for `country` rather than as a Korean mobile.
     #[serde(default)]
     overseas: bool,
     /// ISO 3166-1 alpha-2, for overseas numbers typed without `+CC`.
