@@ -3,6 +3,7 @@
 //! The two commands a newcomer needs are `run` (the app, with everything it needs) and `test` (every
 //! test layer). Both install what is missing first, so that a fresh machine needs nothing by hand.
 
+mod account_server;
 mod api_contract;
 mod catalog;
 mod demo_server;
@@ -10,6 +11,7 @@ mod display;
 mod exec;
 mod layers;
 mod phone_diff;
+mod python;
 mod setup;
 
 use std::process::ExitCode;

@@ -8,9 +8,9 @@
 //! Python 3 with `venv` and access to PyPI.
 
 use crate::exec::{self, cmd, repo_root};
+use crate::python;
 use std::fs::File;
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::path::Path;
 
 /// Must match the libphonenumber metadata of the pinned `rlibphonenumber`.
 const PHONENUMBERS: &str = "phonenumbers==9.0.42";
@@ -19,7 +19,7 @@ const SCRIPT: &str = "crates/cli/differential/phone_reference.py";
 pub fn run() -> Result<(), String> {
     let work = repo_root().join("target").join("phone-diff");
     std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
-    let python = ensure_venv(&work)?;
+    let python = python::ensure(&work, PHONENUMBERS)?.program("python");
     let python = python.to_string_lossy().into_owned();
     let corpus = work.join("corpus.jsonl");
     let reference = work.join("reference.jsonl");
@@ -54,43 +54,6 @@ pub fn run() -> Result<(), String> {
             SCRIPT, "compare", &paths[0], &paths[1], &paths[2], "--min", "99.9",
         ],
     ))
-}
-
-/// The venv's interpreter, with the pinned `phonenumbers` installed.
-fn ensure_venv(work: &Path) -> Result<PathBuf, String> {
-    let venv = work.join("venv");
-    let python = if cfg!(windows) {
-        venv.join("Scripts").join("python.exe")
-    } else {
-        venv.join("bin").join("python")
-    };
-    if !python.is_file() {
-        let system = if cfg!(windows) { "python" } else { "python3" };
-        let venv_arg = venv.to_string_lossy().into_owned();
-        exec::run(&mut cmd(system, &["-m", "venv", &venv_arg]))?;
-    }
-    let pinned = PHONENUMBERS.trim_start_matches("phonenumbers==");
-    let check =
-        format!("import phonenumbers, sys; sys.exit(phonenumbers.__version__ != '{pinned}')");
-    let installed = cmd(&python.to_string_lossy(), &["-c", &check])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !installed {
-        exec::run(&mut cmd(
-            &python.to_string_lossy(),
-            &[
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                PHONENUMBERS,
-            ],
-        ))?;
-    }
-    Ok(python)
 }
 
 fn create(path: &Path) -> Result<File, String> {
