@@ -19,7 +19,8 @@ function yamlCatalog(): Plugin {
 
 export default defineConfig({
   root: 'ui',
-  plugins: [svelte(), yamlCatalog()],
+  // The Svelte config sits at the repository root (shared with svelte-check), not in `root`.
+  plugins: [svelte({ configFile: '../svelte.config.js' }), yamlCatalog()],
   clearScreen: false,
   server: {
     port: 1420,
