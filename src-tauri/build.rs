@@ -6,6 +6,7 @@
 /// The app's IPC commands, by name (each becomes an `allow-<name>` permission).
 const COMMANDS: &[&str] = &[
     "app_info",
+    "open_webmail",
     "set_locale",
     "validate_phone",
     "format_phone",

@@ -9,6 +9,7 @@ use tauri_specta::{collect_commands, Builder};
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new().commands(collect_commands![
         commands::app::app_info,
+        commands::app::open_webmail,
         commands::settings::set_locale,
         commands::validation::validate_phone,
         commands::validation::format_phone,

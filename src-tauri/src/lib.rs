@@ -3,6 +3,7 @@
 
 mod bindings;
 mod commands;
+mod deployment;
 mod error;
 mod preferences;
 mod window;
@@ -16,6 +17,8 @@ pub fn run() {
     let specta = specta_builder();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
+        .manage(deployment::Deployment::from_environment())
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             specta.mount_events(app);

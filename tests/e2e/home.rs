@@ -9,6 +9,7 @@ async fn korean_product_name_is_shown_by_default() {
     }
     let app = App::launch(Launch {
         os_locale: "C.UTF-8",
+        server: None,
     })
     .await;
     app.find_heading("G-Cloud 메일 본인 인증 정보").await;
@@ -37,6 +38,7 @@ async fn english_os_shows_english_product_name() {
     }
     let app = App::launch(Launch {
         os_locale: "en_US.UTF-8",
+        server: None,
     })
     .await;
     app.find_heading("G-Cloud Mail Identity Verification").await;

@@ -29,6 +29,7 @@ async fn the_ui_may_call_the_validation_commands() {
     }
     let app = App::launch(Launch {
         os_locale: "C.UTF-8",
+        server: None,
     })
     .await;
     app.find_heading("G-Cloud 메일 본인 인증 정보").await;

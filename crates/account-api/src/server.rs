@@ -96,6 +96,29 @@ impl ServerHandle {
             .await
     }
 
+    /// What `GET /v1/identity` would answer for `address` (consent, e-mail, phone, updated_at) as
+    /// JSON, read straight from the database: how a test checks what the server holds without
+    /// signing in as the user. `None` when there is no such account.
+    pub async fn identity_of(&self, address: &str) -> Result<Option<serde_json::Value>, StoreError> {
+        let address = address.to_string();
+        self.state
+            .store
+            .call(move |conn| {
+                use rusqlite::OptionalExtension;
+                let id: Option<i64> = conn
+                    .query_row(
+                        "SELECT id FROM accounts WHERE address = ?1 COLLATE NOCASE",
+                        [&address],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let Some(id) = id else { return Ok(None) };
+                let record = crate::identity::load(conn, id)?;
+                Ok(serde_json::from_slice(&record.body()).ok())
+            })
+            .await
+    }
+
     /// Stops accepting, lets requests in flight finish (up to 5 s), and returns.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {

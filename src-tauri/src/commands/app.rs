@@ -1,21 +1,49 @@
-//! What the UI needs to know about the app at start-up.
+//! What the UI needs to know about the app at start-up, and leaving it for the webmail.
 
+use crate::deployment::{Deployment, Helpdesk};
+use crate::error::CommandError;
 use crate::preferences;
 use mail_identity_core::locale::Locale;
 use serde::Serialize;
+use tauri::State;
+use tauri_plugin_opener::OpenerExt;
 
-/// The app's version and the language to show.
+/// The app's version, the language to show, and where this installation points to.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct AppInfo {
     pub version: String,
     pub locale: Locale,
+    /// The webmail the "go to webmail" button opens; `null` when none is configured.
+    pub webmail_url: Option<String>,
+    /// The company's helpdesk; `null` shows the notice's own contact block.
+    pub helpdesk: Option<Helpdesk>,
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn app_info(app: tauri::AppHandle) -> AppInfo {
+pub fn app_info(app: tauri::AppHandle, deployment: State<'_, Deployment>) -> AppInfo {
     AppInfo {
         version: app.package_info().version.to_string(),
         locale: preferences::effective_locale(&app),
+        webmail_url: deployment.webmail_url.clone(),
+        helpdesk: deployment.helpdesk.clone(),
     }
+}
+
+/// Opens the configured webmail in the default browser. Only the configured address can be
+/// opened: the web view names no URL, so a compromised page cannot open arbitrary ones.
+#[tauri::command]
+#[specta::specta]
+pub fn open_webmail(
+    app: tauri::AppHandle,
+    deployment: State<'_, Deployment>,
+) -> Result<(), CommandError> {
+    let url = deployment
+        .webmail_url
+        .as_deref()
+        .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+        .ok_or_else(|| CommandError::new("webmail_url_missing"))?;
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|_| CommandError::new("webmail_open_failed"))
 }

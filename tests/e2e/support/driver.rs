@@ -12,8 +12,9 @@ pub struct Driver {
 }
 
 impl Driver {
-    /// Starts tauri-driver; the app it launches inherits `home` as its HOME and XDG directories.
-    pub fn start(home: &Path, os_locale: &str) -> Driver {
+    /// Starts tauri-driver; the app it launches inherits `home` as its HOME and XDG directories,
+    /// and `env` on top.
+    pub fn start(home: &Path, os_locale: &str, env: &[(&str, String)]) -> Driver {
         let port = free_port();
         let native_port = free_port();
         let mut command = Command::new(tauri_driver());
@@ -31,6 +32,7 @@ impl Driver {
             .env("LANG", os_locale)
             .env("LC_ALL", os_locale)
             .env_remove("LANGUAGE")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
         if let Some(native) = native_driver() {

@@ -1,6 +1,9 @@
 //! Launching the app under tauri-driver with an isolated home, and finding things the way a person does.
 
 mod driver;
+mod server;
+
+pub use server::{Server, DEMO_PASSWORD};
 
 use driver::Driver;
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
@@ -24,6 +27,8 @@ pub fn enabled(test: &str) -> bool {
 pub struct Launch<'a> {
     /// The OS locale the app sees (`LANG`), e.g. `C.UTF-8`, `en_US.UTF-8`.
     pub os_locale: &'a str,
+    /// The account server the app talks to (`MAIL_IDENTITY_API_BASE_URL`); none: the app's default.
+    pub server: Option<&'a Server>,
 }
 
 /// The running app with a WebDriver session on its main window.
@@ -37,7 +42,11 @@ impl App {
     /// Starts the app with an empty profile (its own HOME and XDG directories).
     pub async fn launch(launch: Launch<'_>) -> App {
         let home = fresh_home();
-        let driver = Driver::start(&home, launch.os_locale);
+        let mut env = Vec::new();
+        if let Some(server) = launch.server {
+            env.push(("MAIL_IDENTITY_API_BASE_URL", server.base_url()));
+        }
+        let driver = Driver::start(&home, launch.os_locale, &env);
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "tauri:options".into(),

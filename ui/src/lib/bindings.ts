@@ -6,7 +6,12 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 
 /** Commands */
 export const commands = {
-	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
+	appInfo: () => __TAURI_INVOKE<AppInfo_Serialize>("app_info"),
+	/**
+	 *  Opens the configured webmail in the default browser. Only the configured address can be
+	 *  opened: the web view names no URL, so a compromised page cannot open arbitrary ones.
+	 */
+	openWebmail: () => typedError<null, CommandError>(__TAURI_INVOKE("open_webmail")),
 	/**  Switches the language without a restart: remembered for next time, window retitled at once. */
 	setLocale: (locale: Locale) => typedError<null, CommandError>(__TAURI_INVOKE("set_locale", { locale })),
 	/**  Judges the phone field for the mode the form is in. */
@@ -25,10 +30,27 @@ export const commands = {
 };
 
 /* Types */
-/**  The app's version and the language to show. */
-export type AppInfo = {
+/**  The app's version, the language to show, and where this installation points to. */
+export type AppInfo = AppInfo_Serialize | AppInfo_Deserialize;
+
+/**  The app's version, the language to show, and where this installation points to. */
+export type AppInfo_Deserialize = {
 	version: string,
 	locale: Locale,
+	/**  The webmail the "go to webmail" button opens; `null` when none is configured. */
+	webmail_url?: string | null,
+	/**  The company's helpdesk; `null` shows the notice's own contact block. */
+	helpdesk?: Helpdesk_Deserialize | null,
+};
+
+/**  The app's version, the language to show, and where this installation points to. */
+export type AppInfo_Serialize = {
+	version: string,
+	locale: Locale,
+	/**  The webmail the "go to webmail" button opens; `null` when none is configured. */
+	webmail_url: string | null,
+	/**  The company's helpdesk; `null` shows the notice's own contact block. */
+	helpdesk: Helpdesk_Serialize | null,
 };
 
 /**  The field's text after a keystroke, and where the caret goes. */
@@ -109,6 +131,23 @@ export type EmailWarning =
  *  the local part, so that the warning carries no personal data.
  */
 { code: "did_you_mean"; suggestion: string };
+
+/**  The company's helpdesk, shown on the help screen instead of the notice's own contact block. */
+export type Helpdesk = Helpdesk_Serialize | Helpdesk_Deserialize;
+
+/**  The company's helpdesk, shown on the help screen instead of the notice's own contact block. */
+export type Helpdesk_Deserialize = {
+	phone?: string | null,
+	url?: string | null,
+	hours?: string | null,
+};
+
+/**  The company's helpdesk, shown on the help screen instead of the notice's own contact block. */
+export type Helpdesk_Serialize = {
+	phone: string | null,
+	url: string | null,
+	hours: string | null,
+};
 
 /**  A language the app has a complete catalog for. */
 export type Locale = 
