@@ -2,14 +2,30 @@
 //! generated from it (`ui/src/lib/bindings.ts`), checked to be current by a test.
 
 use crate::commands;
-use tauri_specta::{collect_commands, Builder};
+use tauri_specta::{collect_commands, collect_events, Builder};
 
 /// Every command the UI can call. Keep in step with `COMMANDS` in `src-tauri/build.rs`, which
 /// grants them to the main window.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    Builder::<tauri::Wry>::new().commands(collect_commands![
+    Builder::<tauri::Wry>::new()
+        .events(collect_events![crate::service::OverviewChanged])
+        .commands(collect_commands![
         commands::app::app_info,
         commands::app::open_webmail,
+        commands::session::restore_session,
+        commands::session::sign_in,
+        commands::session::sign_out,
+        commands::consent::notice,
+        commands::consent::decide_consent,
+        commands::consent::consent_receipts,
+        commands::identity::overview,
+        commands::identity::refresh,
+        commands::identity::load_draft,
+        commands::identity::save_draft,
+        commands::identity::discard_draft,
+        commands::identity::submit_identity,
+        commands::identity::delete_identity,
+        commands::identity::resolve_conflict,
         commands::settings::set_locale,
         commands::validation::validate_phone,
         commands::validation::format_phone,

@@ -24,6 +24,15 @@ impl CommandError {
     }
 }
 
+impl From<mail_identity_core::sync::ServiceError> for CommandError {
+    fn from(error: mail_identity_core::sync::ServiceError) -> Self {
+        Self {
+            code: error.code().to_string(),
+            params: error.params(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

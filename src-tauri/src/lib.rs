@@ -6,11 +6,13 @@ mod commands;
 mod deployment;
 mod error;
 mod preferences;
+mod service;
 mod window;
 
 rust_i18n::i18n!("locales", fallback = "ko");
 
 pub use bindings::specta_builder;
+use tauri::Manager;
 
 /// Starts the app and blocks until its last window closes.
 pub fn run() {
@@ -24,6 +26,8 @@ pub fn run() {
             specta.mount_events(app);
             // Load the phone metadata off the main thread now, so the first keystroke never waits.
             let _ = mail_identity_core::phone::warm_up_in_background();
+            let deployment = app.state::<deployment::Deployment>().inner().clone();
+            app.manage(service::AppService::open(app.handle(), &deployment));
             let locale = preferences::effective_locale(app.handle());
             window::open_main(app.handle(), locale)?;
             Ok(())

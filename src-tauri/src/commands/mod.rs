@@ -2,5 +2,8 @@
 //! [`crate::error::CommandError`].
 
 pub mod app;
+pub mod consent;
+pub mod identity;
+pub mod session;
 pub mod settings;
 pub mod validation;

@@ -85,6 +85,105 @@ impl App {
             .unwrap_or_else(|e| panic!("no heading reads {text:?}: {e}"))
     }
 
+    /// Waits for a button whose visible text is `name` (its accessible name as a person reads it).
+    pub async fn button(&self, name: &str) -> Element {
+        let xpath = format!(
+            "//*[self::button or @role='button'][normalize-space(.)={}]",
+            xpath_literal(name)
+        );
+        self.client
+            .wait()
+            .at_most(FIRST_PAINT_BUDGET)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no button reads {name:?}: {e}"))
+    }
+
+    /// Clicks the button whose visible text is `name`, once it is enabled.
+    pub async fn click_button(&self, name: &str) {
+        let button = self.button(name).await;
+        self.until(&format!("button {name:?} is enabled"), || {
+            let button = button.clone();
+            async move { button.is_enabled().await.unwrap_or(false) }
+        })
+        .await;
+        button
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("clicking {name:?}: {e}"));
+    }
+
+    /// Waits for the form control labelled `label` (by its `<label>` or `aria-label`).
+    pub async fn field(&self, label: &str) -> Element {
+        let literal = xpath_literal(label);
+        let xpath = format!(
+            "//*[self::input or self::textarea or self::select or @role='combobox' or @role='switch']\
+             [@id=//label[normalize-space(.)={literal}]/@for or @aria-label={literal}]"
+        );
+        self.client
+            .wait()
+            .at_most(FIRST_PAINT_BUDGET)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no field is labelled {label:?}: {e}"))
+    }
+
+    /// Types `text` into the field labelled `label`, key by key, as a person would.
+    pub async fn type_into(&self, label: &str, text: &str) {
+        let field = self.field(label).await;
+        field
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("focusing {label:?}: {e}"));
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("typing into {label:?}: {e}"));
+    }
+
+    /// Empties the field labelled `label`.
+    pub async fn clear(&self, label: &str) {
+        let field = self.field(label).await;
+        field
+            .clear()
+            .await
+            .unwrap_or_else(|e| panic!("clearing {label:?}: {e}"));
+    }
+
+    /// Waits until some element's visible text contains `text`.
+    pub async fn find_text_containing(&self, text: &str) -> Element {
+        let xpath = format!("//*[contains(normalize-space(.), {})]", xpath_literal(text));
+        self.client
+            .wait()
+            .at_most(FIRST_PAINT_BUDGET)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no element shows {text:?}: {e}"))
+    }
+
+    /// Waits until `condition` holds, polling; panics with `what` after the budget.
+    pub async fn until<F, Fut>(&self, what: &str, mut condition: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = std::time::Instant::now() + FIRST_PAINT_BUDGET;
+        while !condition().await {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "timed out waiting until {what}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Signs in with a demo account through the sign-in screen.
+    pub async fn sign_in(&self, address: &str) {
+        self.type_into("웹메일 주소", address).await;
+        self.type_into("비밀번호", DEMO_PASSWORD).await;
+        self.click_button("로그인").await;
+    }
+
     /// Saves a screenshot as test output under `target/e2e-screenshots/` for a person to look at.
     pub async fn screenshot(&self, name: &str) {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots");
@@ -143,6 +242,13 @@ fn xpath_literal(text: &str) -> String {
     }
     let parts: Vec<String> = text.split('\'').map(|p| format!("'{p}'")).collect();
     format!("concat({})", parts.join(", \"'\", "))
+}
+
+/// A fresh, empty directory for one test's files (the server's database).
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = fresh_home().join(name);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    dir
 }
 
 fn fresh_home() -> PathBuf {

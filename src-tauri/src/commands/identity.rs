@@ -1,0 +1,68 @@
+//! The identity info: the overview every screen reads, the encrypted draft of the form, and the
+//! writes (save, delete) with their conflicts.
+
+use crate::error::CommandError;
+use crate::service::AppService;
+use mail_identity_core::sync::{ConflictChoice, Draft, Overview, SubmitOutcome};
+use tauri::State;
+
+/// Everything a screen needs, from the local cache at once; never fails.
+#[tauri::command]
+#[specta::specta]
+pub async fn overview(service: State<'_, AppService>) -> Result<Overview, CommandError> {
+    Ok(service.overview().await)
+}
+
+/// Asks the server whether anything changed (one conditional GET).
+#[tauri::command]
+#[specta::specta]
+pub async fn refresh(service: State<'_, AppService>) -> Result<Overview, CommandError> {
+    Ok(service.get()?.refresh().await?)
+}
+
+/// The form exactly as it was left, caret included.
+#[tauri::command]
+#[specta::specta]
+pub async fn load_draft(service: State<'_, AppService>) -> Result<Option<Draft>, CommandError> {
+    Ok(service.get()?.load_draft().await?)
+}
+
+/// Keeps the form as typed, encrypted; durable when this returns.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_draft(service: State<'_, AppService>, draft: Draft) -> Result<(), CommandError> {
+    Ok(service.get()?.save_draft(&draft).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_draft(service: State<'_, AppService>) -> Result<(), CommandError> {
+    Ok(service.get()?.discard_draft().await?)
+}
+
+/// Validates the form in core and queues the save; field errors come back and nothing is queued.
+#[tauri::command]
+#[specta::specta]
+pub async fn submit_identity(
+    service: State<'_, AppService>,
+    draft: Draft,
+) -> Result<SubmitOutcome, CommandError> {
+    Ok(service.get()?.submit_identity(&draft).await?)
+}
+
+/// Queues the deletion; once applied it is read back and every local copy is purged.
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_identity(service: State<'_, AppService>) -> Result<Overview, CommandError> {
+    Ok(service.get()?.delete_identity().await?)
+}
+
+/// The user's answer to a conflict: keep mine (sent over the server's) or the server's.
+#[tauri::command]
+#[specta::specta]
+pub async fn resolve_conflict(
+    service: State<'_, AppService>,
+    choice: ConflictChoice,
+) -> Result<Overview, CommandError> {
+    Ok(service.get()?.resolve_conflict(choice).await?)
+}

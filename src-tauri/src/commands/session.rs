@@ -1,0 +1,34 @@
+//! Signing in and out. The refresh token goes to the OS credential store inside core; the window
+//! never sees a token.
+
+use crate::error::CommandError;
+use crate::service::AppService;
+use mail_identity_core::sync::Account;
+use tauri::State;
+
+/// Signs in silently with the stored refresh token; `null` shows the sign-in screen.
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_session(
+    service: State<'_, AppService>,
+) -> Result<Option<Account>, CommandError> {
+    Ok(service.get()?.restore_session().await?)
+}
+
+/// Password sign-in against the configured account server.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_in(
+    service: State<'_, AppService>,
+    address: String,
+    password: String,
+) -> Result<Account, CommandError> {
+    Ok(service.get()?.sign_in(&address, &password).await?)
+}
+
+/// Revokes the session and wipes drafts, the outbox, caches and the stored token.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_out(service: State<'_, AppService>) -> Result<(), CommandError> {
+    Ok(service.get()?.sign_out().await?)
+}

@@ -1,0 +1,95 @@
+//! Core's sync service, opened once at start-up and shared by the commands. Its overview changes
+//! reach the window as the typed `overview-changed` event.
+
+use crate::deployment::Deployment;
+use crate::error::CommandError;
+use mail_identity_core::sync::{
+    ConsentView, CredentialStoreKind, Overview, Service, ServiceConfig, ServiceError, SyncStatus,
+};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_specta::Event;
+
+/// Sent whenever the cached server view, the outbox or the connection changes.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct OverviewChanged(pub Overview);
+
+/// The service, or why there is none (no server configured, the local database cannot open). The
+/// app still starts without it: the sign-in screen shows the reason instead of a blank window.
+pub enum AppService {
+    Ready(Service),
+    Unavailable(ServiceError),
+}
+
+impl AppService {
+    /// Opens the service in the app data directory and starts forwarding its overview.
+    pub fn open<R: Runtime>(app: &AppHandle<R>, deployment: &Deployment) -> AppService {
+        let data_dir = match app.path().app_data_dir() {
+            Ok(dir) => dir,
+            Err(_) => return AppService::Unavailable(ServiceError::LocalStore),
+        };
+        let Some(api_base_url) = deployment.api_base_url.as_deref() else {
+            return AppService::Unavailable(ServiceError::ServerUrlInvalid);
+        };
+        let version = app.package_info().version.to_string();
+        let config = ServiceConfig::new(data_dir, api_base_url, &version, &os_description());
+        match tauri::async_runtime::block_on(Service::open(config)) {
+            Ok(service) => {
+                forward_overview(app.clone(), &service);
+                AppService::Ready(service)
+            }
+            Err(error) => {
+                report_unavailable(&error);
+                AppService::Unavailable(error)
+            }
+        }
+    }
+
+    /// The service, or the error every command answers with while there is none.
+    pub fn get(&self) -> Result<&Service, CommandError> {
+        match self {
+            AppService::Ready(service) => Ok(service),
+            AppService::Unavailable(error) => Err(error.clone().into()),
+        }
+    }
+
+    /// The overview, or a signed-out one when there is no service (the sign-in screen then
+    /// explains why when the user tries).
+    pub async fn overview(&self) -> Overview {
+        match self {
+            AppService::Ready(service) => service.overview().await,
+            AppService::Unavailable(_) => Overview {
+                account: None,
+                consent: ConsentView::default(),
+                needs_consent: false,
+                info: None,
+                updated_at: None,
+                sync: SyncStatus::Synced { at: None },
+                online: false,
+                credential_store: CredentialStoreKind::Memory,
+            },
+        }
+    }
+}
+
+/// Forwards every new overview to the window for as long as the app runs.
+fn forward_overview<R: Runtime>(app: AppHandle<R>, service: &Service) {
+    let mut changes = service.subscribe();
+    tauri::async_runtime::spawn(async move {
+        while changes.changed().await.is_ok() {
+            let overview = changes.borrow_and_update().clone();
+            // The window may be gone while the app shuts down: nothing to tell then.
+            let _ = OverviewChanged(overview).emit(&app);
+        }
+    });
+}
+
+/// The OS as sent in the User-Agent and kept in consent receipts, e.g. `windows x86_64`.
+fn os_description() -> String {
+    format!("{} {}", std::env::consts::OS, std::env::consts::ARCH)
+}
+
+/// Why the service is missing, for whoever reads the terminal; the code only, never data.
+fn report_unavailable(error: &ServiceError) {
+    eprintln!("mail-identity: sync service unavailable: {}", error.code());
+}

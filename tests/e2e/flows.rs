@@ -1,0 +1,234 @@
+//! The flows of the product, end to end: the real app against the reference server, driven the
+//! way an employee uses it, and checked against what the server holds afterwards.
+
+use crate::support::{scratch_dir, App, Launch, Server};
+use mail_identity_core::email::mask_email;
+use mail_identity_core::phone::{check_phone, mask_phone, PhoneMode};
+use serde_json::Value;
+
+const CONSENT_HEADING: &str = "[선택] 본인 인증 정보 수집 및 이용 동의";
+const FORM_HEADING: &str = "[선택] 본인 인증 정보";
+const RESULT_HEADING: &str = "본인 인증 정보를 저장했습니다";
+const SETTINGS_HEADING: &str = "본인 인증 정보";
+
+async fn start(test: &str) -> Option<(Server, App)> {
+    if !crate::support::enabled(test) {
+        return None;
+    }
+    let server = Server::start(&scratch_dir("server")).await;
+    let app = App::launch(Launch {
+        os_locale: "C.UTF-8",
+        server: Some(&server),
+    })
+    .await;
+    Some((server, app))
+}
+
+/// Waits until the server's record for `address` satisfies `condition` (sync runs in the
+/// background), and returns it.
+async fn server_holds(
+    app: &App,
+    server: &Server,
+    address: &str,
+    what: &str,
+    condition: impl Fn(&Value) -> bool,
+) -> Value {
+    app.until(what, || async { condition(&server.identity_of(address).await) })
+        .await;
+    server.identity_of(address).await
+}
+
+/// The masked phone the screens show for a number, computed by core the same way.
+fn masked_phone(input: &str, mode: &PhoneMode) -> String {
+    mask_phone(&check_phone(input, mode).expect("a valid test number"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn first_login_agree_register_domestic_mobile_and_email() {
+    let Some((server, app)) = start("first_login_agree_register_domestic_mobile_and_email").await
+    else {
+        return;
+    };
+    app.sign_in("pending@corp.example").await;
+    app.find_heading(CONSENT_HEADING).await;
+    app.screenshot("flow-consent-ko").await;
+    app.click_button("동의").await;
+    app.find_heading(FORM_HEADING).await;
+    app.type_into("메일 주소", "minjun.kim@naver.com").await;
+    app.type_into("휴대폰 번호", "01012345678").await;
+    app.screenshot("flow-form-ko").await;
+    app.click_button("저장").await;
+    app.find_heading(RESULT_HEADING).await;
+
+    let phone_mask = masked_phone("01012345678", &PhoneMode::Domestic);
+    let email_mask = mask_email("minjun.kim@naver.com");
+    app.find_text_containing(&phone_mask).await;
+    app.find_text_containing(&email_mask).await;
+    app.screenshot("flow-result-ko").await;
+
+    let held = server_holds(&app, &server, "pending@corp.example", "the save reaches the server", |v| {
+        v["phone"]["e164"] == "+821012345678"
+    })
+    .await;
+    assert_eq!(held["email"], "minjun.kim@naver.com");
+    assert_eq!(held["consent"]["state"], "agreed");
+    assert_eq!(held["phone"]["overseas"], false);
+
+    app.click_button("확인").await;
+    app.find_heading(SETTINGS_HEADING).await;
+    app.find_text_containing(&phone_mask).await;
+    app.find_text_containing(&email_mask).await;
+    app.find_text_containing("동기화됨").await;
+    app.screenshot("flow-settings-ko").await;
+    // One consent and one save: nothing was sent twice.
+    assert_eq!(server.writes_applied(), 2);
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refuse_then_register_later_from_settings() {
+    let Some((server, app)) = start("refuse_then_register_later_from_settings").await else {
+        return;
+    };
+    app.sign_in("pending@corp.example").await;
+    app.find_heading(CONSENT_HEADING).await;
+    app.click_button("거부").await;
+    app.find_heading("동의를 거부했습니다").await;
+    app.find_text_containing("로그인 보안 설정 > 본인 인증 정보").await;
+    app.find_text_containing("내부 관리자를 통해서만 재설정이 가능합니다").await;
+    app.button("웹메일로 이동").await;
+    app.screenshot("flow-refused-ko").await;
+    server_holds(&app, &server, "pending@corp.example", "the refusal reaches the server", |v| {
+        v["consent"]["state"] == "refused"
+    })
+    .await;
+
+    app.click_button("로그인 보안 설정 보기").await;
+    app.find_heading(SETTINGS_HEADING).await;
+    app.click_button("등록").await;
+    // Registering after a refusal asks for consent first.
+    app.find_heading(CONSENT_HEADING).await;
+    app.click_button("동의").await;
+    app.find_heading(FORM_HEADING).await;
+    app.type_into("메일 주소", "later@daum.net").await;
+    app.click_button("저장").await;
+    app.find_heading(RESULT_HEADING).await;
+    let held = server_holds(&app, &server, "pending@corp.example", "the later registration reaches the server", |v| {
+        v["email"] == "later@daum.net"
+    })
+    .await;
+    assert_eq!(held["consent"]["state"], "agreed");
+    assert!(held["phone"].is_null());
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn change_then_delete_leaves_nothing_on_the_server() {
+    let Some((server, app)) = start("change_then_delete_leaves_nothing_on_the_server").await else {
+        return;
+    };
+    app.sign_in("registered@corp.example").await;
+    app.find_heading(SETTINGS_HEADING).await;
+    app.click_button("변경").await;
+    app.find_heading(FORM_HEADING).await;
+    app.clear("휴대폰 번호").await;
+    app.type_into("휴대폰 번호", "010-9876-5432").await;
+    app.click_button("저장").await;
+    app.find_heading(RESULT_HEADING).await;
+    server_holds(&app, &server, "registered@corp.example", "the change reaches the server", |v| {
+        v["phone"]["e164"] == "+821098765432"
+    })
+    .await;
+
+    app.click_button("확인").await;
+    app.find_heading(SETTINGS_HEADING).await;
+    app.click_button("삭제").await;
+    app.find_heading("본인 인증 정보를 삭제할까요?").await;
+    app.screenshot("flow-delete-confirm-ko").await;
+    app.click_button("삭제하기").await;
+    app.find_text_containing("이 컴퓨터에 남아 있던 사본도 모두 지웠습니다").await;
+    app.screenshot("flow-deleted-ko").await;
+    let held = server.identity_of("registered@corp.example").await;
+    assert!(held["email"].is_null(), "the e-mail is gone from the server");
+    assert!(held["phone"].is_null(), "the phone is gone from the server");
+    assert_eq!(held["consent"]["state"], "withdrawn");
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn overseas_number_with_the_country_picker() {
+    let Some((server, app)) = start("overseas_number_with_the_country_picker").await else {
+        return;
+    };
+    app.sign_in("pending@corp.example").await;
+    app.click_button("동의").await;
+    app.find_heading(FORM_HEADING).await;
+    app.field("해외 사용자인가요?")
+        .await
+        .click()
+        .await
+        .expect("turning overseas mode on");
+    app.type_into("국가", "일본").await;
+    app.find_text("일본 (+81)")
+        .await
+        .click()
+        .await
+        .expect("choosing Japan");
+    app.type_into("휴대폰 번호", "090-1234-5678").await;
+    app.screenshot("flow-overseas-ko").await;
+    app.click_button("저장").await;
+    app.find_heading(RESULT_HEADING).await;
+    let held = server_holds(&app, &server, "pending@corp.example", "the overseas number reaches the server", |v| {
+        !v["phone"].is_null()
+    })
+    .await;
+    assert_eq!(held["phone"]["e164"], "+819012345678");
+    assert_eq!(held["phone"]["country"], "JP");
+    assert_eq!(held["phone"]["overseas"], true);
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_landline_shows_its_reason_and_cannot_be_saved() {
+    let Some((server, app)) = start("a_landline_shows_its_reason_and_cannot_be_saved").await else {
+        return;
+    };
+    app.sign_in("pending@corp.example").await;
+    app.click_button("동의").await;
+    app.find_heading(FORM_HEADING).await;
+    app.type_into("휴대폰 번호", "02-312-3456").await;
+    app.find_text_containing("휴대폰 번호가 아닙니다").await;
+    app.screenshot("flow-landline-ko").await;
+    let save = app.button("저장").await;
+    assert!(
+        !save.is_enabled().await.expect("reading the button state"),
+        "저장 stays disabled while the number is not a mobile"
+    );
+    // Only the consent was written.
+    assert_eq!(server.writes_applied(), 1);
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn language_switches_without_a_restart() {
+    let Some((_server, app)) = start("language_switches_without_a_restart").await else {
+        return;
+    };
+    app.find_heading("로그인").await;
+    app.click_button("English").await;
+    app.find_heading("Sign in").await;
+    let lang = app
+        .client
+        .execute("return document.documentElement.lang", vec![])
+        .await
+        .expect("reading <html lang>");
+    assert_eq!(lang, "en");
+    assert_eq!(
+        app.client.title().await.expect("the page title"),
+        "G-Cloud Mail Identity Verification"
+    );
+    app.screenshot("flow-signin-en").await;
+    app.click_button("한국어").await;
+    app.find_heading("로그인").await;
+    app.close().await;
+}
