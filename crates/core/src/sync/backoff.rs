@@ -8,6 +8,11 @@
 
 use std::time::Duration;
 
+/// The longest `Retry-After` obeyed: a server asking for more is probably misconfigured, and a
+/// client that stays silent for days looks broken. Shorter ones are obeyed exactly (plus jitter),
+/// whatever the policy's own maximum.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
 /// The retry schedule; tests shorten it through the service configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BackoffPolicy {
@@ -44,7 +49,7 @@ impl BackoffPolicy {
         };
         let jitter = self.cap(attempt).mul_f64(unit);
         match retry_after {
-            Some(floor) => floor.min(self.max).saturating_add(jitter),
+            Some(floor) => floor.min(MAX_RETRY_AFTER).saturating_add(jitter),
             None => jitter,
         }
     }
@@ -114,8 +119,9 @@ mod tests {
         let policy = BackoffPolicy::default();
         assert_eq!(policy.delay(0, Some(S(2)), 0.0), S(2));
         assert_eq!(policy.delay(1, Some(S(2)), 0.5), S(3));
-        // A absurd Retry-After is bounded by the policy's maximum.
-        assert_eq!(policy.delay(0, Some(S(86_400)), 0.0), S(300));
+        // Obeyed beyond the policy's own maximum, up to an hour.
+        assert_eq!(policy.delay(0, Some(S(600)), 0.0), S(600));
+        assert_eq!(policy.delay(0, Some(S(86_400)), 0.0), MAX_RETRY_AFTER);
     }
 
     #[test]
