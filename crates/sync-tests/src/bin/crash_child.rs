@@ -1,11 +1,12 @@
 //! The app's core in a child process, for the crash test: it types into the draft and submits
 //! saves as fast as a person never could, printing what is durable, until the parent kills it.
 //!
-//! `crash-child MODE BASE_URL DATA_DIR KEYRING_SERVICE ADDRESS`, MODE one of
+//! `crash-child MODE BASE_URL DATA_DIR KEYRING_SERVICE ADDRESS [FROM]`, MODE one of
 //! - `setup`: sign in, agree to the notice, wait until synced, print `setup`;
-//! - `type`: print `ready <caret>` (the caret of the draft found), then forever: save the draft
-//!   with the caret one further and print `draft <caret>`; every tenth time print `op-start <n>`,
-//!   submit a save, print `op-done <n>`;
+//! - `type`: print `ready <caret>` (the caret of the draft found) or `ready none`, then forever:
+//!   save the draft with the caret one further (counting on from the draft's caret or FROM,
+//!   whichever is larger) and print `draft <caret>`; every tenth time print `op-start <n>`, submit
+//!   the draft as a save, print `op-done <n>`. (An applied save removes the draft it came from.)
 //! - `drain`: wait until the outbox is empty, print `drained <writes pending>`.
 //!
 //! Exits with 3 when only the memory credential store is available (drafts could not survive).
@@ -25,10 +26,16 @@ fn say(line: String) {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [mode, base_url, data_dir, service_name, address] = args.as_slice() else {
-        eprintln!("usage: crash-child MODE BASE_URL DATA_DIR KEYRING_SERVICE ADDRESS");
-        std::process::exit(2);
+    let (mode, base_url, data_dir, service_name, address) = match args.as_slice() {
+        [mode, base_url, data_dir, service_name, address, ..] => {
+            (mode, base_url, data_dir, service_name, address)
+        }
+        _ => {
+            eprintln!("usage: crash-child MODE BASE_URL DATA_DIR KEYRING_SERVICE ADDRESS [FROM]");
+            std::process::exit(2);
+        }
     };
+    let from: u32 = args.get(5).and_then(|f| f.parse().ok()).unwrap_or(0);
     let config = sync_tests::config(
         base_url,
         std::path::Path::new(data_dir),
@@ -61,7 +68,7 @@ async fn main() {
                 .await;
             say(format!("drained {:?}", overview.sync));
         }
-        "type" => type_forever(&service).await,
+        "type" => type_forever(&service, from).await,
         other => {
             eprintln!("unknown mode {other}");
             std::process::exit(2);
@@ -69,10 +76,14 @@ async fn main() {
     }
 }
 
-async fn type_forever(service: &Service) {
+async fn type_forever(service: &Service, from: u32) {
     let draft = service.load_draft().await.expect("load");
-    let mut caret = draft.and_then(|d| d.caret).unwrap_or(0);
-    say(format!("ready {caret}"));
+    let found = draft.and_then(|d| d.caret);
+    say(match found {
+        Some(caret) => format!("ready {caret}"),
+        None => "ready none".to_string(),
+    });
+    let mut caret = found.unwrap_or(0).max(from);
     let mut op = 0u32;
     loop {
         caret += 1;
