@@ -145,10 +145,12 @@ fn catalog_layer() -> Result<(), String> {
     catalog::check(&repo_root()).map(|report| println!("{report}"))
 }
 
+/// Inside a keyring session (see [`crate::keyring_session`]): the sync tests use the real Secret
+/// Service, and the crash test (which needs drafts to survive a restart) runs instead of skipping.
 fn cargo_test() -> Result<(), String> {
     let mut args = vec!["test", "--workspace"];
     args.extend(APP_FEATURES);
-    exec::run(&mut cmd("cargo", &args))
+    exec::run(&mut crate::keyring_session::wrap(cmd("cargo", &args)))
 }
 
 fn svelte_check() -> Result<(), String> {

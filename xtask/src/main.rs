@@ -9,6 +9,7 @@ mod catalog;
 mod demo_server;
 mod display;
 mod exec;
+mod keyring_session;
 mod layers;
 mod phone_diff;
 mod python;

@@ -26,7 +26,8 @@ const DEBIAN_BUILD_PACKAGES: &[&str] = &[
 ];
 
 /// Debian packages needed only by the tests: a virtual display, WebKit's WebDriver, a browser for
-/// the UI screenshots, and dpkg tooling for the bundle check.
+/// the UI screenshots, and dpkg tooling for the bundle check. (The D-Bus session and keyring for
+/// the sync tests are in [`crate::keyring_session::DEBIAN_PACKAGES`].)
 const DEBIAN_TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
@@ -78,6 +79,7 @@ fn system_packages(purpose: Purpose) -> Result<(), String> {
     let mut wanted: Vec<&str> = DEBIAN_BUILD_PACKAGES.to_vec();
     if purpose == Purpose::Test {
         wanted.extend(DEBIAN_TEST_PACKAGES);
+        wanted.extend(crate::keyring_session::DEBIAN_PACKAGES);
     }
     let missing: Vec<&str> = wanted
         .into_iter()

@@ -6,3 +6,5 @@
 pub mod email;
 pub mod locale;
 pub mod phone;
+#[cfg(feature = "sync")]
+pub mod sync;

@@ -1,0 +1,437 @@
+//! The sync engine: one tokio task per service that sends the outbox head, and nothing else.
+//!
+//! It wakes when a write is queued, a retry is due, a sign-in or a conflict answer unblocks it;
+//! otherwise it sleeps, so an idle client sends nothing. Only the head is sent, so writes are applied
+//! in the order they were made, each exactly once: its idempotency key makes a retry after a lost
+//! answer a replay, not a second write.
+//!
+//! - connect error, timeout, 5xx, 429, an answer outside the contract → keep it, retry with
+//!   [`super::backoff`] (honouring `Retry-After`);
+//! - 401 → renew the token once; failing that, `sign_in_required` (the outbox stays);
+//! - 412 on a save → read the server's version and let the user choose (never overwrite);
+//!   on a consent or delete → rebase on the server's version and send again (those writes state an
+//!   intent that does not depend on the info the user saw);
+//! - 422, 409 → refused for good, with the reason (and the field errors) for the user.
+
+use super::api_client::{ApiError, RemoteIdentity};
+use super::service::{keep_remote, now_rfc3339, rfc3339_in, AuthFailure, Inner, OUTBOX_AAD};
+use super::store::outbox::{self, Op, OpKind, OpState};
+use super::store::{drafts, journal, snapshot};
+use super::types::{ReceiptDecision, SyncReason};
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+use tokio::sync::Notify;
+
+/// What the loop does next.
+enum Next {
+    /// Sleep until woken.
+    Idle,
+    /// Sleep at most this long.
+    Wait(Duration),
+}
+
+/// What one attempt came to.
+enum Outcome {
+    Applied,
+    /// Send again at once (rebased on the server's current version).
+    Again,
+    Retry(ApiError),
+    SignIn,
+    Conflict,
+    Rejected(SyncReason),
+    /// The local store or key failed: retried like a network failure.
+    Local,
+}
+
+/// The loop. Holds the service only weakly, so dropping the last [`super::Service`] ends it.
+pub(crate) async fn run(weak: Weak<Inner>, wake: Arc<Notify>) {
+    loop {
+        let next = {
+            let Some(inner) = weak.upgrade() else { return };
+            if inner.live.lock().map(|l| l.stopped).unwrap_or(true) {
+                return;
+            }
+            let next = step(&inner).await;
+            inner.publish().await;
+            next
+        };
+        match next {
+            Next::Idle => wake.notified().await,
+            Next::Wait(delay) if delay.is_zero() => {}
+            Next::Wait(delay) => {
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = wake.notified() => {}
+                }
+            }
+        }
+    }
+}
+
+async fn step(inner: &Inner) -> Next {
+    if inner
+        .live
+        .lock()
+        .map(|l| l.sign_in_required)
+        .unwrap_or(true)
+    {
+        return Next::Idle;
+    }
+    if inner.session.lock().await.account.is_none() {
+        return Next::Idle;
+    }
+    let head = match inner.store.call(|c| outbox::head(c)).await {
+        Ok(head) => head,
+        Err(error) => {
+            tracing::error!(%error, "outbox");
+            return Next::Wait(Duration::from_secs(5));
+        }
+    };
+    let Some(op) = head else {
+        inner.reset_retry();
+        return Next::Idle;
+    };
+    if op.state != OpState::Queued {
+        return Next::Idle;
+    }
+    if let Ok(live) = inner.live.lock() {
+        if let Some((seq, _, at, _)) = &live.retry {
+            let now = Instant::now();
+            if *seq == op.seq && *at > now {
+                return Next::Wait(*at - now);
+            }
+        }
+    }
+    let seq = op.seq;
+    if inner
+        .store
+        .call(move |c| outbox::attempted(c, seq))
+        .await
+        .is_err()
+    {
+        return Next::Wait(Duration::from_secs(5));
+    }
+    let outcome = attempt(inner, &op).await;
+    inner.attempts_tx.send_modify(|n| *n += 1);
+    tracing::debug!(
+        kind = op.kind.as_str(),
+        seq,
+        outcome = outcome_name(&outcome),
+        "sync attempt"
+    );
+    match outcome {
+        Outcome::Applied | Outcome::Again => {
+            inner.reset_retry();
+            inner.set_online(true);
+            Next::Wait(Duration::ZERO)
+        }
+        Outcome::Retry(error) => schedule_retry(inner, seq, Some(&error)),
+        Outcome::Local => schedule_retry(inner, seq, None),
+        Outcome::SignIn => {
+            inner.set_sign_in_required(true);
+            Next::Idle
+        }
+        Outcome::Conflict => {
+            inner.set_online(true);
+            Next::Idle
+        }
+        Outcome::Rejected(reason) => {
+            inner.set_online(true);
+            let stored = inner
+                .store
+                .call(move |c| outbox::set_state(c, seq, OpState::Rejected, Some(&reason)))
+                .await;
+            if stored.is_err() {
+                return Next::Wait(Duration::from_secs(5));
+            }
+            Next::Idle
+        }
+    }
+}
+
+fn outcome_name(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::Applied => "applied",
+        Outcome::Again => "again",
+        Outcome::Retry(_) => "retry",
+        Outcome::SignIn => "sign_in_required",
+        Outcome::Conflict => "conflict",
+        Outcome::Rejected(_) => "rejected",
+        Outcome::Local => "local_failure",
+    }
+}
+
+/// The reason a retry waits, for the status chip.
+fn reason_of(error: &ApiError) -> SyncReason {
+    let seconds = |r: Option<Duration>, reason: SyncReason| match r {
+        Some(d) => reason.with("seconds", d.as_secs().to_string()),
+        None => reason,
+    };
+    match error {
+        ApiError::Offline => SyncReason::new("offline"),
+        ApiError::Timeout => SyncReason::new("timeout"),
+        ApiError::Unavailable { retry_after } => {
+            seconds(*retry_after, SyncReason::new("server_unavailable"))
+        }
+        ApiError::RateLimited { retry_after } | ApiError::TooManySignIns { retry_after } => {
+            seconds(*retry_after, SyncReason::new("rate_limited"))
+        }
+        ApiError::Server { .. } => SyncReason::new("server_error"),
+        ApiError::BadResponse(_) => SyncReason::new("bad_response"),
+        _ => SyncReason::new("unknown"),
+    }
+}
+
+fn schedule_retry(inner: &Inner, seq: i64, error: Option<&ApiError>) -> Next {
+    let unit = inner.jitter.lock().map(|mut j| j.unit()).unwrap_or(0.5);
+    let Ok(mut live) = inner.live.lock() else {
+        return Next::Wait(Duration::from_secs(5));
+    };
+    let failures = match &live.retry {
+        Some((s, n, _, _)) if *s == seq => n.saturating_add(1),
+        _ => 1,
+    };
+    let delay =
+        inner
+            .config
+            .backoff
+            .delay(failures - 1, error.and_then(ApiError::retry_after), unit);
+    let reason = error
+        .map(reason_of)
+        .unwrap_or_else(|| SyncReason::new("unknown"));
+    if let Some(e) = error {
+        live.online = !matches!(e, ApiError::Offline | ApiError::Timeout);
+    }
+    live.retry = Some((seq, failures, Instant::now() + delay, Some(reason)));
+    live.retry_at_wall = Some(rfc3339_in(delay));
+    Next::Wait(delay)
+}
+
+async fn attempt(inner: &Inner, op: &Op) -> Outcome {
+    let body = match &op.sealed_body {
+        Some(sealed) => match inner.sealer().ok().and_then(|s| s.open(OUTBOX_AAD, sealed)) {
+            Some(plain) => Some(plain),
+            None => {
+                // The key is gone (deleted by hand): the body cannot be sent, ever.
+                return Outcome::Rejected(SyncReason::new("unknown"));
+            }
+        },
+        None => None,
+    };
+    let key = op.idempotency_key.as_str();
+    let result = match op.kind {
+        OpKind::Consent => {
+            let body = body.as_deref().map(Vec::as_slice).unwrap_or_default();
+            let base = op.base_etag.as_deref();
+            inner
+                .authed(|t| async move { inner.api.put_consent(&t, body, key, base).await })
+                .await
+                .map(|remote| (Some(remote), op.base_etag.clone()))
+        }
+        OpKind::Save => {
+            let base = match &op.base_etag {
+                Some(base) => base.clone(),
+                // Queued before the server's version was ever known: base it on the server's
+                // version only if that holds no info (else the user must choose).
+                None => match inner.fetch_identity(false).await {
+                    Ok(Some(remote)) if remote.info.is_none() => {
+                        let etag = remote.etag.clone().unwrap_or_default();
+                        let (seq, base) = (op.seq, etag.clone());
+                        if inner
+                            .store
+                            .call(move |c| outbox::set_base(c, seq, Some(&base)))
+                            .await
+                            .is_err()
+                        {
+                            return Outcome::Local;
+                        }
+                        etag
+                    }
+                    Ok(_) => return mark_conflict(inner, op).await,
+                    Err(failure) => return from_failure(failure),
+                },
+            };
+            let body = body.as_deref().map(Vec::as_slice).unwrap_or_default();
+            let sent = base.clone();
+            inner
+                .authed(|t| {
+                    let base = base.clone();
+                    async move { inner.api.put_identity(&t, body, key, &base).await }
+                })
+                .await
+                .map(|remote| (Some(remote), Some(sent)))
+        }
+        OpKind::Delete => {
+            let base = op.base_etag.as_deref();
+            inner
+                .authed(|t| async move { inner.api.delete_identity(&t, key, base).await })
+                .await
+                .map(|etag| {
+                    (
+                        Some(RemoteIdentity {
+                            consent: Default::default(),
+                            info: None,
+                            updated_at: None,
+                            etag,
+                        }),
+                        op.base_etag.clone(),
+                    )
+                })
+        }
+    };
+    match result {
+        Ok((remote, sent_base)) => applied(inner, op, remote, sent_base).await,
+        Err(AuthFailure::Api(ApiError::PreconditionFailed { .. })) => match op.kind {
+            OpKind::Save => match inner.fetch_identity(false).await {
+                Ok(_) => mark_conflict(inner, op).await,
+                Err(failure) => from_failure(failure),
+            },
+            OpKind::Consent | OpKind::Delete => match inner.fetch_identity(false).await {
+                Ok(Some(remote)) => {
+                    let (seq, etag) = (op.seq, remote.etag.clone());
+                    match inner
+                        .store
+                        .call(move |c| outbox::set_base(c, seq, etag.as_deref()))
+                        .await
+                    {
+                        Ok(()) => Outcome::Again,
+                        Err(_) => Outcome::Local,
+                    }
+                }
+                Ok(None) => Outcome::Again,
+                Err(failure) => from_failure(failure),
+            },
+        },
+        Err(AuthFailure::Api(ApiError::Conflict { code }))
+            if code == "idempotency_response_purged" =>
+        {
+            // Applied before; its kept answer held info destroyed since. Read the state now.
+            match inner.fetch_identity(false).await {
+                Ok(remote) => applied(inner, op, remote, op.base_etag.clone()).await,
+                Err(failure) => from_failure(failure),
+            }
+        }
+        Err(failure) => from_failure(failure),
+    }
+}
+
+fn from_failure(failure: AuthFailure) -> Outcome {
+    match failure {
+        AuthFailure::SignInRequired => Outcome::SignIn,
+        AuthFailure::Local(_) => Outcome::Local,
+        AuthFailure::Api(error) => match error {
+            ApiError::Unauthorized | ApiError::InvalidGrant => Outcome::SignIn,
+            e if e.is_transient() || matches!(e, ApiError::TooManySignIns { .. }) => {
+                Outcome::Retry(e)
+            }
+            ApiError::Conflict { code } => {
+                Outcome::Rejected(SyncReason::new(match code.as_str() {
+                    "notice_outdated" | "consent_required" => code.as_str(),
+                    _ => "unknown",
+                }))
+            }
+            ApiError::Unprocessable { errors } => {
+                let mut reason = SyncReason::new("invalid_fields");
+                for (pointer, code) in errors {
+                    let field = if pointer.starts_with("/phone") {
+                        "phone"
+                    } else {
+                        "email"
+                    };
+                    reason = reason.with(field, code);
+                }
+                Outcome::Rejected(reason)
+            }
+            ApiError::Refused { status, .. } => {
+                Outcome::Rejected(SyncReason::new("unknown").with("status", status.to_string()))
+            }
+            _ => Outcome::Rejected(SyncReason::new("unknown")),
+        },
+    }
+}
+
+async fn mark_conflict(inner: &Inner, op: &Op) -> Outcome {
+    let seq = op.seq;
+    match inner
+        .store
+        .call(move |c| outbox::set_state(c, seq, OpState::Conflict, None))
+        .await
+    {
+        Ok(()) => Outcome::Conflict,
+        Err(_) => Outcome::Local,
+    }
+}
+
+/// Records an applied write: the server's answer in the snapshot, later writes rebased on it, the
+/// entry gone, and the follow-ups of its kind.
+async fn applied(
+    inner: &Inner,
+    op: &Op,
+    remote: Option<RemoteIdentity>,
+    sent_base: Option<String>,
+) -> Outcome {
+    let account = inner.session.lock().await.account.clone();
+    let (app_version, os) = (inner.config.app_version.clone(), inner.config.os.clone());
+    let (seq, kind, created_at) = (op.seq, op.kind, op.created_at);
+    let kept = inner
+        .store
+        .call(move |c| {
+            let tx = c.transaction()?;
+            if let Some(remote) = &remote {
+                if kind == OpKind::Delete {
+                    let mut snap = snapshot::get(&tx)?;
+                    snap.info = None;
+                    snap.etag = remote.etag.clone();
+                    snapshot::put(&tx, &snap)?;
+                } else {
+                    keep_remote(&tx, remote)?;
+                }
+                if let Some(etag) = &remote.etag {
+                    outbox::rebase(&tx, sent_base.as_deref(), etag)?;
+                }
+            }
+            outbox::remove(&tx, seq)?;
+            match kind {
+                OpKind::Consent => journal::mark_synced(&tx, seq)?,
+                OpKind::Save => drafts::delete_if_older(&tx, created_at)?,
+                OpKind::Delete => {
+                    drafts::delete(&tx)?;
+                    if let Some(account) = &account {
+                        journal::append(
+                            &tx,
+                            &journal::NewEntry {
+                                account: &account.address,
+                                decision: ReceiptDecision::Withdrawn,
+                                decided_at: &now_rfc3339(),
+                                notice_version: None,
+                                notice_sha256: None,
+                                app_version: &app_version,
+                                os: &os,
+                                outbox_seq: None,
+                                synced: true,
+                            },
+                        )?;
+                    }
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await;
+    if kept.is_err() {
+        return Outcome::Local;
+    }
+    if kind == OpKind::Delete {
+        // Read back to confirm: the server must hold no info any more.
+        match inner.fetch_identity(false).await {
+            Ok(Some(remote)) if remote.info.is_some() => {
+                tracing::error!("delete: the server still holds info after the delete");
+            }
+            Ok(_) => tracing::info!("delete confirmed by reading back; local copies purged"),
+            Err(_) => {
+                tracing::warn!("delete applied; the read-back will happen on the next refresh")
+            }
+        }
+    }
+    Outcome::Applied
+}

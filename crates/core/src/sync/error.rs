@@ -1,0 +1,179 @@
+//! The errors of the service façade, as the window sees them: a stable `code` (catalog key
+//! `error.<code>`) and string `params`, never free text.
+
+use super::api_client::ApiError;
+use super::credentials::CredentialError;
+use super::store::StoreError;
+use std::collections::BTreeMap;
+
+/// Why a service call failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ServiceError {
+    /// `error.invalid_credentials`: wrong address or password.
+    #[error("invalid_credentials")]
+    InvalidCredentials,
+    /// `error.too_many_attempts {seconds}`: sign-in locked for a while.
+    #[error("too_many_attempts")]
+    TooManyAttempts { seconds: u64 },
+    /// `error.offline`: the server cannot be reached.
+    #[error("offline")]
+    Offline,
+    /// `error.timeout`: the server did not answer in time.
+    #[error("timeout")]
+    Timeout,
+    /// `error.server_unavailable {seconds}`: 503 or 429; try again later.
+    #[error("server_unavailable")]
+    ServerUnavailable { seconds: Option<u64> },
+    /// `error.server_error`: the server failed or answered outside the contract.
+    #[error("server_error")]
+    ServerError,
+    /// `error.server_url_invalid`: the configured server URL is not usable (https only).
+    #[error("server_url_invalid")]
+    ServerUrlInvalid,
+    /// `error.not_signed_in`: the call needs a signed-in account.
+    #[error("not_signed_in")]
+    NotSignedIn,
+    /// `error.session_expired`: the session could not be renewed; sign in again (nothing queued is lost).
+    #[error("session_expired")]
+    SessionExpired,
+    /// `error.consent_required`: the info can be registered only after agreeing.
+    #[error("consent_required")]
+    ConsentRequired,
+    /// `error.no_conflict`: there is no conflict to resolve.
+    #[error("no_conflict")]
+    NoConflict,
+    /// `error.local_store`: the local database failed.
+    #[error("local_store")]
+    LocalStore,
+    /// `error.credential_store`: the OS credential store failed.
+    #[error("credential_store")]
+    CredentialStore,
+}
+
+impl ServiceError {
+    /// The catalog key's last part: the UI shows `t('error.' + code, params)`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServiceError::InvalidCredentials => "invalid_credentials",
+            ServiceError::TooManyAttempts { .. } => "too_many_attempts",
+            ServiceError::Offline => "offline",
+            ServiceError::Timeout => "timeout",
+            ServiceError::ServerUnavailable { .. } => "server_unavailable",
+            ServiceError::ServerError => "server_error",
+            ServiceError::ServerUrlInvalid => "server_url_invalid",
+            ServiceError::NotSignedIn => "not_signed_in",
+            ServiceError::SessionExpired => "session_expired",
+            ServiceError::ConsentRequired => "consent_required",
+            ServiceError::NoConflict => "no_conflict",
+            ServiceError::LocalStore => "local_store",
+            ServiceError::CredentialStore => "credential_store",
+        }
+    }
+
+    /// The placeholders of the message.
+    pub fn params(&self) -> BTreeMap<String, String> {
+        let mut params = BTreeMap::new();
+        match self {
+            ServiceError::TooManyAttempts { seconds } => {
+                params.insert("seconds".to_string(), seconds.to_string());
+            }
+            ServiceError::ServerUnavailable { seconds: Some(s) } => {
+                params.insert("seconds".to_string(), s.to_string());
+            }
+            _ => {}
+        }
+        params
+    }
+
+    /// Every code, for the catalog check.
+    pub const CODES: &'static [&'static str] = &[
+        "invalid_credentials",
+        "too_many_attempts",
+        "offline",
+        "timeout",
+        "server_unavailable",
+        "server_error",
+        "server_url_invalid",
+        "not_signed_in",
+        "session_expired",
+        "consent_required",
+        "no_conflict",
+        "local_store",
+        "credential_store",
+    ];
+}
+
+impl From<ApiError> for ServiceError {
+    fn from(error: ApiError) -> Self {
+        match error {
+            ApiError::InvalidUrl => ServiceError::ServerUrlInvalid,
+            ApiError::Offline => ServiceError::Offline,
+            ApiError::Timeout => ServiceError::Timeout,
+            ApiError::Unavailable { retry_after } | ApiError::RateLimited { retry_after } => {
+                ServiceError::ServerUnavailable {
+                    seconds: retry_after.map(|d| d.as_secs()),
+                }
+            }
+            ApiError::TooManySignIns { retry_after } => ServiceError::TooManyAttempts {
+                seconds: retry_after.map(|d| d.as_secs()).unwrap_or(60),
+            },
+            ApiError::Unauthorized => ServiceError::SessionExpired,
+            ApiError::InvalidGrant => ServiceError::InvalidCredentials,
+            ApiError::Conflict { code } if code == "consent_required" => {
+                ServiceError::ConsentRequired
+            }
+            ApiError::PreconditionFailed { .. }
+            | ApiError::Unprocessable { .. }
+            | ApiError::Conflict { .. }
+            | ApiError::Refused { .. }
+            | ApiError::Server { .. }
+            | ApiError::BadResponse(_) => ServiceError::ServerError,
+        }
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(error: StoreError) -> Self {
+        tracing::error!(%error, "local store");
+        ServiceError::LocalStore
+    }
+}
+
+impl From<CredentialError> for ServiceError {
+    fn from(error: CredentialError) -> Self {
+        tracing::error!(%error, "credential store");
+        ServiceError::CredentialStore
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn codes_and_params_are_stable() {
+        let e = ServiceError::from(ApiError::TooManySignIns {
+            retry_after: Some(Duration::from_secs(30)),
+        });
+        assert_eq!(e.code(), "too_many_attempts");
+        assert_eq!(e.params().get("seconds").map(String::as_str), Some("30"));
+        assert_eq!(
+            ServiceError::from(ApiError::InvalidGrant).code(),
+            "invalid_credentials"
+        );
+        assert_eq!(
+            ServiceError::from(ApiError::InvalidUrl).code(),
+            "server_url_invalid"
+        );
+        for e in [
+            ServiceError::Offline,
+            ServiceError::NoConflict,
+            ServiceError::LocalStore,
+            ServiceError::ServerUnavailable { seconds: None },
+        ] {
+            assert!(ServiceError::CODES.contains(&e.code()));
+            assert_eq!(e.to_string(), e.code());
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! Offline drafting and sync (the `sync` feature): the local store, the credential store, the API
+//! client, the sync engine and the [`Service`] façade the desktop app's commands call.
+//!
+//! - [`api_client`]: the only HTTP;
+//! - [`credentials`]: the OS credential store, or memory where there is none;
+//! - [`crypto`]: drafts and queued bodies sealed under a key in the credential store;
+//! - [`store`]: SQLite (drafts, outbox, consent journal, masked snapshot);
+//! - [`backoff`]: when to retry;
+//! - `engine`: the task that sends the outbox;
+//! - [`service`]: the façade, one method per command of docs/design/ipc.md.
+
+pub mod api_client;
+pub mod backoff;
+pub mod credentials;
+pub mod crypto;
+mod engine;
+pub mod error;
+pub mod service;
+pub mod store;
+pub mod types;
+
+pub use backoff::BackoffPolicy;
+pub use credentials::{
+    CredentialChoice, CredentialStore, MemoryCredentialStore, OsCredentialStore,
+};
+pub use error::ServiceError;
+pub use service::{Service, ServiceConfig};
+pub use types::*;

@@ -1,0 +1,238 @@
+//! The local SQLite database: drafts, the outbox, the consent journal and the cached server view.
+//!
+//! One file in the app data directory, in WAL mode with `synchronous=FULL` (a save is on disk when
+//! it returns: a power cut loses nothing acknowledged), `secure_delete` (deleted pages are zeroed,
+//! so a purged draft leaves no trace in the file), owner-only permissions, and a schema versioned
+//! with `PRAGMA user_version`. Every change is one transaction.
+//!
+//! Personal data is only ever stored sealed (see [`super::crypto`]); the snapshot holds masked
+//! values, the journal none at all.
+
+pub mod drafts;
+pub mod journal;
+pub mod outbox;
+pub mod snapshot;
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// The file name inside the data directory.
+pub const DB_FILE: &str = "mail-identity.sqlite3";
+
+/// Why the local store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the database schema {0} is newer than this app")]
+    TooNew(i64),
+    #[error("the store's worker stopped")]
+    Task,
+    #[error("corrupt record: {0}")]
+    Corrupt(&'static str),
+}
+
+/// The schema, one entry per version: version `n` is reached by running `MIGRATIONS[n - 1]`.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE draft (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    sealed     BLOB    NOT NULL,      -- the form as typed, encrypted
+    saved_at   INTEGER NOT NULL,      -- unix milliseconds
+    expires_at INTEGER NOT NULL       -- unix milliseconds
+);
+CREATE TABLE outbox (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind            TEXT    NOT NULL CHECK (kind IN ('consent', 'save', 'delete')),
+    idempotency_key TEXT    NOT NULL UNIQUE,
+    sealed_body     BLOB,             -- the exact request body, encrypted; NULL for a delete
+    masked          TEXT,             -- a save's values, masked (JSON), for the overview
+    base_etag       TEXT,             -- the server version this write is based on
+    state           TEXT    NOT NULL CHECK (state IN ('queued', 'conflict', 'rejected')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    reason          TEXT,             -- why it was refused (JSON, codes only)
+    created_at      INTEGER NOT NULL  -- unix milliseconds
+);
+CREATE TABLE journal (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    account        TEXT    NOT NULL,
+    decision       TEXT    NOT NULL CHECK (decision IN ('agreed', 'refused', 'withdrawn')),
+    decided_at     TEXT    NOT NULL,
+    notice_version TEXT,
+    notice_sha256  TEXT,
+    app_version    TEXT    NOT NULL,
+    os             TEXT    NOT NULL,
+    outbox_seq     INTEGER,
+    synced         INTEGER NOT NULL DEFAULT 0
+);
+CREATE TRIGGER journal_no_rewrite BEFORE UPDATE OF account, decision, decided_at, notice_version,
+    notice_sha256, app_version, os ON journal
+BEGIN SELECT RAISE(ABORT, 'the consent journal is append-only'); END;
+CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+BEGIN SELECT RAISE(ABORT, 'the consent journal is append-only'); END;
+CREATE TABLE snapshot (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    account    TEXT,                  -- Account (JSON)
+    consent    TEXT,                  -- ConsentView (JSON)
+    info       TEXT,                  -- MaskedInfo (JSON): masked values only
+    updated_at TEXT,
+    etag       TEXT,
+    synced_at  TEXT
+);
+CREATE TABLE notice_cache (
+    locale  TEXT PRIMARY KEY,
+    version TEXT NOT NULL,
+    text    TEXT NOT NULL,
+    sha256  TEXT NOT NULL
+);
+"#];
+
+/// The open database, shared by the service and its engine; every call runs on the blocking pool.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating when missing) the database in `data_dir` and brings its schema up to date.
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir)?;
+        owner_only(data_dir, 0o700)?;
+        let path = data_dir.join(DB_FILE);
+        let mut conn = Connection::open(&path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        migrate(&mut conn)?;
+        for file in [
+            path.clone(),
+            data_dir.join(format!("{DB_FILE}-wal")),
+            data_dir.join(format!("{DB_FILE}-shm")),
+        ] {
+            if file.exists() {
+                owner_only(&file, 0o600)?;
+            }
+        }
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+            path,
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` with the connection on tokio's blocking pool.
+    pub async fn call<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().map_err(|_| StoreError::Task)?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(|_| StoreError::Task)?
+    }
+
+    /// Runs `f` with the connection on this thread (start-up and tests).
+    pub fn call_sync<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut guard = self.conn.lock().map_err(|_| StoreError::Task)?;
+        f(&mut guard)
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let latest = MIGRATIONS.len() as i64;
+    if version > latest {
+        return Err(StoreError::TooNew(version));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn owner_only(path: &Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+/// Elsewhere the app data directory is already private to the user (Windows profile ACLs).
+#[cfg(not(unix))]
+fn owner_only(_path: &Path, _mode: u32) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Now, in unix milliseconds.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+pub(crate) fn temp_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("data")).unwrap();
+    (dir, store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_migrates_once_and_is_owner_only() {
+        let (dir, store) = temp_store();
+        let version: i64 = store
+            .call_sync(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let mode: String = store
+            .call_sync(|c| Ok(c.pragma_query_value(None, "journal_mode", |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        drop(store);
+        // Reopening runs no migration again.
+        Store::open(&dir.path().join("data")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let meta = std::fs::metadata(dir.path().join("data").join(DB_FILE)).unwrap();
+            assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+            let meta = std::fs::metadata(dir.path().join("data")).unwrap();
+            assert_eq!(meta.permissions().mode() & 0o777, 0o700);
+        }
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let (dir, store) = temp_store();
+        store
+            .call_sync(|c| Ok(c.pragma_update(None, "user_version", 99)?))
+            .unwrap();
+        drop(store);
+        assert!(matches!(
+            Store::open(&dir.path().join("data")),
+            Err(StoreError::TooNew(99))
+        ));
+    }
+}

@@ -1,0 +1,304 @@
+//! The outbox: the writes the user made, in order, each with its idempotency key (so that a retry
+//! after a lost response is applied once), the ETag it is based on, and its state.
+//!
+//! Only the head is ever sent: a later write waits for the earlier ones, which keeps the order the
+//! user made them in. `conflict` and `rejected` entries hold the head until the user acts.
+
+use super::{now_ms, StoreError};
+use crate::sync::types::{MaskedInfo, SyncReason};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// What a queued write does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpKind {
+    /// `PUT /v1/identity/consent`.
+    Consent,
+    /// `PUT /v1/identity`.
+    Save,
+    /// `DELETE /v1/identity`.
+    Delete,
+}
+
+impl OpKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpKind::Consent => "consent",
+            OpKind::Save => "save",
+            OpKind::Delete => "delete",
+        }
+    }
+
+    fn parse(s: &str) -> Option<OpKind> {
+        match s {
+            "consent" => Some(OpKind::Consent),
+            "save" => Some(OpKind::Save),
+            "delete" => Some(OpKind::Delete),
+            _ => None,
+        }
+    }
+}
+
+/// Where a queued write stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpState {
+    Queued,
+    /// 412: the server changed; the user chooses.
+    Conflict,
+    /// Refused for good (422, 409): kept until the user acts so the reason can be shown.
+    Rejected,
+}
+
+impl OpState {
+    fn as_str(self) -> &'static str {
+        match self {
+            OpState::Queued => "queued",
+            OpState::Conflict => "conflict",
+            OpState::Rejected => "rejected",
+        }
+    }
+
+    fn parse(s: &str) -> Option<OpState> {
+        match s {
+            "queued" => Some(OpState::Queued),
+            "conflict" => Some(OpState::Conflict),
+            "rejected" => Some(OpState::Rejected),
+            _ => None,
+        }
+    }
+}
+
+/// One outbox entry. The body is sealed: `Debug` shows its length only.
+#[derive(Clone)]
+pub struct Op {
+    pub seq: i64,
+    pub kind: OpKind,
+    pub idempotency_key: String,
+    pub sealed_body: Option<Vec<u8>>,
+    pub masked: Option<MaskedInfo>,
+    pub base_etag: Option<String>,
+    pub state: OpState,
+    pub attempts: u32,
+    pub reason: Option<SyncReason>,
+    pub created_at: i64,
+}
+
+impl std::fmt::Debug for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Op")
+            .field("seq", &self.seq)
+            .field("kind", &self.kind)
+            .field("state", &self.state)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A write to queue.
+pub struct NewOp<'a> {
+    pub kind: OpKind,
+    pub idempotency_key: &'a str,
+    pub sealed_body: Option<&'a [u8]>,
+    pub masked: Option<&'a MaskedInfo>,
+    pub base_etag: Option<&'a str>,
+}
+
+/// Queues a write; returns its sequence number.
+pub fn push(conn: &Connection, op: &NewOp<'_>) -> Result<i64, StoreError> {
+    let masked = op
+        .masked
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|_| StoreError::Corrupt("masked info"))?;
+    conn.execute(
+        "INSERT INTO outbox (kind, idempotency_key, sealed_body, masked, base_etag, state, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6)",
+        params![
+            op.kind.as_str(),
+            op.idempotency_key,
+            op.sealed_body,
+            masked,
+            op.base_etag,
+            now_ms()
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+const COLUMNS: &str = "seq, kind, idempotency_key, sealed_body, masked, base_etag, state, attempts, reason, created_at";
+
+fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Op, StoreError>> {
+    let kind: String = row.get(1)?;
+    let state: String = row.get(6)?;
+    let masked: Option<String> = row.get(4)?;
+    let reason: Option<String> = row.get(8)?;
+    let attempts: i64 = row.get(7)?;
+    let build = || -> Result<Op, StoreError> {
+        Ok(Op {
+            seq: row.get(0)?,
+            kind: OpKind::parse(&kind).ok_or(StoreError::Corrupt("outbox kind"))?,
+            idempotency_key: row.get(2)?,
+            sealed_body: row.get(3)?,
+            masked: masked
+                .map(|m| serde_json::from_str(&m))
+                .transpose()
+                .map_err(|_| StoreError::Corrupt("outbox masked"))?,
+            base_etag: row.get(5)?,
+            state: OpState::parse(&state).ok_or(StoreError::Corrupt("outbox state"))?,
+            attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+            reason: reason
+                .map(|m| serde_json::from_str(&m))
+                .transpose()
+                .map_err(|_| StoreError::Corrupt("outbox reason"))?,
+            created_at: row.get(9)?,
+        })
+    };
+    Ok(build())
+}
+
+/// The first entry, whatever its state.
+pub fn head(conn: &Connection) -> Result<Option<Op>, StoreError> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM outbox ORDER BY seq LIMIT 1"),
+        [],
+        read,
+    )
+    .optional()?
+    .transpose()
+}
+
+/// Every entry, in order.
+pub fn all(conn: &Connection) -> Result<Vec<Op>, StoreError> {
+    let mut statement = conn.prepare(&format!("SELECT {COLUMNS} FROM outbox ORDER BY seq"))?;
+    let rows = statement.query_map([], read)?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(row??);
+    }
+    Ok(out)
+}
+
+/// The entry `seq`, if it is still queued.
+pub fn get(conn: &Connection, seq: i64) -> Result<Option<Op>, StoreError> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM outbox WHERE seq = ?1"),
+        [seq],
+        read,
+    )
+    .optional()?
+    .transpose()
+}
+
+/// Counts an attempt (before it is made, so that a crash mid-request still counts it).
+pub fn attempted(conn: &Connection, seq: i64) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?1",
+        [seq],
+    )?;
+    Ok(())
+}
+
+/// Removes an entry (applied, or dropped by the user).
+pub fn remove(conn: &Connection, seq: i64) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
+    Ok(())
+}
+
+/// Moves an entry to `state` with an optional reason.
+pub fn set_state(
+    conn: &Connection,
+    seq: i64,
+    state: OpState,
+    reason: Option<&SyncReason>,
+) -> Result<(), StoreError> {
+    let reason = reason
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|_| StoreError::Corrupt("reason"))?;
+    conn.execute(
+        "UPDATE outbox SET state = ?2, reason = ?3 WHERE seq = ?1",
+        params![seq, state.as_str(), reason],
+    )?;
+    Ok(())
+}
+
+/// Sets the ETag an entry is based on.
+pub fn set_base(conn: &Connection, seq: i64, etag: Option<&str>) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE outbox SET base_etag = ?2 WHERE seq = ?1",
+        params![seq, etag],
+    )?;
+    Ok(())
+}
+
+/// After one of our own writes moved the server from `from` to `to`, the queued writes that were
+/// based on `from` are based on `to`: our own change is not a conflict.
+pub fn rebase(conn: &Connection, from: Option<&str>, to: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE outbox SET base_etag = ?2 WHERE state = 'queued' AND base_etag IS ?1",
+        params![from, to],
+    )?;
+    Ok(())
+}
+
+/// Removes the entries refused for good (the user acted on them).
+pub fn clear_rejected(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM outbox WHERE state = 'rejected'", [])?;
+    Ok(())
+}
+
+/// Removes everything (sign-out, delete).
+pub fn clear(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM outbox", [])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::store::temp_store;
+
+    fn new(kind: OpKind, key: &str, base: Option<&str>) -> NewOp<'static> {
+        NewOp {
+            kind,
+            idempotency_key: Box::leak(key.to_string().into_boxed_str()),
+            sealed_body: None,
+            masked: None,
+            base_etag: base.map(|b| &*Box::leak(b.to_string().into_boxed_str())),
+        }
+    }
+
+    #[test]
+    fn entries_keep_their_order_and_rebase_only_what_was_based_on_the_old_version() {
+        let (_dir, store) = temp_store();
+        store
+            .call_sync(|c| {
+                let a = push(c, &new(OpKind::Consent, "k1", Some("\"e1\"")))?;
+                let b = push(c, &new(OpKind::Save, "k2", Some("\"e1\"")))?;
+                let d = push(c, &new(OpKind::Save, "k3", Some("\"e0\"")))?;
+                assert!(
+                    push(c, &new(OpKind::Delete, "k1", None)).is_err(),
+                    "keys are unique"
+                );
+                assert_eq!(head(c)?.unwrap().seq, a);
+                attempted(c, a)?;
+                assert_eq!(head(c)?.unwrap().attempts, 1);
+                rebase(c, Some("\"e1\""), "\"e2\"")?;
+                remove(c, a)?;
+                let rest = all(c)?;
+                assert_eq!(rest.iter().map(|o| o.seq).collect::<Vec<_>>(), vec![b, d]);
+                assert_eq!(rest[0].base_etag.as_deref(), Some("\"e2\""));
+                assert_eq!(rest[1].base_etag.as_deref(), Some("\"e0\""));
+                set_state(
+                    c,
+                    b,
+                    OpState::Rejected,
+                    Some(&SyncReason::new("invalid_fields")),
+                )?;
+                assert_eq!(get(c, b)?.unwrap().reason.unwrap().code, "invalid_fields");
+                clear_rejected(c)?;
+                assert_eq!(head(c)?.unwrap().seq, d);
+                Ok(())
+            })
+            .unwrap();
+    }
+}

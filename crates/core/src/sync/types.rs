@@ -1,0 +1,323 @@
+//! The types that cross the bridge to the window (docs/design/ipc.md), with the same names and JSON
+//! shapes. Personal data (the recovery e-mail and phone) appears raw only in [`Draft`], whose
+//! `Debug` masks it; everything else holds masked values.
+
+use crate::locale::Locale;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The signed-in webmail account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Account {
+    pub address: String,
+    pub display_name: String,
+    pub organisation: String,
+}
+
+/// Where the consent stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentState {
+    #[default]
+    Pending,
+    Agreed,
+    Refused,
+    Withdrawn,
+}
+
+/// A decision the user can make on the consent screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentDecision {
+    Agreed,
+    Refused,
+}
+
+impl ConsentDecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentDecision::Agreed => "agreed",
+            ConsentDecision::Refused => "refused",
+        }
+    }
+}
+
+/// What the user last decided, even if it is not sent yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConsentView {
+    pub state: ConsentState,
+    pub notice_version: Option<String>,
+    /// RFC 3339.
+    pub decided_at: Option<String>,
+}
+
+/// The registered info (or the info waiting to be sent), masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MaskedInfo {
+    /// `ab***@naver.com`.
+    pub email: Option<String>,
+    /// `010-****-5678`, `+81 90-****-5678`.
+    pub phone: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub phone_country: Option<String>,
+    pub overseas: bool,
+}
+
+/// Why a write is waiting or failed: the UI shows `t('sync.reason.' + code, params)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncReason {
+    pub code: String,
+    pub params: BTreeMap<String, String>,
+}
+
+impl SyncReason {
+    pub fn new(code: &str) -> SyncReason {
+        SyncReason {
+            code: code.to_string(),
+            params: BTreeMap::new(),
+        }
+    }
+
+    pub fn with(mut self, key: &str, value: impl Into<String>) -> SyncReason {
+        self.params.insert(key.to_string(), value.into());
+        self
+    }
+}
+
+/// What the status chip shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SyncStatus {
+    /// 동기화됨: nothing waits; `at` is when the last write was applied or the state last read.
+    Synced { at: Option<String> },
+    /// 저장됨(이 컴퓨터): a draft exists, nothing is submitted.
+    SavedLocally,
+    /// 전송 대기: writes are queued; `retry_at` is when the next attempt is due.
+    Pending {
+        retry_at: Option<String>,
+        reason: Option<SyncReason>,
+    },
+    /// 오류: a write was refused and needs the user.
+    Error { reason: SyncReason },
+    /// The server's info changed since the user's version was started: the user chooses.
+    Conflict {
+        server: Option<MaskedInfo>,
+        mine: Option<MaskedInfo>,
+    },
+    /// The session could not be renewed: sign in again; the queued writes are kept.
+    SignInRequired,
+}
+
+/// Which credential store holds the token and the draft key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialStoreKind {
+    /// Windows Credential Manager, macOS Keychain or the Secret Service.
+    Os,
+    /// No credential store on this machine: nothing survives a restart.
+    Memory,
+}
+
+/// Everything a screen needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Overview {
+    /// `None`: signed out.
+    pub account: Option<Account>,
+    pub consent: ConsentView,
+    /// Pending, or the notice version changed since the decision.
+    pub needs_consent: bool,
+    pub info: Option<MaskedInfo>,
+    /// The server's `updated_at`.
+    pub updated_at: Option<String>,
+    pub sync: SyncStatus,
+    /// False while the server cannot be reached.
+    pub online: bool,
+    pub credential_store: CredentialStoreKind,
+}
+
+/// The consent notice as the server serves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Notice {
+    pub version: String,
+    pub locale: Locale,
+    pub text: String,
+    pub sha256: String,
+}
+
+/// A decision as kept in the local journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ReceiptDecision {
+    Agreed,
+    Refused,
+    Withdrawn,
+}
+
+impl ReceiptDecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReceiptDecision::Agreed => "agreed",
+            ReceiptDecision::Refused => "refused",
+            ReceiptDecision::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ReceiptDecision> {
+        match s {
+            "agreed" => Some(ReceiptDecision::Agreed),
+            "refused" => Some(ReceiptDecision::Refused),
+            "withdrawn" => Some(ReceiptDecision::Withdrawn),
+            _ => None,
+        }
+    }
+}
+
+/// One entry of the consent journal: no e-mail, no phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConsentReceipt {
+    pub decision: ReceiptDecision,
+    pub decided_at: String,
+    pub notice_version: Option<String>,
+    pub notice_sha256: Option<String>,
+    pub app_version: String,
+    pub os: String,
+    pub synced: bool,
+}
+
+/// The form field that had the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum DraftField {
+    Email,
+    Phone,
+    Country,
+    Overseas,
+}
+
+/// The info form exactly as the user left it. Holds personal data: its `Debug` shows none.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Draft {
+    pub email: String,
+    pub phone: String,
+    pub overseas: bool,
+    pub country: Option<String>,
+    pub focus: Option<DraftField>,
+    /// UTF-16 offset in the focused field.
+    pub caret: Option<u32>,
+}
+
+impl std::fmt::Debug for Draft {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Draft")
+            .field(
+                "email",
+                &format_args!("<{} chars>", self.email.chars().count()),
+            )
+            .field(
+                "phone",
+                &format_args!("<{} chars>", self.phone.chars().count()),
+            )
+            .field("overseas", &self.overseas)
+            .field("country", &self.country)
+            .field("focus", &self.focus)
+            .field("caret", &self.caret)
+            .finish()
+    }
+}
+
+/// A form field that an error belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum FormField {
+    Email,
+    Phone,
+}
+
+/// A reason next to a field: the UI shows `email.error.<code>` / `phone.error.<code>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FieldError {
+    pub field: FormField,
+    pub code: String,
+    pub params: BTreeMap<String, String>,
+}
+
+/// What a submit did: non-empty `field_errors` mean nothing was queued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SubmitOutcome {
+    pub overview: Overview,
+    pub field_errors: Vec<FieldError>,
+}
+
+/// The user's answer in the conflict dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictChoice {
+    /// Send my version over the server's.
+    Mine,
+    /// Keep the server's version and drop mine.
+    Server,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sync_status_is_tagged_with_state() {
+        let pending = SyncStatus::Pending {
+            retry_at: None,
+            reason: Some(SyncReason::new("offline")),
+        };
+        assert_eq!(
+            serde_json::to_value(&pending).unwrap(),
+            json!({"state": "pending", "retry_at": null, "reason": {"code": "offline", "params": {}}})
+        );
+        assert_eq!(
+            serde_json::to_value(SyncStatus::SignInRequired).unwrap(),
+            json!({"state": "sign_in_required"})
+        );
+        assert_eq!(
+            serde_json::to_value(SyncStatus::SavedLocally).unwrap(),
+            json!({"state": "saved_locally"})
+        );
+    }
+
+    #[test]
+    fn draft_debug_shows_no_personal_data() {
+        let draft = Draft {
+            email: "seoyeon.lee@naver.com".into(),
+            phone: "010-1234-5678".into(),
+            focus: Some(DraftField::Phone),
+            caret: Some(4),
+            ..Draft::default()
+        };
+        let shown = format!("{draft:?}");
+        assert!(
+            !shown.contains("seoyeon") && !shown.contains("1234"),
+            "{shown}"
+        );
+        assert_eq!(
+            serde_json::to_value(&draft).unwrap()["focus"],
+            json!("phone")
+        );
+    }
+}

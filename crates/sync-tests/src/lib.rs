@@ -1,0 +1,149 @@
+//! The harness shared by the sync tests, the crash child and the stampede: the reference server
+//! started in-process (in fault mode, so that `/_test/stats` and `set_faults` work), accounts, and
+//! services configured for tests (short backoff, a credential store of their own).
+//!
+//! Never a mock: every request goes over loopback HTTP to `account_api::serve`.
+
+use account_api::{Config, FaultSpec, ServerHandle};
+use mail_identity_core::sync::{
+    BackoffPolicy, CredentialChoice, Overview, Service, ServiceConfig, SyncStatus,
+};
+use std::path::Path;
+use std::time::Duration;
+
+/// The password of every test account.
+pub const PASSWORD: &str = "Test-2026!pw";
+
+/// A reference server on a free loopback port, with its database in `dir`.
+pub async fn start_server(dir: &Path) -> ServerHandle {
+    let mut config = Config::new(
+        "127.0.0.1:0".parse().expect("address"),
+        dir.join("server.db"),
+    );
+    config.faults = Some(FaultSpec::default());
+    account_api::serve(config)
+        .await
+        .expect("the reference server starts")
+}
+
+/// Sets a fault spec (e.g. `503@1-3,retry-after=1,scope=writes`); `none` stops the faults.
+pub fn set_faults(server: &ServerHandle, spec: &str) {
+    let spec: FaultSpec = spec.parse().expect("a valid fault spec");
+    assert!(server.set_faults(spec), "the server is in fault mode");
+}
+
+/// A test configuration: short backoff and timeouts, the given credential store.
+pub fn config(server_url: &str, data_dir: &Path, store: CredentialChoice) -> ServiceConfig {
+    let mut config = ServiceConfig::new(data_dir, server_url, "0.1.0-test", "linux-test");
+    config.credential_store = store;
+    config.backoff = BackoffPolicy {
+        base: Duration::from_millis(50),
+        max: Duration::from_millis(800),
+    };
+    config.connect_timeout = Duration::from_secs(2);
+    config.request_timeout = Duration::from_secs(5);
+    config
+}
+
+/// Waits (generously: tests must not flake on a busy machine) until the overview satisfies `done`.
+pub async fn wait_for(
+    service: &Service,
+    what: &str,
+    timeout: Duration,
+    done: impl Fn(&Overview) -> bool,
+) -> Overview {
+    let mut rx = service.subscribe();
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let current = service.overview().await;
+        if done(&current) {
+            return current;
+        }
+        tokio::select! {
+            _ = rx.changed() => {}
+            _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+            _ = tokio::time::sleep_until(deadline) => {
+                panic!("timed out waiting for {what}; last overview: {current:?}");
+            }
+        }
+    }
+}
+
+/// True when the overview says everything was sent.
+pub fn synced(overview: &Overview) -> bool {
+    matches!(overview.sync, SyncStatus::Synced { .. })
+}
+
+/// Signs in a fresh service and agrees to the current notice, waiting until the server has it.
+pub async fn agree(service: &Service) {
+    let notice = service
+        .notice(mail_identity_core::locale::Locale::Ko)
+        .await
+        .expect("the notice");
+    service
+        .decide_consent(
+            mail_identity_core::sync::ConsentDecision::Agreed,
+            &notice.version,
+            &notice.sha256,
+        )
+        .await
+        .expect("the decision is queued");
+    wait_for(service, "consent synced", Duration::from_secs(60), synced).await;
+}
+
+/// Every byte of every regular file under `dir`, with its path.
+pub fn files_under(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&next) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                out.push((path, bytes));
+            }
+        }
+    }
+    out
+}
+
+/// Where `needle` occurs in `haystack`, case-insensitively for ASCII.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty()
+        && haystack
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// The ways a phone number's digits can be written: `010-4821-7395` gives `01048217395`,
+/// `010-4821-7395`, `010 4821 7395`, `010.4821.7395`, `+821048217395`, `821048217395`,
+/// `+82 10-4821-7395`, `10-4821-7395`, `48217395`, `4821-7395`, `4821 7395`.
+pub fn phone_spellings(national: &str) -> Vec<String> {
+    let groups: Vec<&str> = national.split('-').collect();
+    let digits: String = groups.concat();
+    let without_trunk = digits.trim_start_matches('0').to_string();
+    let mut out = vec![
+        digits.clone(),
+        format!("+82{without_trunk}"),
+        format!("82{without_trunk}"),
+        format!("+82 {}", national.trim_start_matches('0')),
+        national.trim_start_matches('0').to_string(),
+    ];
+    for sep in ["-", " ", "."] {
+        out.push(groups.join(sep));
+        out.push(groups[1..].join(sep));
+    }
+    out.push(groups[1..].concat());
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Is a Secret Service (or another OS store) usable here? Probed with a throwaway service name.
+pub fn os_store_available() -> bool {
+    mail_identity_core::sync::OsCredentialStore::probe("mail-identity-tests-probe").is_ok()
+}

@@ -1,0 +1,175 @@
+//! No personal data at rest or in logs, and no token in any file: the flows run with known values
+//! and every log line (all targets, TRACE) and every file the app wrote is searched for the e-mail
+//! address and the phone digits in any common spelling, and for every refresh token issued.
+//!
+//! The only copies of the values are in the sealed (encrypted) records; a hit anywhere is a leak.
+
+use mail_identity_core::sync::credentials::{CredentialStore, REFRESH_TOKEN};
+use mail_identity_core::sync::{
+    CredentialChoice, Draft, DraftField, MemoryCredentialStore, Service, SyncStatus,
+};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use sync_tests::*;
+
+const EMAIL: &str = "pii.probe.7391@naver.com";
+const PHONE: &str = "010-4821-7395";
+
+/// A log sink that appends to a file, like the app's log file.
+#[derive(Clone)]
+struct FileLog(Arc<Mutex<std::fs::File>>);
+
+impl Write for FileLog {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.lock().unwrap().flush()
+    }
+}
+
+fn needles() -> Vec<String> {
+    let mut out = vec![EMAIL.to_string(), "pii.probe.7391".to_string()];
+    out.extend(phone_spellings(PHONE));
+    out
+}
+
+fn scan(what: &str, dirs: &[&Path], log: &Path, secrets: &[String]) {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = dirs.iter().flat_map(|d| files_under(d)).collect();
+    files.push((log.to_path_buf(), std::fs::read(log).unwrap()));
+    assert!(files.len() >= 2, "{what}: nothing to search");
+    for (path, bytes) in &files {
+        for needle in needles() {
+            assert!(
+                !contains(bytes, needle.as_bytes()),
+                "{what}: personal data `{needle}` found in {}",
+                path.display()
+            );
+        }
+        for (i, token) in secrets.iter().enumerate() {
+            assert!(
+                !contains(bytes, token.as_bytes()),
+                "{what}: refresh token #{i} found in {}",
+                path.display()
+            );
+        }
+    }
+}
+
+fn token(creds: &MemoryCredentialStore) -> Option<String> {
+    creds
+        .get(REFRESH_TOKEN)
+        .unwrap()
+        .map(|t| String::from_utf8(t.to_vec()).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_personal_data_or_token_in_any_file_or_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("mail-identity.log");
+    let log = FileLog(Arc::new(Mutex::new(
+        std::fs::File::create(&log_path).unwrap(),
+    )));
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || log.clone())
+        .init();
+
+    let server_dir = dir.path().join("server");
+    std::fs::create_dir_all(&server_dir).unwrap();
+    let server = start_server(&server_dir).await;
+    server
+        .create_account("pii@corp.example", "개인", PASSWORD)
+        .await
+        .unwrap();
+    let app_dir = dir.path().join("app");
+    let creds = Arc::new(MemoryCredentialStore::default());
+    let open = || {
+        let store: Arc<dyn CredentialStore> = creds.clone();
+        Service::open(config(
+            &server.base_url(),
+            &app_dir,
+            CredentialChoice::Given(store),
+        ))
+    };
+    let mut tokens = Vec::new();
+    let service = open().await.unwrap();
+    service.sign_in("pii@corp.example", PASSWORD).await.unwrap();
+    tokens.extend(token(&creds));
+    agree(&service).await;
+
+    // Typing, keystroke by keystroke, as the UI saves it.
+    let mut draft = Draft {
+        focus: Some(DraftField::Email),
+        ..Draft::default()
+    };
+    for c in EMAIL.chars() {
+        draft.email.push(c);
+        draft.caret = Some(draft.email.len() as u32);
+        service.save_draft(&draft).await.unwrap();
+    }
+    draft.focus = Some(DraftField::Phone);
+    for c in PHONE.chars() {
+        draft.phone.push(c);
+        service.save_draft(&draft).await.unwrap();
+    }
+    tracing::info!(?draft, "the draft's Debug, logged on purpose");
+
+    // Offline first: the save waits in the outbox (sealed) while the server refuses writes.
+    set_faults(&server, "503@all,retry-after=1,scope=writes");
+    service.submit_identity(&draft).await.unwrap();
+    let waiting = service.overview().await;
+    assert!(
+        matches!(waiting.sync, SyncStatus::Pending { .. }),
+        "{waiting:?}"
+    );
+    scan("queued", &[&app_dir], &log_path, &tokens);
+
+    set_faults(&server, "none");
+    let overview = wait_for(&service, "synced", Duration::from_secs(60), synced).await;
+    assert_eq!(
+        overview.info.as_ref().and_then(|i| i.phone.as_deref()),
+        Some("010-****-7395")
+    );
+    scan("synced", &[&app_dir], &log_path, &tokens);
+    // A control: the same search finds the values where they must be, in the server's database.
+    let server_files = files_under(&server_dir);
+    assert!(
+        server_files
+            .iter()
+            .any(|(_, b)| contains(b, EMAIL.as_bytes())),
+        "the search finds the e-mail in the server's database"
+    );
+
+    // A restart: the token rotates.
+    service.close();
+    drop(service);
+    let service = open().await.unwrap();
+    assert!(service.restore_session().await.unwrap().is_some());
+    tokens.extend(token(&creds));
+    assert_eq!(
+        service.load_draft().await.unwrap(),
+        None,
+        "applied: the draft is gone"
+    );
+    service.save_draft(&draft).await.unwrap();
+    scan("restarted", &[&app_dir], &log_path, &tokens);
+
+    service.delete_identity().await.unwrap();
+    wait_for(&service, "deleted", Duration::from_secs(60), synced).await;
+    scan("deleted", &[&app_dir], &log_path, &tokens);
+    service.sign_out().await.unwrap();
+    scan("signed out", &[&app_dir], &log_path, &tokens);
+
+    // The search can find things: the log is there and has the sync's lines in it.
+    let logged = std::fs::read_to_string(&log_path).unwrap();
+    assert!(logged.contains("sync attempt"), "the engine logged");
+    assert!(
+        logged.contains("Draft {"),
+        "the draft's Debug was logged, masked"
+    );
+    assert!(tokens.len() >= 2 && tokens[0] != tokens[1]);
+}

@@ -1,0 +1,342 @@
+//! The service's flows against the reference server: sign-in, consent, save, restart, conflict,
+//! delete, sign-out, session renewal. Each test has its own server and data directory.
+
+use mail_identity_core::sync::api_client::{ApiClient, ApiConfig};
+use mail_identity_core::sync::credentials::{CredentialStore, REFRESH_TOKEN};
+use mail_identity_core::sync::{
+    ConflictChoice, ConsentState, CredentialChoice, Draft, DraftField, MemoryCredentialStore,
+    ReceiptDecision, Service, ServiceError, SyncStatus,
+};
+use std::sync::Arc;
+use std::time::Duration;
+use sync_tests::*;
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+struct World {
+    dir: tempfile::TempDir,
+    server: account_api::ServerHandle,
+}
+
+async fn world(address: &str) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_server(dir.path()).await;
+    server
+        .create_account(address, "테스트", PASSWORD)
+        .await
+        .unwrap();
+    World { dir, server }
+}
+
+async fn open(world: &World, name: &str, creds: &Arc<MemoryCredentialStore>) -> Service {
+    let store: Arc<dyn CredentialStore> = creds.clone();
+    Service::open(config(
+        &world.server.base_url(),
+        &world.dir.path().join(name),
+        CredentialChoice::Given(store),
+    ))
+    .await
+    .unwrap()
+}
+
+fn draft(email: &str, phone: &str) -> Draft {
+    Draft {
+        email: email.into(),
+        phone: phone.into(),
+        focus: Some(DraftField::Phone),
+        caret: Some(3),
+        ..Draft::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_agree_save_then_a_restart_costs_one_conditional_get_and_idle_sends_nothing() {
+    let w = world("flow@corp.example").await;
+    let creds = Arc::new(MemoryCredentialStore::default());
+    let service = open(&w, "client", &creds).await;
+    assert_eq!(service.overview().await.account, None);
+    let account = service
+        .sign_in("flow@corp.example", PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(account.address, "flow@corp.example");
+    let overview = service.overview().await;
+    assert!(overview.needs_consent);
+    assert_eq!(overview.consent.state, ConsentState::Pending);
+    agree(&service).await;
+
+    let outcome = service
+        .submit_identity(&draft("seoyeon.lee@naver.com", "010-1234-5678"))
+        .await
+        .unwrap();
+    assert!(outcome.field_errors.is_empty());
+    let overview = wait_for(&service, "save synced", MINUTE, synced).await;
+    let info = overview.info.unwrap();
+    assert_eq!(info.email.as_deref(), Some("se***@naver.com"));
+    assert_eq!(info.phone.as_deref(), Some("010-****-5678"));
+    assert_eq!(w.server.stats().writes_applied, 2);
+    service.close();
+    drop(service);
+
+    // A restart: the stored refresh token signs in silently; one token request, one GET (304).
+    let before = w.server.stats().requests;
+    let service = open(&w, "client", &creds).await;
+    let restored = service.restore_session().await.unwrap();
+    assert_eq!(restored, Some(account));
+    assert_eq!(w.server.stats().requests - before, 2);
+    let overview = service.overview().await;
+    assert!(synced(&overview), "{overview:?}");
+    assert_eq!(
+        overview.info.unwrap().phone.as_deref(),
+        Some("010-****-5678")
+    );
+    // Idle: nothing is sent.
+    let idle = w.server.stats().requests;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(w.server.stats().requests, idle);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_credentials_bad_urls_and_local_validation_have_codes() {
+    let w = world("codes@corp.example").await;
+    let creds = Arc::new(MemoryCredentialStore::default());
+    let service = open(&w, "client", &creds).await;
+    let error = service
+        .sign_in("codes@corp.example", "wrong")
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "invalid_credentials");
+    assert_eq!(
+        service
+            .submit_identity(&Draft::default())
+            .await
+            .unwrap_err(),
+        ServiceError::NotSignedIn
+    );
+    let bad = Service::open(config(
+        "http://example.com",
+        &w.dir.path().join("bad"),
+        CredentialChoice::Memory,
+    ))
+    .await;
+    assert_eq!(bad.err().map(|e| e.code()), Some("server_url_invalid"));
+
+    service
+        .sign_in("codes@corp.example", PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(
+        service
+            .submit_identity(&draft("a@naver.com", ""))
+            .await
+            .unwrap_err(),
+        ServiceError::ConsentRequired
+    );
+    agree(&service).await;
+    let outcome = service
+        .submit_identity(&draft("codes@corp.example", "02-123-4567"))
+        .await
+        .unwrap();
+    let codes: Vec<_> = outcome
+        .field_errors
+        .iter()
+        .map(|e| e.code.as_str())
+        .collect();
+    assert_eq!(codes, vec!["same_as_account", "not_mobile"]);
+    assert!(synced(&outcome.overview), "nothing was queued");
+    assert_eq!(
+        service
+            .resolve_conflict(ConflictChoice::Mine)
+            .await
+            .unwrap_err(),
+        ServiceError::NoConflict
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_from_another_device_is_never_overwritten_silently() {
+    let w = world("two@corp.example").await;
+    let (ca, cb) = (
+        Arc::new(MemoryCredentialStore::default()),
+        Arc::new(MemoryCredentialStore::default()),
+    );
+    let a = open(&w, "a", &ca).await;
+    let b = open(&w, "b", &cb).await;
+    a.sign_in("two@corp.example", PASSWORD).await.unwrap();
+    agree(&a).await;
+    b.sign_in("two@corp.example", PASSWORD).await.unwrap();
+    assert_eq!(b.overview().await.consent.state, ConsentState::Agreed);
+
+    // A saves; B, still on the version before, saves something else.
+    a.submit_identity(&draft("first.one@naver.com", ""))
+        .await
+        .unwrap();
+    wait_for(&a, "a synced", MINUTE, synced).await;
+    b.submit_identity(&draft("second.two@gmail.com", ""))
+        .await
+        .unwrap();
+    let overview = wait_for(&b, "a conflict", MINUTE, |o| {
+        matches!(o.sync, SyncStatus::Conflict { .. })
+    })
+    .await;
+    let SyncStatus::Conflict { server, mine } = overview.sync else {
+        unreachable!()
+    };
+    assert_eq!(server.unwrap().email.as_deref(), Some("fi***@naver.com"));
+    assert_eq!(mine.unwrap().email.as_deref(), Some("se***@gmail.com"));
+    let writes = w.server.stats().identity_writes;
+    assert_eq!(writes, 1, "B's save was not applied");
+
+    // "Mine": B's version goes over A's.
+    b.resolve_conflict(ConflictChoice::Mine).await.unwrap();
+    let overview = wait_for(&b, "b synced", MINUTE, synced).await;
+    assert_eq!(
+        overview.info.unwrap().email.as_deref(),
+        Some("se***@gmail.com")
+    );
+
+    // Again, and this time "the server's": A's version stays, B's is dropped.
+    a.refresh().await.unwrap();
+    a.submit_identity(&draft("third.three@daum.net", ""))
+        .await
+        .unwrap();
+    wait_for(&a, "a synced", MINUTE, synced).await;
+    b.submit_identity(&draft("fourth.four@naver.com", ""))
+        .await
+        .unwrap();
+    wait_for(&b, "a conflict", MINUTE, |o| {
+        matches!(o.sync, SyncStatus::Conflict { .. })
+    })
+    .await;
+    let overview = b.resolve_conflict(ConflictChoice::Server).await.unwrap();
+    assert_eq!(
+        overview.info.unwrap().email.as_deref(),
+        Some("th***@daum.net")
+    );
+    wait_for(&b, "b synced", MINUTE, synced).await;
+    assert_eq!(w.server.stats().identity_writes, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_comes_back_exactly_and_expires() {
+    let w = world("draft@corp.example").await;
+    let creds = Arc::new(MemoryCredentialStore::default());
+    let service = open(&w, "client", &creds).await;
+    let typed = Draft {
+        email: "half.typed@nav".into(),
+        phone: "090-1234".into(),
+        overseas: true,
+        country: Some("JP".into()),
+        focus: Some(DraftField::Email),
+        caret: Some(9),
+    };
+    service.save_draft(&typed).await.unwrap();
+    assert!(
+        matches!(service.overview().await.sync, SyncStatus::Synced { .. }),
+        "signed out"
+    );
+    drop(service);
+    let service = open(&w, "client", &creds).await;
+    assert_eq!(service.load_draft().await.unwrap(), Some(typed.clone()));
+    service.discard_draft().await.unwrap();
+    assert_eq!(service.load_draft().await.unwrap(), None);
+
+    let mut short = config(
+        &w.server.base_url(),
+        &w.dir.path().join("short"),
+        CredentialChoice::Memory,
+    );
+    short.draft_lifetime_days = 0;
+    let service = Service::open(short).await.unwrap();
+    service.save_draft(&typed).await.unwrap();
+    assert_eq!(service.load_draft().await.unwrap(), None, "expired");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_reads_back_purges_and_journals_and_sign_out_wipes() {
+    let w = world("delete@corp.example").await;
+    let creds = Arc::new(MemoryCredentialStore::default());
+    let service = open(&w, "client", &creds).await;
+    service
+        .sign_in("delete@corp.example", PASSWORD)
+        .await
+        .unwrap();
+    agree(&service).await;
+    service
+        .submit_identity(&draft("to.delete@naver.com", "010-2222-3333"))
+        .await
+        .unwrap();
+    wait_for(&service, "saved", MINUTE, synced).await;
+    service
+        .save_draft(&draft("later@naver.com", ""))
+        .await
+        .unwrap();
+
+    service.delete_identity().await.unwrap();
+    let overview = wait_for(&service, "deleted", MINUTE, synced).await;
+    assert_eq!(overview.info, None);
+    assert_eq!(overview.consent.state, ConsentState::Withdrawn);
+    assert_eq!(service.load_draft().await.unwrap(), None, "drafts purged");
+    assert_eq!(w.server.stats().identity_deletes, 1);
+    let receipts = service.consent_receipts().await.unwrap();
+    let decisions: Vec<_> = receipts.iter().map(|r| r.decision).collect();
+    assert_eq!(
+        decisions,
+        vec![ReceiptDecision::Withdrawn, ReceiptDecision::Agreed]
+    );
+    assert!(receipts
+        .iter()
+        .all(|r| r.synced && r.app_version == "0.1.0-test"));
+
+    service
+        .save_draft(&draft("again@naver.com", ""))
+        .await
+        .unwrap();
+    service.sign_out().await.unwrap();
+    assert!(creds.get(REFRESH_TOKEN).unwrap().is_none(), "token deleted");
+    assert_eq!(service.load_draft().await.unwrap(), None, "drafts wiped");
+    assert_eq!(service.overview().await.account, None);
+    assert_eq!(service.restore_session().await.unwrap(), None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_session_asks_to_sign_in_again_and_keeps_the_outbox() {
+    let w = world("revoked@corp.example").await;
+    let creds = Arc::new(MemoryCredentialStore::default());
+    let service = open(&w, "client", &creds).await;
+    service
+        .sign_in("revoked@corp.example", PASSWORD)
+        .await
+        .unwrap();
+    agree(&service).await;
+
+    // The sign-in is revoked behind the app's back (the webmail's "sign out everywhere").
+    let token = String::from_utf8(creds.get(REFRESH_TOKEN).unwrap().unwrap().to_vec()).unwrap();
+    let api = ApiClient::new(&ApiConfig::new(&w.server.base_url(), "0", "test")).unwrap();
+    api.revoke(&token).await.unwrap();
+
+    service
+        .submit_identity(&draft("kept@naver.com", ""))
+        .await
+        .unwrap();
+    let overview = wait_for(&service, "sign-in required", MINUTE, |o| {
+        o.sync == SyncStatus::SignInRequired
+    })
+    .await;
+    assert_eq!(
+        overview.info.unwrap().email.as_deref(),
+        Some("ke***@naver.com")
+    );
+    assert_eq!(w.server.stats().identity_writes, 0);
+
+    service
+        .sign_in("revoked@corp.example", PASSWORD)
+        .await
+        .unwrap();
+    let overview = wait_for(&service, "synced after sign-in", MINUTE, synced).await;
+    assert_eq!(
+        overview.info.unwrap().email.as_deref(),
+        Some("ke***@naver.com")
+    );
+    assert_eq!(w.server.stats().identity_writes, 1);
+}

@@ -1,0 +1,50 @@
+//! Runs a command where the OS credential store works, so that the sync tests exercise the real
+//! Secret Service rather than the in-memory fallback.
+//!
+//! A Linux machine without a desktop session (CI, a container, ssh) has no Secret Service: the
+//! command then runs inside its own D-Bus session (`dbus-run-session`) with a gnome-keyring daemon
+//! whose login keyring is created and unlocked with a throwaway password, in a throwaway directory
+//! so that no real keyring is touched. Windows and macOS have their store in every session; there,
+//! and on a Linux machine without `dbus-run-session` or `gnome-keyring-daemon`, the command runs as
+//! it is (the tests then use the memory store and say so, and the crash test is skipped).
+
+use crate::exec::on_path;
+use std::process::Command;
+
+/// The Debian packages that provide the session and the keyring (and `secret-tool` for checks).
+pub const DEBIAN_PACKAGES: &[&str] = &["dbus-daemon", "gnome-keyring", "libsecret-tools"];
+
+/// `command`, wrapped in a D-Bus session with an unlocked keyring when this is Linux and the tools
+/// are there.
+pub fn wrap(command: Command) -> Command {
+    if !cfg!(target_os = "linux")
+        || !on_path("dbus-run-session")
+        || !on_path("gnome-keyring-daemon")
+    {
+        if cfg!(target_os = "linux") {
+            println!(
+                "no dbus-run-session/gnome-keyring-daemon: the tests use the in-memory credential store"
+            );
+        }
+        return command;
+    }
+    // An empty password does not create the login collection; any other does.
+    let script = "set -e; \
+        kr=$(mktemp -d); trap 'rm -rf \"$kr\"' EXIT; \
+        printf 'mail-identity-tests' | XDG_DATA_HOME=\"$kr\" gnome-keyring-daemon --daemonize --unlock --components=secrets >/dev/null; \
+        \"$@\"";
+    let mut wrapped = Command::new("dbus-run-session");
+    wrapped.args(["--", "sh", "-c", script, "keyring-session"]);
+    wrapped.arg(command.get_program());
+    wrapped.args(command.get_args());
+    if let Some(dir) = command.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => wrapped.env(key, value),
+            None => wrapped.env_remove(key),
+        };
+    }
+    wrapped
+}
