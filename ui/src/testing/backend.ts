@@ -198,7 +198,8 @@ export function backend(s: Scenario) {
   let current = s.overview;
   let draft = s.draft ?? null;
   s.calls ??= [];
-  return (cmd: string, args: Record<string, unknown> = {}): unknown => {
+  return (cmd: string, payload?: unknown): unknown => {
+    const args = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
     s.calls!.push({ cmd, args });
     const failure = s.errors?.[cmd];
     if (failure) throw failure;
