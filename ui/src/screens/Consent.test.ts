@@ -96,7 +96,7 @@ describe('Consent', () => {
   it('switches language without a restart, notice included', async () => {
     const { calls } = await renderApp({ overview: STATES.firstLogin() });
     await screen.findByRole('button', { name: '동의' });
-    await fireEvent.click(screen.getByRole('button', { name: 'Switch to English' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'English' }));
     expect(await screen.findByRole('button', { name: 'Agree' })).toBeInTheDocument();
     await waitFor(() => expect(calls.filter((c) => c.cmd === 'notice').map((c) => c.args.locale)).toEqual(['ko', 'en']));
     expect(calls.find((c) => c.cmd === 'set_locale')?.args).toEqual({ locale: 'en' });
