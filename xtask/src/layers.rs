@@ -76,6 +76,10 @@ const LAYERS: &[Layer] = &[
         action: vitest,
     },
     Layer {
+        name: "ui-screens",
+        action: ui_screens,
+    },
+    Layer {
         name: "e2e",
         action: e2e,
     },
@@ -159,6 +163,12 @@ fn svelte_check() -> Result<(), String> {
 
 fn vitest() -> Result<(), String> {
     exec::run(&mut cmd(setup::npm(), &["run", "--silent", "test:unit"]))
+}
+
+/// Every screen of the built UI in Chromium with mocked IPC: screenshots (ko/en, light/dark,
+/// 420 and 900 px) into `target/ui-screenshots/`, axe-core on each, 동의/거부 measured equal.
+fn ui_screens() -> Result<(), String> {
+    exec::run(&mut cmd("node", &["ui/screenshots/run.mjs"]))
 }
 
 /// The real app under WebDriver: a virtual display when there is none, tauri-driver found or installed.

@@ -42,3 +42,17 @@ export function t(key: string, params: Record<string, string | number> = {}): st
     name in params ? String(params[name]) : whole,
   );
 }
+
+/** Whether the catalog has `key` (in the current language or Korean). */
+export function has(key: string): boolean {
+  return (lookup(catalogs[state.locale], key) ?? lookup(catalogs.ko, key)) !== undefined;
+}
+
+/**
+ * The text for a code from Rust (`error.<code>`, `sync.reason.<code>` …): the generic `unknown`
+ * text of the same family when the code is new to this catalog, never a raw key.
+ */
+export function tCode(prefix: string, code: string, params: Record<string, string | number> = {}): string {
+  const key = `${prefix}.${code}`;
+  return has(key) ? t(key, params) : t(`${prefix}.unknown`, params);
+}

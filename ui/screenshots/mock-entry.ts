@@ -1,0 +1,28 @@
+/**
+ * Bundled into the screenshot page before the app: the scripted backend behind `mockIPC`, set up
+ * from `window.__SCREENSHOT__` (which state, which language, which failures).
+ */
+import { mockIPC } from '@tauri-apps/api/mocks';
+import { backend, STATES, type Scenario } from '../src/testing/backend';
+
+type Setup = {
+  state: keyof typeof STATES;
+  locale: 'ko' | 'en';
+  errors?: Scenario['errors'];
+  afterSignIn?: keyof typeof STATES;
+  helpdesk?: boolean;
+};
+
+const setup = (window as unknown as { __SCREENSHOT__: Setup }).__SCREENSHOT__;
+mockIPC(
+  backend({
+    overview: STATES[setup.state](),
+    info: {
+      locale: setup.locale,
+      helpdesk: setup.helpdesk ? { phone: '02-123-4567', url: 'https://help.company.co.kr', hours: '평일 08:30 ~ 17:30' } : null,
+    },
+    errors: setup.errors,
+    afterSignIn: setup.afterSignIn ? STATES[setup.afterSignIn]() : undefined,
+  }),
+  { shouldMockEvents: true },
+);

@@ -1,0 +1,257 @@
+// Every screen of the built UI in a real browser (Debian's Chromium through playwright-core), with
+// the IPC mocked: a screenshot per screen in ko and en, light and dark, at 420 px and 900 px, into
+// target/ui-screenshots/. axe-core runs on each (colour contrast included) and the 동의/거부
+// buttons are measured; any violation or difference fails the run.
+//
+//   npm run build && node ui/screenshots/run.mjs [--only name]
+import { createServer } from 'node:http';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { parse } from 'yaml';
+import { chromium } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = join(root, 'ui/dist');
+const out = join(root, 'target/ui-screenshots');
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+
+const catalogs = {
+  ko: parse(await readFile(join(root, 'locales/ko.yml'), 'utf8')),
+  en: parse(await readFile(join(root, 'locales/en.yml'), 'utf8')),
+};
+const text = (locale, key) => key.split('.').reduce((node, part) => node?.[part], catalogs[locale]);
+
+// The mock backend, bundled for the page.
+const bundle = await build({
+  configFile: false,
+  logLevel: 'warn',
+  root,
+  build: {
+    write: false,
+    lib: { entry: join(root, 'ui/screenshots/mock-entry.ts'), formats: ['iife'], name: 'screenshotMock' },
+    minify: false,
+  },
+});
+const mockSource = (Array.isArray(bundle) ? bundle[0] : bundle).output[0].code;
+const axeSource = await readFile(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
+const server = createServer(async (req, res) => {
+  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+  const file = join(dist, path === '/' ? 'index.html' : path);
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+const h1 = (page) => page.getByRole('heading', { level: 1 });
+/** Each screen: the state it starts from and what a person does to reach it. */
+const SCREENS = [
+  { name: 'signin', state: 'signedOut' },
+  {
+    name: 'signin-error',
+    state: 'signedOut',
+    errors: { sign_in: { code: 'too_many_attempts', params: { seconds: '30' } } },
+    act: async (page, L) => {
+      await page.getByLabel(L('signin.address')).fill('hong@company.co.kr');
+      await page.getByLabel(L('signin.password')).fill('wrong');
+      await page.getByRole('button', { name: L('signin.submit'), exact: true }).click();
+      await page.getByRole('alert').waitFor();
+    },
+  },
+  { name: 'signin-again', state: 'signInRequired' },
+  {
+    name: 'consent',
+    state: 'firstLogin',
+    act: async (page, L) => page.getByRole('button', { name: L('consent.agree'), exact: true }).waitFor(),
+    check: checkChoices,
+  },
+  {
+    name: 'consent-offline',
+    state: 'firstLogin',
+    errors: { notice: { code: 'offline', params: {} } },
+    act: async (page) => page.getByRole('alert').waitFor(),
+  },
+  {
+    name: 'refused',
+    state: 'firstLogin',
+    act: async (page, L) => {
+      await page.getByRole('button', { name: L('consent.refuse'), exact: true }).click();
+      await h1(page).filter({ hasText: L('refused.title') }).waitFor();
+    },
+  },
+  { name: 'form', state: 'agreedEmpty', act: async (page, L) => page.getByLabel(L('form.email')).waitFor() },
+  {
+    name: 'form-errors',
+    state: 'agreedEmpty',
+    act: async (page, L) => {
+      await page.getByLabel(L('form.email')).fill('hong@company.co.kr');
+      await page.getByLabel(L('form.phone')).pressSequentially('0212345678');
+      await page.waitForTimeout(400);
+    },
+  },
+  {
+    name: 'form-valid',
+    state: 'agreedEmpty',
+    act: async (page, L) => {
+      await page.getByLabel(L('form.email')).fill('me@naver.con');
+      await page.getByLabel(L('form.phone')).pressSequentially('01012345678');
+      await page.waitForTimeout(400);
+    },
+  },
+  {
+    name: 'form-overseas',
+    state: 'agreedEmpty',
+    act: async (page, L) => {
+      await page.getByRole('switch', { name: L('form.overseas') }).check();
+      await page.getByRole('button', { name: L('form.overseas_help_label') }).click();
+      const combo = page.getByRole('combobox', { name: L('country.label') });
+      await combo.click();
+      await combo.fill('u');
+      await page.getByRole('option').first().waitFor();
+      await combo.press('ArrowDown');
+    },
+  },
+  {
+    name: 'result',
+    state: 'agreedEmpty',
+    act: async (page, L) => {
+      await page.getByLabel(L('form.email')).fill('abcd@naver.com');
+      await page.getByLabel(L('form.phone')).pressSequentially('01012345678');
+      const save = page.getByRole('button', { name: L('form.save'), exact: true });
+      await page.waitForFunction(() => !document.querySelector('button[type=submit]')?.disabled);
+      await save.click();
+      await h1(page).filter({ hasText: L('result.title') }).waitFor();
+    },
+  },
+  { name: 'settings', state: 'registered' },
+  { name: 'settings-refused', state: 'refused' },
+  { name: 'settings-offline', state: 'pendingOffline' },
+  { name: 'settings-error', state: 'syncError' },
+  {
+    name: 'settings-receipts',
+    state: 'registered',
+    act: async (page, L) => {
+      await page.getByRole('button', { name: L('settings.receipt_show') }).click();
+      await page.getByText(L('settings.receipt_empty')).waitFor();
+    },
+  },
+  {
+    name: 'delete-confirm',
+    state: 'registered',
+    act: async (page, L) => {
+      await page.getByRole('button', { name: L('settings.delete'), exact: true }).click();
+      await page.getByRole('dialog').waitFor();
+    },
+  },
+  { name: 'conflict', state: 'conflict', act: async (page) => page.getByRole('dialog').waitFor() },
+  {
+    name: 'help',
+    state: 'signedOut',
+    act: async (page, L) => {
+      await page.getByRole('button', { name: L('nav.help'), exact: true }).click();
+      await h1(page).filter({ hasText: L('help.title') }).waitFor();
+    },
+  },
+  {
+    name: 'help-policy',
+    state: 'registered',
+    helpdesk: true,
+    act: async (page, L) => {
+      await page.getByRole('button', { name: L('nav.help'), exact: true }).click();
+      await h1(page).filter({ hasText: L('help.title') }).waitFor();
+    },
+  },
+];
+
+/** 거부 and 동의: same box, same type, same colours, measured in the real layout. */
+async function checkChoices(page, L) {
+  const measure = (name) =>
+    page.getByRole('button', { name, exact: true }).evaluate((el) => {
+      const s = getComputedStyle(el);
+      const r = el.getBoundingClientRect();
+      return {
+        width: Math.round(r.width),
+        height: Math.round(r.height),
+        fontSize: s.fontSize,
+        fontWeight: s.fontWeight,
+        color: s.color,
+        background: s.backgroundColor,
+        border: `${s.borderTopWidth} ${s.borderTopStyle} ${s.borderTopColor}`,
+        focused: document.activeElement === el,
+        pressed: el.getAttribute('aria-pressed'),
+      };
+    });
+  const refuse = await measure(L('consent.refuse'));
+  const agree = await measure(L('consent.agree'));
+  if (JSON.stringify(refuse) !== JSON.stringify(agree)) {
+    return [`거부/동의 differ: ${JSON.stringify(refuse)} vs ${JSON.stringify(agree)}`];
+  }
+  if (refuse.focused || agree.focused) return ['a consent choice has the focus on arrival'];
+  return [];
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+await mkdir(out, { recursive: true });
+const failures = [];
+let shots = 0;
+const started = Date.now();
+try {
+  for (const locale of ['ko', 'en']) {
+    const L = (key) => text(locale, key);
+    for (const scheme of ['light', 'dark']) {
+      for (const width of [420, 900]) {
+        const context = await browser.newContext({ viewport: { width, height: 760 }, colorScheme: scheme, locale });
+        for (const screen of SCREENS) {
+          if (only && screen.name !== only) continue;
+          const page = await context.newPage();
+          const errors = [];
+          page.on('pageerror', (e) => errors.push(String(e)));
+          await page.addInitScript(
+            `window.__SCREENSHOT__ = ${JSON.stringify({ state: screen.state, locale, errors: screen.errors, helpdesk: screen.helpdesk })};\n${mockSource}`,
+          );
+          await page.goto(base);
+          await h1(page).waitFor();
+          if (screen.act) await screen.act(page, L);
+          await page.waitForTimeout(150);
+          const id = `${screen.name}.${locale}.${scheme}.${width}`;
+          await page.screenshot({ path: join(out, `${id}.png`), fullPage: true });
+          shots++;
+          await page.addScriptTag({ content: axeSource });
+          const result = await page.evaluate(async () => {
+            const r = await window.axe.run(document, { resultTypes: ['violations'] });
+            return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+          });
+          for (const v of result) failures.push(`${id}: axe ${v}`);
+          if (screen.check) for (const p of await screen.check(page, L)) failures.push(`${id}: ${p}`);
+          // No horizontal scrolling at any width from 420 px up.
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          if (overflow > 0) failures.push(`${id}: ${overflow}px of horizontal overflow`);
+          for (const e of errors) failures.push(`${id}: page error ${e}`);
+          await page.close();
+        }
+        await context.close();
+      }
+    }
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+await writeFile(join(out, 'report.txt'), failures.length ? failures.join('\n') + '\n' : 'no problems\n');
+console.log(`${shots} screenshots in ${out} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+if (failures.length) {
+  console.error(`${failures.length} problem(s):\n  ${failures.join('\n  ')}`);
+  process.exit(1);
+}

@@ -1,0 +1,69 @@
+/**
+ * The little the window remembers: the app info and the latest overview from Rust, replaced
+ * whenever the `overview-changed` event arrives. Everything that matters lives on the Rust side.
+ */
+import { commands, events, type AppInfo, type CommandError, type Locale, type Overview } from './bindings';
+import { setLocale as showLocale } from './i18n.svelte';
+import { attempt, attemptPlain } from './result';
+import { resetNavigation } from './router.svelte';
+
+export const app = $state<{
+  info: AppInfo | null;
+  overview: Overview | null;
+  ready: boolean;
+  /** A failure that belongs to no field: shown in the alert area of the current screen. */
+  alert: CommandError | null;
+  /** The user closed the conflict dialog for now; the chip still says 충돌 and settings reopens it. */
+  conflictDeferred: boolean;
+}>({ info: null, overview: null, ready: false, alert: null, conflictDeferred: false });
+
+const FALLBACK_INFO: AppInfo = { version: '', locale: 'ko', webmail_url: null, helpdesk: null };
+
+/** Takes a new overview; a signed-out one also forgets where the user was. */
+export function applyOverview(overview: Overview): void {
+  const wasSignedIn = !!app.overview?.account;
+  app.overview = overview;
+  if (wasSignedIn && !overview.account) resetNavigation();
+}
+
+let unlisten: (() => void) | null = null;
+
+/** Start-up as the bridge describes it: app info, silent sign-in, overview, then the event. */
+export async function boot(): Promise<void> {
+  const info = await attemptPlain(() => commands.appInfo());
+  app.info = info.status === 'ok' ? info.data : FALLBACK_INFO;
+  showLocale(app.info.locale);
+  try {
+    const stop = await events.overviewChanged.listen((event) => applyOverview(event.payload));
+    unlisten = stop;
+  } catch {
+    // Without the event the screens still work from explicit answers.
+  }
+  const restored = await attempt(() => commands.restoreSession());
+  const overview = await attemptPlain(() => commands.overview());
+  if (overview.status === 'ok') applyOverview(overview.data);
+  if (restored.status === 'error' && restored.error.code !== 'offline') app.alert = restored.error;
+  if (overview.status === 'error') app.alert = overview.error;
+  app.ready = true;
+}
+
+export function shutdown(): void {
+  try {
+    unlisten?.();
+  } catch {
+    // The bridge is already gone (window closing, or a test tearing down).
+  }
+  unlisten = null;
+}
+
+/** Switches the language at once; Rust remembers it (and retitles the window). */
+export async function changeLanguage(locale: Locale): Promise<void> {
+  showLocale(locale);
+  const saved = await attempt(() => commands.setLocale(locale));
+  if (saved.status === 'error') app.alert = saved.error;
+}
+
+/** The text of a command error, from the catalog. */
+export function errorKey(error: CommandError): string {
+  return 'error.' + error.code;
+}

@@ -1,0 +1,294 @@
+/**
+ * A scripted stand-in for the Rust side, shared by the component tests (through `mockIPC`) and the
+ * screenshot run (bundled into the page before the app loads). Its validation is a crude imitation
+ * of core's — enough to drive every message the form can show; the real rules are tested in core.
+ */
+import type {
+  AppInfo,
+  CommandError,
+  ConsentReceipt,
+  Country,
+  Draft,
+  FieldError,
+  MaskedInfo,
+  Notice,
+  Overview,
+  SyncStatus,
+} from '../lib/bindings';
+
+export const ACCOUNT = { address: 'hong@company.co.kr', display_name: '홍길동', organisation: '회사' };
+
+export const NOTICE_KO = `[선택] 본인 인증 정보 수집 및 이용 동의
+
+서비스 이용 중 비밀번호 분실이나 보안 설정 등의 사유로 계정에 액세스가 불가능한 경우, 본인 확인을 위해 이메일 주소와 휴대폰 번호를 수집·이용합니다. 계정이 완전히 삭제되거나 본인 인증 정보가 삭제될 경우, 수집된 정보는 지체 없이 파기됩니다.
+
+1. 수집항목: 이메일 주소, 휴대폰 번호
+2. 이용목적: 본인 인증, 보안 향상, 부정 이용 방지
+3. 보유 기간: 계정 완전 삭제 또는 사용자가 본인 인증 정보를 삭제할 때 즉시 파기
+
+정보 주체는 위 본인 인증 정보 수집 및 이용에 동의를 거부할 수 있으며, 동의하지 않더라도 본인 인증 수단 이외의 서비스 이용에는 지장이 없음을 안내드립니다.
+`;
+
+export const NOTICE_EN = `[Optional] Consent to the collection and use of identity-verification info
+
+If, while using the service, you cannot access your account because you lost your password or because of security settings, your e-mail address and mobile phone number are collected and used to confirm your identity. When the account is completely deleted or the identity-verification info is deleted, the collected info is destroyed without delay.
+
+1. Items collected: e-mail address, mobile phone number
+2. Purpose: identity verification, better security, prevention of fraudulent use
+3. Retention: destroyed immediately when the account is completely deleted or the user deletes the identity-verification info
+
+The data subject may refuse this consent to the collection and use of identity-verification info; even without consent, services other than the identity-verification means can be used without hindrance.
+`;
+
+export const MASKED: MaskedInfo = { email: 'ab***@naver.com', phone: '010-****-5678', phone_country: 'KR', overseas: false };
+
+export function overview(over: Partial<Overview> = {}): Overview {
+  return {
+    account: ACCOUNT,
+    consent: { state: 'agreed', notice_version: '2025-01', decided_at: '2025-03-02T09:15:00+09:00' },
+    needs_consent: false,
+    info: MASKED,
+    updated_at: '2025-03-02T09:16:00+09:00',
+    sync: { state: 'synced', at: '2025-03-02T09:16:00+09:00' },
+    online: true,
+    credential_store: 'os',
+    ...over,
+  };
+}
+
+/** The named states every screen is shown in. */
+export const STATES = {
+  signedOut: () => overview({ account: null, info: null, sync: { state: 'synced', at: null } }),
+  firstLogin: () =>
+    overview({
+      consent: { state: 'pending', notice_version: null, decided_at: null },
+      needs_consent: true,
+      info: null,
+      updated_at: null,
+    }),
+  agreedEmpty: () => overview({ info: null, updated_at: null, sync: { state: 'saved_locally' } }),
+  registered: () => overview(),
+  refused: () =>
+    overview({
+      consent: { state: 'refused', notice_version: '2025-01', decided_at: '2025-03-02T09:15:00+09:00' },
+      info: null,
+      updated_at: null,
+      sync: { state: 'pending', retry_at: null, reason: null },
+    }),
+  pendingOffline: () =>
+    overview({
+      online: false,
+      sync: { state: 'pending', retry_at: '2025-03-02T09:20:00+09:00', reason: { code: 'offline', params: {} } },
+    }),
+  syncError: () => overview({ sync: { state: 'error', reason: { code: 'invalid_fields', params: {} } } }),
+  conflict: () =>
+    overview({
+      sync: {
+        state: 'conflict',
+        mine: { email: 'ne***@gmail.com', phone: '010-****-1234', phone_country: 'KR', overseas: false },
+        server: MASKED,
+      },
+    }),
+  signInRequired: () => overview({ sync: { state: 'sign_in_required' } }),
+} satisfies Record<string, () => Overview>;
+
+const COUNTRIES: Country[] = [
+  { code: 'KR', calling_code: 82, name_ko: '대한민국', name_en: 'South Korea' },
+  { code: 'JP', calling_code: 81, name_ko: '일본', name_en: 'Japan' },
+  { code: 'US', calling_code: 1, name_ko: '미국', name_en: 'United States' },
+  { code: 'GB', calling_code: 44, name_ko: '영국', name_en: 'United Kingdom' },
+  { code: 'VN', calling_code: 84, name_ko: '베트남', name_en: 'Vietnam' },
+  { code: 'CN', calling_code: 86, name_ko: '중국', name_en: 'China' },
+];
+
+export type Scenario = {
+  info?: Partial<AppInfo>;
+  overview: Overview;
+  notice?: 'ok' | CommandError;
+  draft?: Draft | null;
+  receipts?: ConsentReceipt[];
+  fieldErrors?: FieldError[];
+  /** Commands that answer with this error (snake_case command names). */
+  errors?: Record<string, CommandError>;
+  /** What the next `overview` after a sign-in returns. */
+  afterSignIn?: Overview;
+  /** Every call, for assertions. */
+  calls?: { cmd: string; args: Record<string, unknown> }[];
+};
+
+function digits(s: string): string {
+  return s.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\D/g, '');
+}
+
+function grouped(d: string): string {
+  if (d.length <= 3) return d;
+  if (d.length <= 7) return `${d.slice(0, 3)}-${d.slice(3)}`;
+  return `${d.slice(0, 3)}-${d.slice(3, 7)}-${d.slice(7)}`;
+}
+
+export function formatPhone(input: string, caret: number, overseas: boolean) {
+  if (overseas || input.trim().startsWith('+') || /[^\d\s\-０-９]/.test(input)) return { text: input, caret };
+  const d = digits(input);
+  const before = digits(input.slice(0, caret)).length;
+  const text = grouped(d);
+  let seen = 0;
+  let at = 0;
+  while (at < text.length && seen < before) {
+    if (/\d/.test(text[at]!)) seen++;
+    at++;
+  }
+  return { text, caret: before === 0 ? 0 : at };
+}
+
+function validatePhone(input: string, mode: { mode: string; country?: string | null }) {
+  if (!input.trim()) return { valid: null, error: { code: 'empty' } };
+  if (/[a-zA-Z가-힣]/.test(input)) return { valid: null, error: { code: 'not_a_number' } };
+  const d = digits(input);
+  if (mode.mode === 'overseas') {
+    if (!mode.country && !input.trim().startsWith('+')) return { valid: null, error: { code: 'invalid_country_code' } };
+    if (d.length < 8) return { valid: null, error: { code: 'too_short' } };
+    const country = mode.country ?? 'US';
+    return {
+      valid: { e164: `+${d}`, national: input, international: input, kind: 'mobile', country, suggest_domestic: country === 'KR' },
+      error: null,
+    };
+  }
+  if (input.trim().startsWith('+') && !input.trim().startsWith('+82')) {
+    return { valid: null, error: { code: 'foreign_number_in_domestic_mode', country: 'JP' } };
+  }
+  const local = d.startsWith('82') ? '0' + d.slice(2) : d;
+  if (local.startsWith('02') || local.startsWith('03') || local.startsWith('05')) {
+    return { valid: null, error: { code: 'not_mobile', kind: 'fixed_line' } };
+  }
+  if (local.startsWith('070')) return { valid: null, error: { code: 'not_mobile', kind: 'voip' } };
+  if (local.length < 11) return { valid: null, error: { code: 'too_short' } };
+  if (local.length > 11) return { valid: null, error: { code: 'too_long' } };
+  return {
+    valid: { e164: `+82${local.slice(1)}`, national: grouped(local), international: '', kind: 'mobile', country: 'KR', suggest_domestic: false },
+    error: null,
+  };
+}
+
+function validateEmail(input: string, account: string | null) {
+  const s = input.trim();
+  if (!s) return { valid: null, error: { code: 'empty' } };
+  if (!s.includes('@')) return { valid: null, error: { code: 'missing_at' } };
+  const [local, domain] = s.split('@') as [string, string];
+  if (!local) return { valid: null, error: { code: 'invalid_local_part' } };
+  if (!domain || !domain.includes('.') || domain.endsWith('.')) return { valid: null, error: { code: 'invalid_domain' } };
+  if (account && s.toLowerCase() === account.toLowerCase()) return { valid: null, error: { code: 'same_as_account' } };
+  const warnings: unknown[] = [];
+  if (account && domain.toLowerCase() === account.split('@')[1]) warnings.push({ code: 'same_domain_as_account' });
+  if (domain === 'naver.con') warnings.push({ code: 'did_you_mean', suggestion: 'naver.com' });
+  return { valid: { address: s, display: s, warnings }, error: null };
+}
+
+function mask(draft: Draft): MaskedInfo {
+  const d = digits(draft.phone);
+  return {
+    email: draft.email ? draft.email.replace(/^(.{2})[^@]*/, '$1***') : null,
+    phone: d ? `${d.slice(0, 3)}-****-${d.slice(-4)}` : null,
+    phone_country: draft.overseas ? draft.country : d ? 'KR' : null,
+    overseas: draft.overseas,
+  };
+}
+
+/** The IPC handler for a scenario: answers like the Rust commands, throws `CommandError`s like them. */
+export function backend(s: Scenario) {
+  let current = s.overview;
+  let draft = s.draft ?? null;
+  s.calls ??= [];
+  return (cmd: string, payload?: unknown): unknown => {
+    const args = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
+    s.calls!.push({ cmd, args });
+    const failure = s.errors?.[cmd];
+    if (failure) throw failure;
+    switch (cmd) {
+      case 'app_info':
+        return { version: '0.1.0', locale: 'ko', webmail_url: 'https://mail.company.co.kr', helpdesk: null, ...s.info };
+      case 'restore_session':
+        return current.account;
+      case 'overview':
+        return current;
+      case 'refresh':
+        return current;
+      case 'sign_in':
+        current = s.afterSignIn ?? (current.account ? { ...current, sync: { state: 'synced', at: null } } : STATES.registered());
+        return ACCOUNT;
+      case 'sign_out':
+        current = STATES.signedOut();
+        draft = null;
+        return null;
+      case 'notice': {
+        if (s.notice && s.notice !== 'ok') throw s.notice;
+        const locale = args.locale as 'ko' | 'en';
+        return { version: '2025-01', locale, text: locale === 'en' ? NOTICE_EN : NOTICE_KO, sha256: 'ab'.repeat(32) } satisfies Notice;
+      }
+      case 'decide_consent': {
+        const decision = args.decision as 'agreed' | 'refused';
+        const pending: SyncStatus = { state: 'pending', retry_at: null, reason: null };
+        current = {
+          ...current,
+          consent: { state: decision, notice_version: String(args.noticeVersion), decided_at: '2025-03-02T09:15:00+09:00' },
+          needs_consent: false,
+          sync: pending,
+        };
+        return current;
+      }
+      case 'consent_receipts':
+        return s.receipts ?? [];
+      case 'load_draft':
+        return draft;
+      case 'save_draft':
+        draft = args.draft as Draft;
+        return null;
+      case 'discard_draft':
+        draft = null;
+        return null;
+      case 'submit_identity': {
+        if (s.fieldErrors?.length) return { overview: current, field_errors: s.fieldErrors };
+        const submitted = args.draft as Draft;
+        current = { ...current, info: mask(submitted), sync: { state: 'pending', retry_at: null, reason: null } };
+        draft = null;
+        return { overview: current, field_errors: [] };
+      }
+      case 'delete_identity':
+        current = {
+          ...current,
+          info: null,
+          updated_at: null,
+          consent: { ...current.consent, state: 'withdrawn', decided_at: '2025-03-03T10:00:00+09:00' },
+          sync: { state: 'synced', at: null },
+        };
+        return current;
+      case 'resolve_conflict':
+        current = { ...current, sync: { state: 'pending', retry_at: null, reason: null } };
+        return current;
+      case 'open_webmail':
+        return null;
+      case 'set_locale':
+        return null;
+      case 'validate_phone':
+        return validatePhone(String(args.input), args.mode as { mode: string; country?: string | null });
+      case 'format_phone': {
+        const mode = args.mode as { mode: string };
+        return formatPhone(String(args.input), Number(args.caret), mode.mode === 'overseas');
+      }
+      case 'validate_email':
+        return validateEmail(String(args.input), (args.account as string | null) ?? null);
+      case 'search_countries': {
+        const q = String(args.query).trim().toLowerCase().replace(/^\+/, '');
+        return COUNTRIES.filter(
+          (c) => !q || c.name_ko.includes(q) || c.name_en.toLowerCase().includes(q) || String(c.calling_code).startsWith(q),
+        );
+      }
+      case 'phone_example': {
+        const examples: Record<string, string> = { KR: '010-2000-0000', JP: '090-1234-5678', US: '(201) 555-0123' };
+        const national = examples[String(args.country)];
+        return national ? { national, international: national } : null;
+      }
+      default:
+        throw { code: 'unknown', params: {} } satisfies CommandError;
+    }
+  };
+}
