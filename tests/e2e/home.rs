@@ -1,4 +1,5 @@
-//! The first screen: the product name in the OS language, Korean unless the OS is in English.
+//! The first screen: sign-in, under the product name, in the OS language (Korean unless the OS is
+//! in English).
 
 use crate::support::{enabled, App, Launch};
 
@@ -12,11 +13,10 @@ async fn korean_product_name_is_shown_by_default() {
         server: None,
     })
     .await;
-    app.find_heading("G-Cloud 메일 본인 인증 정보").await;
-    app.find_text(
-        "비밀번호 분실 등으로 계정 접근이 어려운 경우, 등록된 본인 인증 정보를 통해 안전하게 서비스를 이용하실 수 있습니다.",
-    )
-    .await;
+    app.find_text("G-Cloud 메일 본인 인증 정보").await;
+    app.find_heading("로그인").await;
+    app.field("웹메일 주소").await;
+    app.field("비밀번호").await;
     assert_eq!(
         app.client.title().await.expect("the page title"),
         "G-Cloud 메일 본인 인증 정보"
@@ -41,7 +41,8 @@ async fn english_os_shows_english_product_name() {
         server: None,
     })
     .await;
-    app.find_heading("G-Cloud Mail Identity Verification").await;
+    app.find_text("G-Cloud Mail Identity Verification").await;
+    app.find_heading("Sign in").await;
     app.screenshot("home-en").await;
     app.close().await;
 }

@@ -32,7 +32,7 @@ async fn the_ui_may_call_the_validation_commands() {
         server: None,
     })
     .await;
-    app.find_heading("G-Cloud 메일 본인 인증 정보").await;
+    app.find_heading("로그인").await;
 
     let verdict = invoke(
         &app,
@@ -71,6 +71,17 @@ async fn the_ui_may_call_the_validation_commands() {
     assert!(
         refused.is_err(),
         "the web view must not reach the store plugin"
+    );
+    // The opener plugin serves Rust only: the page cannot open URLs of its choosing.
+    let refused = invoke(
+        &app,
+        "plugin:opener|open_url",
+        json!({ "url": "https://example.com/" }),
+    )
+    .await;
+    assert!(
+        refused.is_err(),
+        "the web view must not reach the opener plugin"
     );
     app.close().await;
 }

@@ -171,7 +171,8 @@ fn ui_screens() -> Result<(), String> {
     exec::run(&mut cmd("node", &["ui/screenshots/run.mjs"]))
 }
 
-/// The real app under WebDriver: a virtual display when there is none, tauri-driver found or installed.
+/// The real app under WebDriver: a virtual display when there is none, tauri-driver found or
+/// installed, the OS credential store in a keyring session.
 fn e2e() -> Result<(), String> {
     let driver = setup::tauri_driver_path().ok_or("tauri-driver is not installed")?;
     let _display = display::ensure()?;
@@ -186,5 +187,6 @@ fn e2e() -> Result<(), String> {
     if let Some(display) = std::env::var_os("DISPLAY") {
         command.env("DISPLAY", display);
     }
-    exec::run(&mut command)
+    // The app keeps its token and draft key in the Secret Service, as on an employee's desktop.
+    exec::run(&mut crate::keyring_session::wrap(command))
 }

@@ -99,7 +99,10 @@ impl ServerHandle {
     /// What `GET /v1/identity` would answer for `address` (consent, e-mail, phone, updated_at) as
     /// JSON, read straight from the database: how a test checks what the server holds without
     /// signing in as the user. `None` when there is no such account.
-    pub async fn identity_of(&self, address: &str) -> Result<Option<serde_json::Value>, StoreError> {
+    pub async fn identity_of(
+        &self,
+        address: &str,
+    ) -> Result<Option<serde_json::Value>, StoreError> {
         let address = address.to_string();
         self.state
             .store

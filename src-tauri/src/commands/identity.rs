@@ -4,13 +4,14 @@
 use crate::error::CommandError;
 use crate::service::AppService;
 use mail_identity_core::sync::{ConflictChoice, Draft, Overview, SubmitOutcome};
-use tauri::State;
+use tauri::{Manager, State};
 
-/// Everything a screen needs, from the local cache at once; never fails.
+/// Everything a screen needs, from the local cache at once; never fails. (It takes the app handle
+/// rather than a borrowed state, which lets an async command return a plain value.)
 #[tauri::command]
 #[specta::specta]
-pub async fn overview(service: State<'_, AppService>) -> Result<Overview, CommandError> {
-    Ok(service.overview().await)
+pub async fn overview(app: tauri::AppHandle) -> Overview {
+    app.state::<AppService>().overview().await
 }
 
 /// Asks the server whether anything changed (one conditional GET).

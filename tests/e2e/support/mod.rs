@@ -113,12 +113,28 @@ impl App {
             .unwrap_or_else(|e| panic!("clicking {name:?}: {e}"));
     }
 
-    /// Waits for the form control labelled `label` (by its `<label>` or `aria-label`).
+    /// Waits for a list option (`role=option`) whose visible text starts with `text`.
+    pub async fn option(&self, text: &str) -> Element {
+        let xpath = format!(
+            "//*[@role='option'][starts-with(normalize-space(.), {})]",
+            xpath_literal(text)
+        );
+        self.client
+            .wait()
+            .at_most(FIRST_PAINT_BUDGET)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no option reads {text:?}: {e}"))
+    }
+
+    /// Waits for the form control labelled `label` (by a `<label for>`, a `<label>` around it, or
+    /// `aria-label`).
     pub async fn field(&self, label: &str) -> Element {
         let literal = xpath_literal(label);
         let xpath = format!(
             "//*[self::input or self::textarea or self::select or @role='combobox' or @role='switch']\
-             [@id=//label[normalize-space(.)={literal}]/@for or @aria-label={literal}]"
+             [@id=//label[normalize-space(.)={literal}]/@for or @aria-label={literal} \
+             or ancestor::label[normalize-space(.)={literal}]]"
         );
         self.client
             .wait()

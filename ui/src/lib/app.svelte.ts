@@ -2,7 +2,8 @@
  * The little the window remembers: the app info and the latest overview from Rust, replaced
  * whenever the `overview-changed` event arrives. Everything that matters lives on the Rust side.
  */
-import { commands, events, type AppInfo, type CommandError, type Locale, type Overview } from './bindings';
+import { commands, events } from './bindings';
+import type { AppInfo, CommandError, Locale, Overview } from './types';
 import { setLocale as showLocale } from './i18n.svelte';
 import { attempt, attemptPlain } from './result';
 import { resetNavigation } from './router.svelte';

@@ -28,8 +28,11 @@ export const commands = {
 	decideConsent: (decision: ConsentDecision, noticeVersion: string, noticeSha256: string) => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("decide_consent", { decision, noticeVersion, noticeSha256 })),
 	/**  The local journal of decisions, newest first. */
 	consentReceipts: () => typedError<ConsentReceipt_Serialize[], CommandError>(__TAURI_INVOKE("consent_receipts")),
-	/**  Everything a screen needs, from the local cache at once; never fails. */
-	overview: () => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("overview")),
+	/**
+	 *  Everything a screen needs, from the local cache at once; never fails. (It takes the app handle
+	 *  rather than a borrowed state, which lets an async command return a plain value.)
+	 */
+	overview: () => __TAURI_INVOKE<Overview_Serialize>("overview"),
 	/**  Asks the server whether anything changed (one conditional GET). */
 	refresh: () => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("refresh")),
 	/**  The form exactly as it was left, caret included. */

@@ -1,5 +1,5 @@
 /** Dates and times as the user's language writes them; the raw value when it cannot be read. */
-import type { Locale } from './bindings';
+import type { Locale } from './types';
 
 export function formatDateTime(value: string | null, locale: Locale): string | null {
   if (!value) return null;

@@ -4,7 +4,7 @@
  */
 import ko from '../../../locales/ko.yml';
 import en from '../../../locales/en.yml';
-import type { Locale } from './bindings';
+import type { Locale } from './types';
 
 const catalogs: Record<Locale, Record<string, unknown>> = { ko, en };
 

@@ -3,7 +3,7 @@
  * broken bridge throws (an `Error` is re-thrown by `typedError`), and infallible ones throw too:
  * this folds all of it into `{ status, … }` with a catalog code, so no screen is ever left blank.
  */
-import type { CommandError } from './bindings';
+import type { CommandError } from './types';
 
 export type Outcome<T> = { status: 'ok'; data: T } | { status: 'error'; error: CommandError };
 

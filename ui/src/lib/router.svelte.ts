@@ -3,7 +3,7 @@
  * decision owed → consent); within that, the user's own navigation picks the screen. Kept pure in
  * `resolveScreen` so the rules are testable without rendering anything.
  */
-import type { Overview } from './bindings';
+import type { Overview } from './types';
 
 export type Screen = 'signin' | 'consent' | 'refused' | 'form' | 'result' | 'settings' | 'help';
 

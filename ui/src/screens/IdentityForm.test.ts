@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, waitFor } from '@testing-library/svelte';
 import { renderApp, resetApp, expectNoViolations } from '../testing/harness';
 import { STATES } from '../testing/backend';
-import type { Draft } from '../lib/bindings';
+import type { Draft } from '../lib/types';
 
 afterEach(resetApp);
 

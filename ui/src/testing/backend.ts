@@ -3,18 +3,7 @@
  * screenshot run (bundled into the page before the app loads). Its validation is a crude imitation
  * of core's — enough to drive every message the form can show; the real rules are tested in core.
  */
-import type {
-  AppInfo,
-  CommandError,
-  ConsentReceipt,
-  Country,
-  Draft,
-  FieldError,
-  MaskedInfo,
-  Notice,
-  Overview,
-  SyncStatus,
-} from '../lib/bindings';
+import type { AppInfo, CommandError, ConsentReceipt, Country, Draft, FieldError, MaskedInfo, Notice, Overview, SyncStatus } from '../lib/types';
 
 export const ACCOUNT = { address: 'hong@company.co.kr', display_name: '홍길동', organisation: '회사' };
 

@@ -9,7 +9,7 @@ import { app } from '../lib/app.svelte';
 import { setLocale } from '../lib/i18n.svelte';
 import { resetNavigation } from '../lib/router.svelte';
 import { backend, type Scenario } from './backend';
-import type { Overview } from '../lib/bindings';
+import type { Overview } from '../lib/types';
 
 export function resetApp() {
   cleanup();
