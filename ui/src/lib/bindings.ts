@@ -473,7 +473,7 @@ export type SubmitOutcome_Serialize = {
 	field_errors: FieldError[],
 };
 
-/**  Why a write is waiting or failed: the UI shows `t('sync.reason.' + code, params)`. */
+/**  Why a write is waiting or failed: the UI shows the catalog's `sync.reason.<code>` with `params`. */
 export type SyncReason = {
 	code: string,
 	params: { [key in string]: string },

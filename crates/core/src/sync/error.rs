@@ -51,7 +51,7 @@ pub enum ServiceError {
 }
 
 impl ServiceError {
-    /// The catalog key's last part: the UI shows `t('error.' + code, params)`.
+    /// The catalog key's last part: the UI shows the catalog's `error.<code>` with its params.
     pub fn code(&self) -> &'static str {
         match self {
             ServiceError::InvalidCredentials => "invalid_credentials",

@@ -68,7 +68,7 @@ pub struct MaskedInfo {
     pub overseas: bool,
 }
 
-/// Why a write is waiting or failed: the UI shows `t('sync.reason.' + code, params)`.
+/// Why a write is waiting or failed: the UI shows the catalog's `sync.reason.<code>` with `params`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncReason {
