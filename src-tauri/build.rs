@@ -7,6 +7,7 @@
 const COMMANDS: &[&str] = &[
     "app_info",
     "open_webmail",
+    "open_helpdesk",
     "restore_session",
     "sign_in",
     "sign_out",

@@ -12,6 +12,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .commands(collect_commands![
             commands::app::app_info,
             commands::app::open_webmail,
+            commands::app::open_helpdesk,
             commands::session::restore_session,
             commands::session::sign_in,
             commands::session::sign_out,

@@ -47,3 +47,22 @@ pub fn open_webmail(
         .open_url(url, None::<&str>)
         .map_err(|_| CommandError::new("webmail_open_failed"))
 }
+
+/// Opens the company helpdesk's page (from policy) in the default browser; like the webmail, only
+/// the configured address, and only over https.
+#[tauri::command]
+#[specta::specta]
+pub fn open_helpdesk(
+    app: tauri::AppHandle,
+    deployment: State<'_, Deployment>,
+) -> Result<(), CommandError> {
+    let url = deployment
+        .helpdesk
+        .as_ref()
+        .and_then(|helpdesk| helpdesk.url.as_deref())
+        .filter(|url| url.starts_with("https://"))
+        .ok_or_else(|| CommandError::new("helpdesk_url_missing"))?;
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|_| CommandError::new("helpdesk_open_failed"))
+}

@@ -13,6 +13,11 @@ export const commands = {
 	 *  opened: the web view names no URL, so a compromised page cannot open arbitrary ones.
 	 */
 	openWebmail: () => typedError<null, CommandError>(__TAURI_INVOKE("open_webmail")),
+	/**
+	 *  Opens the company helpdesk's page (from policy) in the default browser; like the webmail, only
+	 *  the configured address, and only over https.
+	 */
+	openHelpdesk: () => typedError<null, CommandError>(__TAURI_INVOKE("open_helpdesk")),
 	/**  Signs in silently with the stored refresh token; `null` shows the sign-in screen. */
 	restoreSession: () => typedError<Account | null, CommandError>(__TAURI_INVOKE("restore_session")),
 	/**  Password sign-in against the configured account server. */

@@ -58,14 +58,16 @@ describe('Help (문의)', () => {
   });
 
   it("shows the company's helpdesk when policy sets one", async () => {
-    await renderApp({
+    const { calls } = await renderApp({
       overview: STATES.registered(),
       info: { helpdesk: { phone: '02-123-4567', url: 'https://help.company.co.kr', hours: '평일 08:30 ~ 17:30' } },
     });
     await fireEvent.click(screen.getByRole('button', { name: '문의' }));
     await screen.findByRole('heading', { level: 1, name: '문의' });
     expect(screen.getByText('02-123-4567')).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'https://help.company.co.kr' })).toBeInTheDocument();
+    // The page opens in the default browser through Rust, never inside the window.
+    await fireEvent.click(screen.getByRole('button', { name: '1:1 문의하기' }));
+    expect(calls.some((c) => c.cmd === 'open_helpdesk')).toBe(true);
     expect(screen.getByText('평일 08:30 ~ 17:30')).toBeInTheDocument();
     expect(screen.queryByText('메일플러그 고객센터')).toBeNull();
     await expectNoViolations();

@@ -254,6 +254,7 @@ export function backend(s: Scenario) {
         current = { ...current, sync: { state: 'pending', retry_at: null, reason: null } };
         return current;
       case 'open_webmail':
+      case 'open_helpdesk':
         return null;
       case 'set_locale':
         return null;
