@@ -17,3 +17,12 @@ export function formatTime(value: string | null, locale: Locale): string | null 
   if (Number.isNaN(date.getTime())) return value;
   return new Intl.DateTimeFormat(locale === 'ko' ? 'ko-KR' : 'en-GB', { timeStyle: 'short' }).format(date);
 }
+
+/** A country's name in the user's language (CLDR, as the country picker), else its ISO code. */
+export function countryName(code: string, locale: Locale): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
