@@ -8,4 +8,5 @@
 mod flows;
 mod home;
 mod ipc;
+mod measure;
 mod support;
