@@ -90,6 +90,38 @@ async fn measure_keystroke_feedback_and_screen_transitions() {
         "transition 동의 → info form (decision journalled and queued): {consent_to_form:.1} ms"
     );
 
+    // Autosave: one encrypted draft write, durable when the command returns.
+    let saves = app
+        .client
+        .execute_async(
+            "const done = arguments[0];
+             (async () => {
+               const invoke = window.__TAURI_INTERNALS__.invoke;
+               const times = [];
+               for (let i = 0; i < 200; i++) {
+                 const draft = { email: 'minjun' + i + '@naver.com', phone: '010-1234-5678', overseas: false,
+                                 country: null, focus: 'email', caret: 6 };
+                 const start = performance.now();
+                 await invoke('save_draft', { draft });
+                 times.push(performance.now() - start);
+               }
+               const loads = [];
+               for (let i = 0; i < 50; i++) {
+                 const start = performance.now();
+                 await invoke('load_draft');
+                 loads.push(performance.now() - start);
+               }
+               return [times, loads];
+             })().then(done);",
+            vec![],
+        )
+        .await
+        .expect("timing the draft commands");
+    let (p50, p95, p99) = percentiles(as_samples(saves[0].clone()));
+    println!("save_draft (durable autosave) over 200 calls: p50 {p50:.2} ms, p95 {p95:.2} ms, p99 {p99:.2} ms");
+    let (p50, p95, _) = percentiles(as_samples(saves[1].clone()));
+    println!("load_draft over 50 calls: p50 {p50:.2} ms, p95 {p95:.2} ms");
+
     let mut samples = Vec::new();
     for _ in 0..20 {
         for (label, heading) in [("문의", "문의"), ("돌아가기", "[선택] 본인 인증 정보")]
