@@ -48,3 +48,30 @@ pub fn wrap(command: Command) -> Command {
     }
     wrapped
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The wrapped command reaches a working Secret Service (where the tools are installed).
+    #[test]
+    fn a_wrapped_command_can_store_and_read_a_secret() {
+        if !cfg!(target_os = "linux")
+            || !on_path("dbus-run-session")
+            || !on_path("gnome-keyring-daemon")
+            || !on_path("secret-tool")
+        {
+            eprintln!("skipped: no dbus-run-session, gnome-keyring-daemon or secret-tool here");
+            return;
+        }
+        let mut probe = Command::new("sh");
+        probe.args([
+            "-c",
+            "printf v | secret-tool store --label=probe service xtask-probe user u \
+             && secret-tool lookup service xtask-probe user u",
+        ]);
+        let output = wrap(probe).output().expect("dbus-run-session runs");
+        assert!(output.status.success(), "{output:?}");
+        assert_eq!(String::from_utf8_lossy(&output.stdout), "v");
+    }
+}

@@ -6,7 +6,8 @@
 
 use mail_identity_core::sync::credentials::{CredentialStore, REFRESH_TOKEN};
 use mail_identity_core::sync::{
-    CredentialChoice, Draft, DraftField, MemoryCredentialStore, Service, SyncStatus,
+    CredentialChoice, Draft, DraftField, MemoryCredentialStore, OsCredentialStore, Service,
+    SyncStatus,
 };
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -58,7 +59,7 @@ fn scan(what: &str, dirs: &[&Path], log: &Path, secrets: &[String]) {
     }
 }
 
-fn token(creds: &MemoryCredentialStore) -> Option<String> {
+fn token(creds: &dyn CredentialStore) -> Option<String> {
     creds
         .get(REFRESH_TOKEN)
         .unwrap()
@@ -86,19 +87,26 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
         .await
         .unwrap();
     let app_dir = dir.path().join("app");
-    let creds = Arc::new(MemoryCredentialStore::default());
-    let open = || {
-        let store: Arc<dyn CredentialStore> = creds.clone();
-        Service::open(config(
-            &server.base_url(),
-            &app_dir,
-            CredentialChoice::Given(store),
-        ))
+    // The real OS store where there is one (under `cargo xtask test`), else memory.
+    let service_name = format!("mail-identity-pii-test-{}", std::process::id());
+    let (choice, creds): (CredentialChoice, Arc<dyn CredentialStore>) = if os_store_available() {
+        let os = OsCredentialStore::probe(&service_name).unwrap();
+        (
+            CredentialChoice::OsOrMemory {
+                service: service_name.clone(),
+            },
+            Arc::new(os),
+        )
+    } else {
+        let memory: Arc<dyn CredentialStore> = Arc::new(MemoryCredentialStore::default());
+        (CredentialChoice::Given(Arc::clone(&memory)), memory)
     };
+    let open = || Service::open(config(&server.base_url(), &app_dir, choice.clone()));
     let mut tokens = Vec::new();
     let service = open().await.unwrap();
+    println!("credential store: {:?}", service.credential_store());
     service.sign_in("pii@corp.example", PASSWORD).await.unwrap();
-    tokens.extend(token(&creds));
+    tokens.extend(token(creds.as_ref()));
     agree(&service).await;
 
     // Typing, keystroke by keystroke, as the UI saves it.
@@ -149,7 +157,7 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
     drop(service);
     let service = open().await.unwrap();
     assert!(service.restore_session().await.unwrap().is_some());
-    tokens.extend(token(&creds));
+    tokens.extend(token(creds.as_ref()));
     assert_eq!(
         service.load_draft().await.unwrap(),
         None,
@@ -172,4 +180,8 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
         "the draft's Debug was logged, masked"
     );
     assert!(tokens.len() >= 2 && tokens[0] != tokens[1]);
+    assert!(
+        token(creds.as_ref()).is_none(),
+        "sign-out deleted the token"
+    );
 }

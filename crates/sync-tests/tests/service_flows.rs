@@ -340,3 +340,41 @@ async fn a_revoked_session_asks_to_sign_in_again_and_keeps_the_outbox() {
     );
     assert_eq!(w.server.stats().identity_writes, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_on_an_outdated_notice_is_refused_with_its_reason_until_decided_again() {
+    let w = world("outdated@corp.example").await;
+    let creds = Arc::new(MemoryCredentialStore::default());
+    let service = open(&w, "client", &creds).await;
+    service
+        .sign_in("outdated@corp.example", PASSWORD)
+        .await
+        .unwrap();
+    service
+        .decide_consent(
+            mail_identity_core::sync::ConsentDecision::Agreed,
+            "2019-01",
+            &"0".repeat(64),
+        )
+        .await
+        .unwrap();
+    let overview = wait_for(&service, "refused decision", MINUTE, |o| {
+        matches!(o.sync, SyncStatus::Error { .. })
+    })
+    .await;
+    let SyncStatus::Error { reason } = overview.sync else {
+        unreachable!()
+    };
+    assert_eq!(reason.code, "notice_outdated");
+    assert_eq!(w.server.stats().writes_applied, 0);
+    // The journal keeps what the user decided, unsent.
+    let receipts = service.consent_receipts().await.unwrap();
+    assert_eq!(receipts.len(), 1);
+    assert!(!receipts[0].synced);
+
+    agree(&service).await;
+    let overview = service.overview().await;
+    assert_eq!(overview.consent.state, ConsentState::Agreed);
+    assert!(!overview.needs_consent);
+    assert_eq!(w.server.stats().writes_applied, 1);
+}

@@ -17,7 +17,7 @@ use super::api_client::{ApiError, RemoteIdentity};
 use super::service::{keep_remote, now_rfc3339, rfc3339_in, AuthFailure, Inner, OUTBOX_AAD};
 use super::store::outbox::{self, Op, OpKind, OpState};
 use super::store::{drafts, journal, snapshot};
-use super::types::{ReceiptDecision, SyncReason};
+use super::types::{ConsentState, ReceiptDecision, SyncReason};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
@@ -377,11 +377,19 @@ async fn applied(
         .store
         .call(move |c| {
             let tx = c.transaction()?;
+            let mut withdrawn = false;
             if let Some(remote) = &remote {
                 if kind == OpKind::Delete {
+                    // The server withdraws an agreement with the info; the read-back confirms.
                     let mut snap = snapshot::get(&tx)?;
                     snap.info = None;
                     snap.etag = remote.etag.clone();
+                    if let Some(consent) = snap.consent.as_mut() {
+                        if consent.state == ConsentState::Agreed {
+                            consent.state = ConsentState::Withdrawn;
+                            withdrawn = true;
+                        }
+                    }
                     snapshot::put(&tx, &snap)?;
                 } else {
                     keep_remote(&tx, remote)?;
@@ -396,7 +404,7 @@ async fn applied(
                 OpKind::Save => drafts::delete_if_older(&tx, created_at)?,
                 OpKind::Delete => {
                     drafts::delete(&tx)?;
-                    if let Some(account) = &account {
+                    if let Some(account) = account.as_ref().filter(|_| withdrawn) {
                         journal::append(
                             &tx,
                             &journal::NewEntry {
