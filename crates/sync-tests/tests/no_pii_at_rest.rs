@@ -4,7 +4,7 @@
 //!
 //! The only copies of the values are in the sealed (encrypted) records; a hit anywhere is a leak.
 
-use mail_identity_core::sync::credentials::{CredentialStore, REFRESH_TOKEN};
+use mail_identity_core::sync::credentials::{refresh_token_entry, CredentialStore};
 use mail_identity_core::sync::{
     CredentialChoice, Draft, DraftField, MemoryCredentialStore, OsCredentialStore, Service,
     SyncStatus,
@@ -59,9 +59,9 @@ fn scan(what: &str, dirs: &[&Path], log: &Path, secrets: &[String]) {
     }
 }
 
-fn token(creds: &dyn CredentialStore) -> Option<String> {
+fn token(creds: &dyn CredentialStore, base_url: &str) -> Option<String> {
     creds
-        .get(REFRESH_TOKEN)
+        .get(&refresh_token_entry(base_url))
         .unwrap()
         .map(|t| String::from_utf8(t.to_vec()).unwrap())
 }
@@ -106,7 +106,7 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
     let service = open().await.unwrap();
     println!("credential store: {:?}", service.credential_store());
     service.sign_in("pii@corp.example", PASSWORD).await.unwrap();
-    tokens.extend(token(creds.as_ref()));
+    tokens.extend(token(creds.as_ref(), &server.base_url()));
     agree(&service).await;
 
     // Typing, keystroke by keystroke, as the UI saves it.
@@ -157,7 +157,7 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
     drop(service);
     let service = open().await.unwrap();
     assert!(service.restore_session().await.unwrap().is_some());
-    tokens.extend(token(creds.as_ref()));
+    tokens.extend(token(creds.as_ref(), &server.base_url()));
     assert_eq!(
         service.load_draft().await.unwrap(),
         None,
@@ -181,7 +181,7 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
     );
     assert!(tokens.len() >= 2 && tokens[0] != tokens[1]);
     assert!(
-        token(creds.as_ref()).is_none(),
+        token(creds.as_ref(), &server.base_url()).is_none(),
         "sign-out deleted the token"
     );
 }

@@ -2,7 +2,7 @@
 //! delete, sign-out, session renewal. Each test has its own server and data directory.
 
 use mail_identity_core::sync::api_client::{ApiClient, ApiConfig};
-use mail_identity_core::sync::credentials::{CredentialStore, REFRESH_TOKEN};
+use mail_identity_core::sync::credentials::{refresh_token_entry, CredentialStore};
 use mail_identity_core::sync::{
     ConflictChoice, ConsentState, CredentialChoice, Draft, DraftField, MemoryCredentialStore,
     ReceiptDecision, Service, ServiceError, SyncStatus,
@@ -293,7 +293,13 @@ async fn delete_reads_back_purges_and_journals_and_sign_out_wipes() {
         .await
         .unwrap();
     service.sign_out().await.unwrap();
-    assert!(creds.get(REFRESH_TOKEN).unwrap().is_none(), "token deleted");
+    assert!(
+        creds
+            .get(&refresh_token_entry(&w.server.base_url()))
+            .unwrap()
+            .is_none(),
+        "token deleted"
+    );
     assert_eq!(service.load_draft().await.unwrap(), None, "drafts wiped");
     assert_eq!(service.overview().await.account, None);
     assert_eq!(service.restore_session().await.unwrap(), None);
@@ -311,7 +317,14 @@ async fn a_revoked_session_asks_to_sign_in_again_and_keeps_the_outbox() {
     agree(&service).await;
 
     // The sign-in is revoked behind the app's back (the webmail's "sign out everywhere").
-    let token = String::from_utf8(creds.get(REFRESH_TOKEN).unwrap().unwrap().to_vec()).unwrap();
+    let token = String::from_utf8(
+        creds
+            .get(&refresh_token_entry(&w.server.base_url()))
+            .unwrap()
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
     let api = ApiClient::new(&ApiConfig::new(&w.server.base_url(), "0", "test")).unwrap();
     api.revoke(&token).await.unwrap();
 

@@ -14,8 +14,18 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use zeroize::Zeroizing;
 
-/// The name of the refresh token's entry.
+/// The prefix of a refresh token's entry; the server's base URL completes the name.
 pub const REFRESH_TOKEN: &str = "refresh-token";
+
+/// The entry of the refresh token issued by the server at `api_base_url`. One entry per server:
+/// when IT points the app at another server, the old server's token is never presented to it.
+pub fn refresh_token_entry(api_base_url: &str) -> String {
+    let base = api_base_url
+        .trim()
+        .trim_end_matches('/')
+        .to_ascii_lowercase();
+    format!("{REFRESH_TOKEN} {base}")
+}
 /// The name of the entry holding the local encryption key.
 pub const STORE_KEY: &str = "store-key";
 
@@ -179,5 +189,17 @@ mod tests {
         store.delete("a").unwrap();
         assert!(store.get("a").unwrap().is_none());
         assert_eq!(store.kind(), CredentialStoreKind::Memory);
+    }
+
+    #[test]
+    fn each_server_has_its_own_refresh_token_entry() {
+        assert_eq!(
+            refresh_token_entry("https://Mail.Example.com/api/"),
+            refresh_token_entry("https://mail.example.com/api")
+        );
+        assert_ne!(
+            refresh_token_entry("https://mail.example.com"),
+            refresh_token_entry("https://other.example.com")
+        );
     }
 }

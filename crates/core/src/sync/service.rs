@@ -7,7 +7,7 @@
 
 use super::api_client::{ApiClient, ApiConfig, ApiError, Fetched, RemoteIdentity};
 use super::backoff::{BackoffPolicy, Jitter};
-use super::credentials::{CredentialChoice, CredentialStore, REFRESH_TOKEN, STORE_KEY};
+use super::credentials::{refresh_token_entry, CredentialChoice, CredentialStore, STORE_KEY};
 use super::crypto::Sealer;
 use super::error::ServiceError;
 use super::store::outbox::{self, NewOp, OpKind, OpState};
@@ -254,7 +254,8 @@ impl Service {
     pub async fn restore_session(&self) -> Result<Option<Account>, ServiceError> {
         let inner = &self.inner;
         let creds = Arc::clone(&inner.creds);
-        let Some(refresh) = blocking(move || creds.get(REFRESH_TOKEN)).await?? else {
+        let entry = inner.refresh_token_entry();
+        let Some(refresh) = blocking(move || creds.get(&entry)).await?? else {
             return Ok(None);
         };
         let refresh = String::from_utf8_lossy(&refresh).into_owned();
@@ -281,7 +282,8 @@ impl Service {
             }
             Err(ApiError::InvalidGrant | ApiError::Unauthorized) => {
                 let creds = Arc::clone(&inner.creds);
-                blocking(move || creds.delete(REFRESH_TOKEN)).await??;
+                let entry = inner.refresh_token_entry();
+                blocking(move || creds.delete(&entry)).await??;
                 Ok(None)
             }
             Err(error) if error.is_transient() => match cached {
@@ -328,7 +330,8 @@ impl Service {
     pub async fn sign_out(&self) -> Result<(), ServiceError> {
         let inner = &self.inner;
         let creds = Arc::clone(&inner.creds);
-        let refresh = blocking(move || creds.get(REFRESH_TOKEN)).await??;
+        let entry = inner.refresh_token_entry();
+        let refresh = blocking(move || creds.get(&entry)).await??;
         if let Some(token) = refresh {
             let token = String::from_utf8_lossy(&token).into_owned();
             if let Err(error) = inner.api.revoke(&token).await {
@@ -336,8 +339,9 @@ impl Service {
             }
         }
         let creds = Arc::clone(&inner.creds);
+        let entry = inner.refresh_token_entry();
         blocking(move || -> Result<(), ServiceError> {
-            creds.delete(REFRESH_TOKEN)?;
+            creds.delete(&entry)?;
             creds.delete(STORE_KEY)?;
             Ok(())
         })
@@ -720,10 +724,16 @@ impl Inner {
             .ok_or(ServiceError::NotSignedIn)
     }
 
+    /// The credential-store entry of this server's refresh token.
+    pub fn refresh_token_entry(&self) -> String {
+        refresh_token_entry(&self.config.api_base_url)
+    }
+
     pub async fn keep_refresh_token(&self, token: &str) -> Result<(), ServiceError> {
         let creds = Arc::clone(&self.creds);
         let token = Zeroizing::new(token.as_bytes().to_vec());
-        blocking(move || creds.set(REFRESH_TOKEN, &token)).await??;
+        let entry = self.refresh_token_entry();
+        blocking(move || creds.set(&entry, &token)).await??;
         Ok(())
     }
 
@@ -795,7 +805,8 @@ impl Inner {
         }
         session.access = None;
         let creds = Arc::clone(&self.creds);
-        let stored = blocking(move || creds.get(REFRESH_TOKEN))
+        let entry = self.refresh_token_entry();
+        let stored = blocking(move || creds.get(&entry))
             .await
             .map_err(AuthFailure::Local)?
             .map_err(|e| AuthFailure::Local(e.into()))?;
