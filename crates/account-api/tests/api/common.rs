@@ -30,10 +30,7 @@ impl TestServer {
         config.seed_demo = true;
         adjust(&mut config);
         let handle = account_api::serve(config).await.expect("server starts");
-        let http = reqwest::Client::builder()
-            .user_agent("mail-identity-tests/1 (linux)")
-            .build()
-            .expect("client");
+        let http = http_client();
         TestServer { handle, dir, http }
     }
 
@@ -149,4 +146,14 @@ pub async fn expect_problem(response: reqwest::Response, status: StatusCode, cod
     assert_eq!(body["code"], code, "{body}");
     assert_eq!(body["status"], status.as_u16());
     body
+}
+
+/// The tests' HTTP client. In a workspace build reqwest comes without a bundled TLS provider (the
+/// desktop client installs ring itself), so the tests install the same one before building.
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .user_agent("mail-identity-tests/1 (linux)")
+        .build()
+        .expect("client")
 }

@@ -26,7 +26,7 @@ async fn debug_logs_of_a_full_flow_hold_no_personal_data_or_secrets() {
         .strip_prefix("account-api listening on ")
         .unwrap()
         .to_string();
-    let http = reqwest::Client::new();
+    let http = crate::common::http_client();
     let tokens: Value = http
         .post(format!("{base}/v1/auth/token"))
         .json(&json!({"grant_type": "password", "username": "pending@corp.example", "password": "Demo-2026!"}))
