@@ -124,7 +124,7 @@ pub enum Expected {
 /// Why a value of the right type was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(tag = "reason", rename_all = "snake_case")]
+#[serde(tag = "code", rename_all = "snake_case")]
 pub enum Reason {
     Empty,
     ControlCharacters,

@@ -70,6 +70,8 @@ pub struct Problem {
     /// The key or field as the source spelled it (`helpdesk.url`), cut to 64 characters with
     /// control and invisible characters escaped; `None` for a problem with the whole source.
     pub key: Option<String>,
+    /// Flattened in JSON: `{"source": …, "key": …, "kind": "wrong_type", "expected": "integer"}`.
+    #[serde(flatten)]
     pub kind: ProblemKind,
 }
 
