@@ -1,4 +1,4 @@
-//! The command line, parsed by hand: three commands and three options do not need a framework.
+//! The command line, parsed by hand: four commands and a handful of options do not need a framework.
 
 use crate::default_locale;
 use mail_identity_core::locale::Locale;
@@ -20,6 +20,10 @@ pub enum Action {
     EmailCheck {
         input: String,
         account: Option<String>,
+    },
+    PolicyShow {
+        file: Option<std::path::PathBuf>,
+        json: bool,
     },
 }
 
@@ -71,6 +75,8 @@ struct Options {
     country: Option<String>,
     account: Option<String>,
     overseas: bool,
+    file: Option<String>,
+    json: bool,
     positional: Vec<String>,
 }
 
@@ -98,6 +104,11 @@ pub fn parse(argv: &[String]) -> Result<Command, ArgsError> {
             "--account" => value_of("--account").map(|v| options.account = Some(v)),
             "--overseas" => {
                 options.overseas = true;
+                Ok(())
+            }
+            "--file" => value_of("--file").map(|v| options.file = Some(v)),
+            "--json" => {
+                options.json = true;
                 Ok(())
             }
             "-h" | "--help" => {
@@ -130,6 +141,10 @@ pub fn parse(argv: &[String]) -> Result<Command, ArgsError> {
         ["email", "check", inputs @ ..] => Action::EmailCheck {
             input: single(&options, inputs)?,
             account: options.account.clone(),
+        },
+        ["policy", "show"] => Action::PolicyShow {
+            file: options.file.clone().map(Into::into),
+            json: options.json,
         },
         _ => {
             return Err(error(

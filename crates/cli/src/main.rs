@@ -2,11 +2,13 @@
 //!
 //! `phone check` and `email check` answer a person, in Korean or English from the one catalog in
 //! `locales/`; `phone batch` answers a program (JSON Lines), which is also how the differential
-//! test compares the core with Google's libphonenumber.
+//! test compares the core with Google's libphonenumber. `policy show` prints the effective managed
+//! configuration for administrators.
 
 mod args;
 mod batch;
 mod human;
+mod policy;
 
 use mail_identity_core::locale::Locale;
 use rust_i18n::t;
@@ -43,6 +45,10 @@ fn run(command: args::Command) -> ExitCode {
         args::Action::PhoneCheck { input, mode } => Ok(human::phone(&input, &mode, locale)),
         args::Action::EmailCheck { input, account } => {
             Ok(human::email(&input, account.as_deref(), locale))
+        }
+        args::Action::PolicyShow { file, json } => {
+            policy::show(file.as_deref(), json, locale, &mut std::io::stdout().lock())
+                .map_err(|e| e.to_string())
         }
         args::Action::PhoneBatch => batch::run(std::io::stdin().lock(), std::io::stdout().lock())
             .map(|()| true)

@@ -6,5 +6,6 @@
 pub mod email;
 pub mod locale;
 pub mod phone;
+pub mod policy;
 #[cfg(feature = "sync")]
 pub mod sync;

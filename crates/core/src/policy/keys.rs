@@ -1,0 +1,661 @@
+//! The policy keys: their names, their typed values, and the check of one raw value per key.
+//!
+//! Every source (registry, managed preferences, `policy.json`, the user's settings) is first turned
+//! into raw JSON values; this module is the only place that decides whether such a value is
+//! acceptable, so that a key means the same thing whichever source sets it. A refused value is
+//! described by a [`ProblemKind`] and never echoed back: reports name the key, not the value.
+
+use crate::locale::Locale;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use url::Url;
+
+/// Longest accepted URL, in characters.
+pub const MAX_URL_CHARS: usize = 2048;
+/// Longest accepted helpdesk phone text (it may hold an extension: `02-1234-5678 (내선 2)`).
+pub const MAX_PHONE_CHARS: usize = 64;
+/// Longest accepted helpdesk hours text.
+pub const MAX_HOURS_CHARS: usize = 200;
+/// Longest accepted file path, in characters.
+pub const MAX_PATH_CHARS: usize = 1024;
+/// Draft lifetime bounds, in days: long enough for a holiday, short enough that personal data
+/// typed but never sent does not linger.
+pub const DRAFT_LIFETIME_DAYS_MIN: u32 = 1;
+/// See [`DRAFT_LIFETIME_DAYS_MIN`].
+pub const DRAFT_LIFETIME_DAYS_MAX: u32 = 90;
+/// The draft lifetime when nothing sets it.
+pub const DEFAULT_DRAFT_LIFETIME_DAYS: u32 = 7;
+
+/// A policy key. The names are the same in every source (`api_base_url`), compared without regard
+/// to ASCII case; nested fields are written with dots where a source is flat (`helpdesk.phone.ko`).
+///
+/// There is deliberately no key about consent: consent is the employee's own act in the app, and
+/// no administrator setting can give, withdraw or pre-tick it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Key {
+    ApiBaseUrl,
+    WebmailUrl,
+    Helpdesk,
+    DefaultLocale,
+    AllowedLocales,
+    DefaultOverseasCountry,
+    Proxy,
+    ExtraRootCa,
+    DraftLifetimeDays,
+    Updates,
+    LogLevel,
+}
+
+impl Key {
+    /// Every key, in the order the admin guide lists them.
+    pub const ALL: [Key; 11] = [
+        Key::ApiBaseUrl,
+        Key::WebmailUrl,
+        Key::Helpdesk,
+        Key::DefaultLocale,
+        Key::AllowedLocales,
+        Key::DefaultOverseasCountry,
+        Key::Proxy,
+        Key::ExtraRootCa,
+        Key::DraftLifetimeDays,
+        Key::Updates,
+        Key::LogLevel,
+    ];
+
+    /// The key's name in every source.
+    pub fn name(self) -> &'static str {
+        match self {
+            Key::ApiBaseUrl => "api_base_url",
+            Key::WebmailUrl => "webmail_url",
+            Key::Helpdesk => "helpdesk",
+            Key::DefaultLocale => "default_locale",
+            Key::AllowedLocales => "allowed_locales",
+            Key::DefaultOverseasCountry => "default_overseas_country",
+            Key::Proxy => "proxy",
+            Key::ExtraRootCa => "extra_root_ca",
+            Key::DraftLifetimeDays => "draft_lifetime_days",
+            Key::Updates => "updates",
+            Key::LogLevel => "log_level",
+        }
+    }
+
+    /// The key named `name` (any ASCII case, surrounding spaces ignored).
+    pub fn from_name(name: &str) -> Option<Key> {
+        let name = name.trim();
+        Key::ALL
+            .into_iter()
+            .find(|key| key.name().eq_ignore_ascii_case(name))
+    }
+}
+
+/// True for a name that looks like an attempt to give consent by policy (`consent`,
+/// `auto_consent`, `agree`, `accept_notice`, `opt_in`, `동의`…): such keys get their own problem so
+/// that an administrator reading the diagnostics learns why, not just that the key is unknown.
+pub fn is_consent_like(name: &str) -> bool {
+    let folded: String = name
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    ["consent", "agree", "accept", "optin", "동의", "승낙"]
+        .iter()
+        .any(|word| folded.contains(word))
+}
+
+/// What a value should have been.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Expected {
+    Text,
+    Integer,
+    Boolean,
+    /// A list of texts (a JSON array, a REG_MULTI_SZ, or one text with commas).
+    TextList,
+    Object,
+    /// A text, or an object with `ko` and/or `en` texts.
+    LocalizedText,
+    /// An object, or `true`/`false` for `updates`.
+    ObjectOrBoolean,
+}
+
+/// Why a value of the right type was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Reason {
+    Empty,
+    ControlCharacters,
+    NotAUrl,
+    SchemeNotAllowed,
+    /// A user name or password inside a URL: policy is readable by every user of the machine.
+    CredentialsInUrl,
+    /// `api_base_url` must not carry `?query` or `#fragment`; paths are appended to it.
+    QueryOrFragment,
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    UnknownLocale,
+    EmptyList,
+    /// `default_locale` is not among the effective `allowed_locales`.
+    NotAllowedLocale,
+    UnknownCountry,
+    NotAnAbsolutePath,
+    /// `trace` is refused on purpose: at that level HTTP libraries log bodies.
+    UnknownLogLevel,
+    /// An object with none of its fields usable.
+    NoUsableField,
+}
+
+/// What is wrong with one key, one value or one whole source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// A key no version of the app knows: ignored.
+    UnknownKey,
+    /// A key that looks like consent: ignored, because no policy can consent for a user.
+    ConsentNotAllowed,
+    WrongType {
+        expected: Expected,
+    },
+    InvalidValue {
+        reason: Reason,
+    },
+    /// Plain `http` (or another clear-text scheme) where the value must be `https`; only a
+    /// loopback host may use `http`, for tests against a local server.
+    Insecure,
+    /// A value, a file or a registry key larger than `limit` (characters, bytes or entries).
+    TooLarge {
+        limit: usize,
+    },
+    /// The same key twice in one source (`helpdesk` and `helpdesk.phone`, or two spellings):
+    /// the first one counts.
+    Duplicate,
+    /// The source exists but could not be read (permissions, I/O).
+    Unreadable,
+    InvalidJson {
+        line: usize,
+        column: usize,
+    },
+    InvalidUtf8,
+    /// A policy file whose top level is not an object.
+    NotAnObject,
+}
+
+impl ProblemKind {
+    /// A stable code for logs and message catalogs (`cli.policy.problem.<code>`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProblemKind::UnknownKey => "unknown_key",
+            ProblemKind::ConsentNotAllowed => "consent_not_allowed",
+            ProblemKind::WrongType { .. } => "wrong_type",
+            ProblemKind::InvalidValue { .. } => "invalid_value",
+            ProblemKind::Insecure => "insecure",
+            ProblemKind::TooLarge { .. } => "too_large",
+            ProblemKind::Duplicate => "duplicate",
+            ProblemKind::Unreadable => "unreadable",
+            ProblemKind::InvalidJson { .. } => "invalid_json",
+            ProblemKind::InvalidUtf8 => "invalid_utf8",
+            ProblemKind::NotAnObject => "not_an_object",
+        }
+    }
+}
+
+fn invalid(reason: Reason) -> ProblemKind {
+    ProblemKind::InvalidValue { reason }
+}
+
+fn wrong(expected: Expected) -> ProblemKind {
+    ProblemKind::WrongType { expected }
+}
+
+/// A text shown to the user, possibly different per language. A plain text is used for both
+/// languages; an object with only one of `ko`/`en` uses that one for both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LocalizedText {
+    pub ko: String,
+    pub en: String,
+}
+
+impl LocalizedText {
+    /// The same text in every language.
+    pub fn same(text: impl Into<String>) -> LocalizedText {
+        let text = text.into();
+        LocalizedText {
+            ko: text.clone(),
+            en: text,
+        }
+    }
+
+    /// The text for `locale`.
+    pub fn get(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::Ko => &self.ko,
+            Locale::En => &self.en,
+        }
+    }
+}
+
+/// The company's helpdesk contact block, shown on the help screen instead of the notice's own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Helpdesk {
+    pub phone: Option<LocalizedText>,
+    /// An `https` page, opened in the default browser.
+    pub url: Option<LocalizedText>,
+    pub hours: Option<LocalizedText>,
+}
+
+/// The in-app updater.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Updates {
+    pub enabled: bool,
+    /// An `https` update manifest URL (it may hold the updater's `{{target}}`, `{{arch}}` and
+    /// `{{current_version}}` placeholders); `None` keeps the one built into the app.
+    pub endpoint: Option<String>,
+}
+
+impl Default for Updates {
+    fn default() -> Updates {
+        Updates {
+            enabled: true,
+            endpoint: None,
+        }
+    }
+}
+
+/// How much the app logs. There is no `trace`: at that level HTTP libraries log request and
+/// response bodies, which hold personal data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    Error,
+    Warn,
+    #[default]
+    Info,
+    Debug,
+}
+
+impl LogLevel {
+    /// The level's name, as written in policy and understood by `tracing`'s filters.
+    pub fn name(self) -> &'static str {
+        match self {
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+        }
+    }
+}
+
+/// The valid values one source sets: every key optional.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Policy {
+    pub api_base_url: Option<String>,
+    pub webmail_url: Option<String>,
+    pub helpdesk: Option<Helpdesk>,
+    pub default_locale: Option<Locale>,
+    pub allowed_locales: Option<Vec<Locale>>,
+    pub default_overseas_country: Option<String>,
+    pub proxy: Option<String>,
+    /// An absolute path as written; whether the file exists and holds PEM is the app's check.
+    pub extra_root_ca: Option<String>,
+    pub draft_lifetime_days: Option<u32>,
+    pub updates: Option<Updates>,
+    pub log_level: Option<LogLevel>,
+}
+
+/// A problem inside a composite value (`helpdesk.url`), with the dotted name of the field.
+pub type FieldProblem = (String, ProblemKind);
+
+impl Policy {
+    /// Checks `value` for `key` and stores it. `Err` leaves the policy unchanged; problems of
+    /// single fields of a composite value that was otherwise kept go to `fields`.
+    pub fn set(
+        &mut self,
+        key: Key,
+        value: &Value,
+        fields: &mut Vec<FieldProblem>,
+    ) -> Result<(), ProblemKind> {
+        match key {
+            Key::ApiBaseUrl => self.api_base_url = Some(api_url(value)?),
+            Key::WebmailUrl => self.webmail_url = Some(https_url(value)?),
+            Key::Helpdesk => self.helpdesk = Some(helpdesk(value, fields)?),
+            Key::DefaultLocale => self.default_locale = Some(locale(value)?),
+            Key::AllowedLocales => self.allowed_locales = Some(locales(value)?),
+            Key::DefaultOverseasCountry => self.default_overseas_country = Some(country(value)?),
+            Key::Proxy => self.proxy = Some(proxy_url(value)?),
+            Key::ExtraRootCa => self.extra_root_ca = Some(absolute_path(value)?),
+            Key::DraftLifetimeDays => {
+                self.draft_lifetime_days = Some(integer_in(
+                    value,
+                    DRAFT_LIFETIME_DAYS_MIN,
+                    DRAFT_LIFETIME_DAYS_MAX,
+                )?)
+            }
+            Key::Updates => self.updates = Some(updates(value, fields)?),
+            Key::LogLevel => self.log_level = Some(log_level(value)?),
+        }
+        Ok(())
+    }
+}
+
+/// A trimmed, non-empty text of at most `max` characters without control characters.
+pub fn text(value: &Value, max: usize) -> Result<String, ProblemKind> {
+    let Value::String(raw) = value else {
+        return Err(wrong(Expected::Text));
+    };
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(invalid(Reason::Empty));
+    }
+    if trimmed.chars().nth(max).is_some() {
+        return Err(ProblemKind::TooLarge { limit: max });
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(invalid(Reason::ControlCharacters));
+    }
+    Ok(trimmed.to_string())
+}
+
+/// An integer, also when written as decimal text (MSI properties and `REG_SZ` values are text).
+pub fn integer_in(value: &Value, min: u32, max: u32) -> Result<u32, ProblemKind> {
+    let out_of_range = invalid(Reason::OutOfRange {
+        min: i64::from(min),
+        max: i64::from(max),
+    });
+    let number = match value {
+        Value::Number(n) if n.is_u64() && n.as_i64().is_none() => return Err(out_of_range),
+        Value::Number(n) => n.as_i64().ok_or(wrong(Expected::Integer))?,
+        Value::String(s) => s
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| wrong(Expected::Integer))?,
+        _ => return Err(wrong(Expected::Integer)),
+    };
+    let number = u32::try_from(number).map_err(|_| out_of_range.clone())?;
+    if (min..=max).contains(&number) {
+        Ok(number)
+    } else {
+        Err(out_of_range)
+    }
+}
+
+/// A boolean; also `0`/`1` (`REG_DWORD`) and the texts `true`/`false`/`1`/`0` (any case).
+pub fn boolean(value: &Value) -> Result<bool, ProblemKind> {
+    match value {
+        Value::Bool(b) => Ok(*b),
+        Value::Number(n) => match n.as_u64() {
+            Some(0) => Ok(false),
+            Some(1) => Ok(true),
+            _ => Err(wrong(Expected::Boolean)),
+        },
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err(wrong(Expected::Boolean)),
+        },
+        _ => Err(wrong(Expected::Boolean)),
+    }
+}
+
+/// True for a host that names this machine: the one place clear-text HTTP is allowed.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn parsed_url(value: &Value) -> Result<(String, Url), ProblemKind> {
+    let raw = text(value, MAX_URL_CHARS)?;
+    let url = Url::parse(&raw).map_err(|_| invalid(Reason::NotAUrl))?;
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid(Reason::NotAUrl));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(Reason::CredentialsInUrl));
+    }
+    Ok((raw, url))
+}
+
+/// An `https` URL; `http` only to a loopback host.
+pub fn https_url(value: &Value) -> Result<String, ProblemKind> {
+    let (raw, url) = parsed_url(value)?;
+    match url.scheme() {
+        "https" => Ok(raw),
+        "http" if is_loopback(&url) => Ok(raw),
+        "http" | "ws" | "ftp" => Err(ProblemKind::Insecure),
+        _ => Err(invalid(Reason::SchemeNotAllowed)),
+    }
+}
+
+/// The account API's base URL: [`https_url`], without query or fragment, since the client
+/// appends paths to it. A trailing `/` is dropped so that `…/api` and `…/api/` mean the same.
+pub fn api_url(value: &Value) -> Result<String, ProblemKind> {
+    let raw = https_url(value)?;
+    let url = Url::parse(&raw).map_err(|_| invalid(Reason::NotAUrl))?;
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(Reason::QueryOrFragment));
+    }
+    Ok(raw.trim_end_matches('/').to_string())
+}
+
+/// A proxy: `http`, `https`, `socks5` or `socks5h`, without credentials (a proxy that needs them
+/// is configured in the system instead, where they are not readable by every user).
+pub fn proxy_url(value: &Value) -> Result<String, ProblemKind> {
+    let (raw, url) = parsed_url(value)?;
+    match url.scheme() {
+        "http" | "https" | "socks5" | "socks5h" => Ok(raw),
+        _ => Err(invalid(Reason::SchemeNotAllowed)),
+    }
+}
+
+/// An absolute path, judged the same on every OS (`/…`, `C:\…`, `\\server\share\…`) so that
+/// the checks are the same in tests; environment variables are not expanded.
+pub fn absolute_path(value: &Value) -> Result<String, ProblemKind> {
+    let path = text(value, MAX_PATH_CHARS)?;
+    let bytes = path.as_bytes();
+    let unix = bytes.first() == Some(&b'/');
+    let drive = bytes.len() >= 3
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && (bytes[2] == b'\\' || bytes[2] == b'/');
+    let unc = path.starts_with("\\\\") && path.len() > 2;
+    if unix || drive || unc {
+        Ok(path)
+    } else {
+        Err(invalid(Reason::NotAnAbsolutePath))
+    }
+}
+
+/// `ko` or `en` (region variants such as `ko-KR` are accepted).
+pub fn locale(value: &Value) -> Result<Locale, ProblemKind> {
+    let tag = text(value, 32)?;
+    Locale::from_tag(&tag).ok_or(invalid(Reason::UnknownLocale))
+}
+
+/// A non-empty list of supported locales, without repeats, in the order given. One unknown
+/// locale refuses the whole list: a partial list would quietly narrow what the admin meant.
+pub fn locales(value: &Value) -> Result<Vec<Locale>, ProblemKind> {
+    let items = text_list(value)?;
+    let mut out = Vec::new();
+    for item in &items {
+        let locale = locale(item)?;
+        if !out.contains(&locale) {
+            out.push(locale);
+        }
+    }
+    if out.is_empty() {
+        return Err(invalid(Reason::EmptyList));
+    }
+    Ok(out)
+}
+
+/// A list of texts: a JSON array, or one text split at commas and line breaks.
+fn text_list(value: &Value) -> Result<Vec<Value>, ProblemKind> {
+    const MAX_ITEMS: usize = 16;
+    let items: Vec<Value> = match value {
+        Value::Array(items) => items.clone(),
+        Value::String(s) => s
+            .split([',', '\n', ';'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| Value::String(s.to_string()))
+            .collect(),
+        _ => return Err(wrong(Expected::TextList)),
+    };
+    if items.len() > MAX_ITEMS {
+        return Err(ProblemKind::TooLarge { limit: MAX_ITEMS });
+    }
+    Ok(items)
+}
+
+/// An ISO 3166-1 alpha-2 code the phone engine and the country picker know, upper-cased.
+pub fn country(value: &Value) -> Result<String, ProblemKind> {
+    let code = text(value, 8)?;
+    if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(invalid(Reason::UnknownCountry));
+    }
+    crate::phone::country(&code)
+        .map(|c| c.code)
+        .ok_or(invalid(Reason::UnknownCountry))
+}
+
+/// `error`, `warn`, `info` or `debug`.
+pub fn log_level(value: &Value) -> Result<LogLevel, ProblemKind> {
+    match text(value, 16)?.to_ascii_lowercase().as_str() {
+        "error" => Ok(LogLevel::Error),
+        "warn" | "warning" => Ok(LogLevel::Warn),
+        "info" => Ok(LogLevel::Info),
+        "debug" => Ok(LogLevel::Debug),
+        _ => Err(invalid(Reason::UnknownLogLevel)),
+    }
+}
+
+/// The fields of a composite value, matched case-insensitively against `known`; the others are
+/// reported under `parent.field`.
+fn fields<'a>(
+    object: &'a Map<String, Value>,
+    parent: &str,
+    known: &[&str],
+    problems: &mut Vec<FieldProblem>,
+) -> Vec<(&'static str, &'a Value)> {
+    let mut out: Vec<(&'static str, &'a Value)> = Vec::new();
+    for (name, value) in object {
+        let field = format!("{parent}.{name}");
+        match KNOWN_FIELDS
+            .iter()
+            .copied()
+            .filter(|k| known.contains(k))
+            .find(|k| k.eq_ignore_ascii_case(name.trim()))
+        {
+            Some(k) if out.iter().any(|(seen, _)| *seen == k) => {
+                problems.push((field, ProblemKind::Duplicate));
+            }
+            Some(k) => out.push((k, value)),
+            None if is_consent_like(name) => problems.push((field, ProblemKind::ConsentNotAllowed)),
+            None => problems.push((field, ProblemKind::UnknownKey)),
+        }
+    }
+    out
+}
+
+/// Every field name of a composite value, with `'static` lifetime for [`fields`].
+const KNOWN_FIELDS: [&str; 7] = ["phone", "url", "hours", "ko", "en", "enabled", "endpoint"];
+
+/// A text for every language, each checked with `check`.
+fn localized(
+    value: &Value,
+    name: &str,
+    check: &dyn Fn(&Value) -> Result<String, ProblemKind>,
+    problems: &mut Vec<FieldProblem>,
+) -> Result<LocalizedText, ProblemKind> {
+    match value {
+        Value::String(_) => check(value).map(LocalizedText::same),
+        Value::Object(object) => {
+            let (mut ko, mut en) = (None, None);
+            for (field, v) in fields(object, name, &["ko", "en"], problems) {
+                match check(v) {
+                    Ok(t) if field == "ko" => ko = Some(t),
+                    Ok(t) => en = Some(t),
+                    Err(kind) => problems.push((format!("{name}.{field}"), kind)),
+                }
+            }
+            match (ko, en) {
+                (Some(ko), Some(en)) => Ok(LocalizedText { ko, en }),
+                (Some(one), None) | (None, Some(one)) => Ok(LocalizedText::same(one)),
+                (None, None) => Err(invalid(Reason::NoUsableField)),
+            }
+        }
+        _ => Err(wrong(Expected::LocalizedText)),
+    }
+}
+
+/// The helpdesk block: any of `phone`, `url`, `hours`; a refused field is reported and left out.
+pub fn helpdesk(value: &Value, problems: &mut Vec<FieldProblem>) -> Result<Helpdesk, ProblemKind> {
+    let Value::Object(object) = value else {
+        return Err(wrong(Expected::Object));
+    };
+    let mut out = Helpdesk::default();
+    for (field, v) in fields(object, "helpdesk", &["phone", "url", "hours"], problems) {
+        let name = format!("helpdesk.{field}");
+        let result = match field {
+            "phone" => localized(v, &name, &|v| text(v, MAX_PHONE_CHARS), problems)
+                .map(|t| out.phone = Some(t)),
+            "url" => localized(v, &name, &https_url, problems).map(|t| out.url = Some(t)),
+            _ => localized(v, &name, &|v| text(v, MAX_HOURS_CHARS), problems)
+                .map(|t| out.hours = Some(t)),
+        };
+        if let Err(kind) = result {
+            problems.push((name, kind));
+        }
+    }
+    if out == Helpdesk::default() {
+        return Err(invalid(Reason::NoUsableField));
+    }
+    Ok(out)
+}
+
+/// The updater: `{ "enabled": bool, "endpoint": "https://…" }`, or just `true`/`false`.
+pub fn updates(value: &Value, problems: &mut Vec<FieldProblem>) -> Result<Updates, ProblemKind> {
+    let object = match value {
+        Value::Object(object) => object,
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+            return boolean(value)
+                .map(|enabled| Updates {
+                    enabled,
+                    endpoint: None,
+                })
+                .map_err(|_| wrong(Expected::ObjectOrBoolean));
+        }
+        _ => return Err(wrong(Expected::ObjectOrBoolean)),
+    };
+    let mut out = Updates::default();
+    let mut usable = false;
+    for (field, v) in fields(object, "updates", &["enabled", "endpoint"], problems) {
+        let result = if field == "enabled" {
+            boolean(v).map(|b| out.enabled = b)
+        } else {
+            https_url(v).map(|u| out.endpoint = Some(u))
+        };
+        match result {
+            Ok(()) => usable = true,
+            Err(kind) => problems.push((format!("updates.{field}"), kind)),
+        }
+    }
+    if usable {
+        Ok(out)
+    } else {
+        Err(invalid(Reason::NoUsableField))
+    }
+}

@@ -1,0 +1,365 @@
+//! The readers: each turns one source into a [`Layer`] of raw entries, and nothing more.
+//!
+//! The OS-specific reads are kept thin (open, enumerate, convert the value types) so that every
+//! decision stays in the pure, tested [`super::resolve`]. On an OS a source does not exist on, its
+//! reader compiles to nothing.
+//!
+//! Naming scheme, the same everywhere: the key names of [`super::Key`], any ASCII case. A flat
+//! source (the registry, environment variables) writes a nested field with dots in the value name
+//! (`helpdesk.phone`, `helpdesk.phone.ko`, `updates.enabled`); a source with structure (JSON, a
+//! plist) may nest objects or use the same dotted names. Registry subkeys are not read.
+
+use super::keys::ProblemKind;
+use super::resolve::{Layer, Problem, Source, MAX_ENTRIES};
+use serde_json::Value;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The registry key under `HKLM` and `HKCU` (Group Policy's conventional place; both hives'
+/// `Policies` keys are writable by administrators only).
+pub const REGISTRY_PATH: &str = r"SOFTWARE\Policies\Mailplug\MailIdentity";
+/// The macOS preference domain: the app's bundle identifier, and the `.mobileconfig`'s
+/// `PayloadType`.
+pub const PREFERENCE_DOMAIN: &str = "com.mailplug.mailidentity";
+/// The largest policy file or managed-preferences file read; a larger one is refused unread.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024;
+/// The largest single registry text read; a larger value is refused.
+pub const MAX_REGISTRY_TEXT_BYTES: usize = 8 * 1024;
+
+/// Where the system-wide `policy.json` lives on this OS. Its folder must be writable by
+/// administrators only (on Windows, `%ProgramData%` lets users create folders: the installer
+/// creates this one with an administrators-only ACL).
+pub fn policy_file_path() -> PathBuf {
+    #[cfg(windows)]
+    {
+        // `%ProgramData%` is an environment variable a user could change, but a user who points it
+        // elsewhere only locks their own settings: nothing here grants more than they already have.
+        let base = std::env::var_os("ProgramData")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .unwrap_or_else(|| PathBuf::from(r"C:\ProgramData"));
+        base.join("Mailplug")
+            .join("MailIdentity")
+            .join("policy.json")
+    }
+    #[cfg(target_os = "macos")]
+    {
+        PathBuf::from("/Library/Application Support/Mailplug/MailIdentity/policy.json")
+    }
+    #[cfg(not(any(windows, target_os = "macos")))]
+    {
+        PathBuf::from("/etc/mail-identity/policy.json")
+    }
+}
+
+/// Reads at most [`MAX_FILE_BYTES`] of a regular file; `Ok(None)` when there is no file.
+/// A file announcing a larger size is refused before any of it is read.
+pub fn read_capped(path: &Path) -> Result<Option<Vec<u8>>, ProblemKind> {
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(_) => return Err(ProblemKind::Unreadable),
+    };
+    let metadata = file.metadata().map_err(|_| ProblemKind::Unreadable)?;
+    if !metadata.is_file() {
+        return Err(ProblemKind::Unreadable);
+    }
+    let too_large = ProblemKind::TooLarge {
+        limit: MAX_FILE_BYTES as usize,
+    };
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(too_large);
+    }
+    // The size can change between the check and the read: never read more than the cap + 1.
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|_| ProblemKind::Unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large);
+    }
+    Ok(Some(bytes))
+}
+
+/// The policy file at `path` as a [`Source::PolicyFile`] layer; `None` when there is no file.
+pub fn policy_file_layer(path: &Path) -> Option<Layer> {
+    match read_capped(path) {
+        Ok(None) => None,
+        Ok(Some(bytes)) => Some(parse_policy_file(&bytes)),
+        Err(kind) => Some(failed(Source::PolicyFile, kind)),
+    }
+}
+
+fn failed(source: Source, kind: ProblemKind) -> Layer {
+    let mut layer = Layer::new(source);
+    layer.problems.push(Problem::new(source, None, kind));
+    layer
+}
+
+/// Parses the content of a policy file: a JSON object in UTF-8 (a byte-order mark is allowed, and
+/// so is UTF-16 with one, which is what Windows PowerShell 5's `Out-File` writes).
+pub fn parse_policy_file(bytes: &[u8]) -> Layer {
+    let source = Source::PolicyFile;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return failed(
+            source,
+            ProblemKind::TooLarge {
+                limit: MAX_FILE_BYTES as usize,
+            },
+        );
+    }
+    let text = match decode(bytes) {
+        Some(text) => text,
+        None => return failed(source, ProblemKind::InvalidUtf8),
+    };
+    // serde_json refuses nesting deeper than 128 levels with an error, not a stack overflow.
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(object)) => Layer::from_object(source, object),
+        Ok(_) => failed(source, ProblemKind::NotAnObject),
+        Err(e) => failed(
+            source,
+            ProblemKind::InvalidJson {
+                line: e.line(),
+                column: e.column(),
+            },
+        ),
+    }
+}
+
+fn decode(bytes: &[u8]) -> Option<String> {
+    let utf16 = |rest: &[u8], from: fn([u8; 2]) -> u16| {
+        if !rest.len().is_multiple_of(2) {
+            return None;
+        }
+        let units: Vec<u16> = rest.chunks_exact(2).map(|c| from([c[0], c[1]])).collect();
+        String::from_utf16(&units).ok()
+    };
+    match bytes {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8(rest.to_vec()).ok(),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
+        _ => String::from_utf8(bytes.to_vec()).ok(),
+    }
+}
+
+/// A registry value, as far as policy cares about its type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegistryValue {
+    /// `REG_SZ`, or `REG_EXPAND_SZ` (not expanded).
+    Text(String),
+    /// `REG_MULTI_SZ`.
+    MultiText(Vec<String>),
+    /// `REG_DWORD`.
+    Dword(u32),
+    /// `REG_QWORD`.
+    Qword(u64),
+    /// Any other type (`REG_BINARY`…): refused by the key's check as the wrong type.
+    Other,
+}
+
+/// A registry key's values as a layer of `source`. Pure, so that it is tested on every OS.
+pub fn registry_layer(source: Source, values: Vec<(String, RegistryValue)>) -> Layer {
+    let mut layer = Layer::new(source);
+    for (name, value) in values.into_iter().take(MAX_ENTRIES + 1) {
+        let value = match value {
+            RegistryValue::Text(t) if t.len() > MAX_REGISTRY_TEXT_BYTES => {
+                let kind = ProblemKind::TooLarge {
+                    limit: MAX_REGISTRY_TEXT_BYTES,
+                };
+                layer.problems.push(Problem::new(source, Some(&name), kind));
+                continue;
+            }
+            RegistryValue::Text(t) => Value::String(t),
+            RegistryValue::MultiText(items) => {
+                if items.iter().map(String::len).sum::<usize>() > MAX_REGISTRY_TEXT_BYTES {
+                    let kind = ProblemKind::TooLarge {
+                        limit: MAX_REGISTRY_TEXT_BYTES,
+                    };
+                    layer.problems.push(Problem::new(source, Some(&name), kind));
+                    continue;
+                }
+                Value::Array(items.into_iter().map(Value::String).collect())
+            }
+            RegistryValue::Dword(n) => Value::from(n),
+            RegistryValue::Qword(n) => Value::from(n),
+            // Kept as `null` so that the key check reports the type it expected and the key,
+            // set by an administrator after all, stays locked.
+            RegistryValue::Other => Value::Null,
+        };
+        layer.entries.push((name, value));
+    }
+    layer
+}
+
+/// The environment variables a developer, the demo and the tests use: `MAIL_IDENTITY_` and a key's
+/// name in capitals (`MAIL_IDENTITY_API_BASE_URL`). Empty values are ignored. `lookup` is
+/// `std::env::var` in the app and a table in tests.
+pub fn environment_layer(lookup: impl Fn(&str) -> Option<String>) -> Layer {
+    let mut layer = Layer::new(Source::Environment);
+    for key in super::Key::ALL {
+        let name = format!("MAIL_IDENTITY_{}", key.name().to_ascii_uppercase());
+        if let Some(value) = lookup(&name).filter(|v| !v.trim().is_empty()) {
+            layer
+                .entries
+                .push((key.name().to_string(), Value::String(value)));
+        }
+    }
+    layer
+}
+
+/// Every administrator source of this OS, read now: the registry on Windows, forced managed
+/// preferences on macOS, and the policy file everywhere.
+pub fn system_layers() -> Vec<Layer> {
+    let mut layers = Vec::new();
+    #[cfg(windows)]
+    layers.extend(windows::read_all());
+    #[cfg(target_os = "macos")]
+    layers.extend(macos::read_all());
+    layers.extend(policy_file_layer(&policy_file_path()));
+    layers
+}
+
+#[cfg(windows)]
+mod windows {
+    use super::MAX_ENTRIES;
+    use super::{
+        registry_layer, Layer, Problem, ProblemKind, RegistryValue, Source, REGISTRY_PATH,
+    };
+    use winreg::enums::{
+        KEY_READ, KEY_WOW64_64KEY, REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ, REG_QWORD, REG_SZ,
+    };
+    use winreg::types::FromRegValue;
+    use winreg::{RegKey, RegValue, HKCU, HKLM};
+
+    pub(super) fn read_all() -> Vec<Layer> {
+        [(HKLM, Source::HklmPolicy), (HKCU, Source::HkcuPolicy)]
+            .into_iter()
+            .filter_map(|(hive, source)| read(hive, source))
+            .collect()
+    }
+
+    fn read(hive: &RegKey, source: Source) -> Option<Layer> {
+        // The 64-bit view, so that a 32-bit build reads what 64-bit Group Policy wrote.
+        let key = match hive.open_subkey_with_flags(REGISTRY_PATH, KEY_READ | KEY_WOW64_64KEY) {
+            Ok(key) => key,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(_) => {
+                let mut layer = Layer::new(source);
+                layer
+                    .problems
+                    .push(Problem::new(source, None, ProblemKind::Unreadable));
+                return Some(layer);
+            }
+        };
+        let mut values = Vec::new();
+        let mut unreadable = false;
+        for item in key.enum_values().take(MAX_ENTRIES + 1) {
+            match item {
+                Ok((name, value)) => values.push((name, convert(&value))),
+                Err(_) => unreadable = true,
+            }
+        }
+        let mut layer = registry_layer(source, values);
+        if unreadable {
+            layer
+                .problems
+                .push(Problem::new(source, None, ProblemKind::Unreadable));
+        }
+        Some(layer)
+    }
+
+    fn convert(value: &RegValue) -> RegistryValue {
+        let converted = match value.vtype {
+            REG_SZ | REG_EXPAND_SZ => String::from_reg_value(value).map(RegistryValue::Text),
+            REG_MULTI_SZ => Vec::<String>::from_reg_value(value).map(|items| {
+                RegistryValue::MultiText(items.into_iter().filter(|s| !s.is_empty()).collect())
+            }),
+            REG_DWORD => u32::from_reg_value(value).map(RegistryValue::Dword),
+            REG_QWORD => u64::from_reg_value(value).map(RegistryValue::Qword),
+            _ => return RegistryValue::Other,
+        };
+        converted.unwrap_or(RegistryValue::Other)
+    }
+}
+
+#[cfg(target_os = "macos")]
+mod macos {
+    use super::{read_capped, Layer, Problem, ProblemKind, Source, PREFERENCE_DOMAIN};
+    use serde_json::{Map, Value};
+    use std::path::PathBuf;
+
+    /// Only forced managed preferences count: they are written by MDM (or `mcxrefresh`) into a
+    /// root-owned folder. What a user can set with `defaults write` is not policy.
+    pub(super) fn read_all() -> Vec<Layer> {
+        let file = format!("{PREFERENCE_DOMAIN}.plist");
+        let root = PathBuf::from("/Library/Managed Preferences");
+        let mut layers = Vec::new();
+        layers.extend(read(root.join(&file), Source::ManagedPreferences));
+        let user = std::env::var("USER")
+            .ok()
+            .filter(|u| !u.is_empty() && !u.contains(['/', '\0']) && u != "." && u != "..");
+        if let Some(user) = user {
+            layers.extend(read(
+                root.join(user).join(&file),
+                Source::UserManagedPreferences,
+            ));
+        }
+        layers
+    }
+
+    fn read(path: PathBuf, source: Source) -> Option<Layer> {
+        let failed = |kind| {
+            let mut layer = Layer::new(source);
+            layer.problems.push(Problem::new(source, None, kind));
+            Some(layer)
+        };
+        let bytes = match read_capped(&path) {
+            Ok(None) => return None,
+            Ok(Some(bytes)) => bytes,
+            Err(kind) => return failed(kind),
+        };
+        match plist::Value::from_reader(std::io::Cursor::new(bytes)) {
+            Ok(plist::Value::Dictionary(dict)) => {
+                let mut object = Map::new();
+                for (name, value) in dict {
+                    // Profile bookkeeping (`PayloadUUID`…) that some MDMs copy along.
+                    if !name.starts_with("Payload") {
+                        object.insert(name, to_json(value, 0));
+                    }
+                }
+                Some(Layer::from_object(source, object))
+            }
+            Ok(_) => failed(ProblemKind::NotAnObject),
+            Err(_) => failed(ProblemKind::InvalidJson { line: 0, column: 0 }),
+        }
+    }
+
+    /// A plist value as JSON; dates, data and anything deeper than policy ever nests become
+    /// `null`, which the key checks then refuse as the wrong type.
+    fn to_json(value: plist::Value, depth: usize) -> Value {
+        if depth > 8 {
+            return Value::Null;
+        }
+        match value {
+            plist::Value::Dictionary(dict) => Value::Object(
+                dict.into_iter()
+                    .map(|(k, v)| (k, to_json(v, depth + 1)))
+                    .collect(),
+            ),
+            plist::Value::Array(items) => {
+                Value::Array(items.into_iter().map(|v| to_json(v, depth + 1)).collect())
+            }
+            plist::Value::Boolean(b) => Value::Bool(b),
+            plist::Value::String(s) => Value::String(s),
+            plist::Value::Integer(i) => i
+                .as_signed()
+                .map(Value::from)
+                .or_else(|| i.as_unsigned().map(Value::from))
+                .unwrap_or(Value::Null),
+            plist::Value::Real(r) => serde_json::Number::from_f64(r)
+                .map(Value::Number)
+                .unwrap_or(Value::Null),
+            _ => Value::Null,
+        }
+    }
+}
