@@ -1,89 +1,137 @@
-//! Where this installation talks to: the account server, the webmail and the helpdesk.
+//! Where this installation talks to and what IT decided for it: the resolved policy (core's
+//! `policy` module: Windows machine and user policy, macOS managed preferences, the system-wide
+//! `policy.json`, then `MAIL_IDENTITY_*` environment variables, then defaults), read once at start.
 //!
-//! Managed policy takes precedence once it exists; below it, environment variables let a developer,
-//! the demo (`cargo xtask run`) and the end-to-end tests point the app at a reference server; a
-//! development build falls back to the reference server on its default port. A release build with
-//! nothing configured has no server, and signing in says so instead of guessing one.
+//! A development build with no server configured anywhere falls back to the reference server on its
+//! default port (`cargo xtask run`); a release build guesses no server, and signing in says so.
 
+use mail_identity_core::locale::Locale;
+use mail_identity_core::policy::{self, Key, Resolved};
 use serde::Serialize;
-
-/// The account server's base URL, e.g. `https://mail.example.com/api`.
-pub const API_BASE_URL_ENV: &str = "MAIL_IDENTITY_API_BASE_URL";
-/// The webmail the "go to webmail" button opens.
-pub const WEBMAIL_URL_ENV: &str = "MAIL_IDENTITY_WEBMAIL_URL";
 
 /// The reference server of `cargo xtask run` (`account-api serve --listen 127.0.0.1:8787`).
 const DEV_API_BASE_URL: &str = "http://127.0.0.1:8787";
 
-/// The company's helpdesk, shown on the help screen instead of the notice's own contact block.
+/// The company's helpdesk in the user's language, shown on the help screen instead of the
+/// notice's own contact block.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Helpdesk {
     pub phone: Option<String>,
+    /// An `https` page; the window opens it in the default browser through `open_helpdesk`.
     pub url: Option<String>,
     pub hours: Option<String>,
 }
 
-/// The endpoints in effect for this run.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The policy in effect for this run.
+#[derive(Debug, Clone)]
 pub struct Deployment {
-    pub api_base_url: Option<String>,
-    pub webmail_url: Option<String>,
-    /// `None`: the notice's contact block from the catalog.
-    pub helpdesk: Option<Helpdesk>,
+    pub policy: Resolved,
+    api_base_url: Option<String>,
 }
 
 impl Deployment {
-    /// Reads the environment once at start-up.
-    pub fn from_environment() -> Deployment {
-        Self::resolve(
-            non_empty_env(API_BASE_URL_ENV),
-            non_empty_env(WEBMAIL_URL_ENV),
+    /// Reads every policy source of this OS and the environment (once, at start-up).
+    pub fn load() -> Deployment {
+        let environment = policy::environment_layer(|name| std::env::var(name).ok());
+        Self::from_policy(
+            policy::load_system_policy([environment]),
             cfg!(debug_assertions),
         )
     }
 
-    fn resolve(
-        api_base_url: Option<String>,
-        webmail_url: Option<String>,
-        development_build: bool,
-    ) -> Deployment {
-        let api_base_url =
-            api_base_url.or_else(|| development_build.then(|| DEV_API_BASE_URL.to_string()));
+    fn from_policy(policy: Resolved, development_build: bool) -> Deployment {
+        let api_base_url = policy
+            .api_base_url
+            .as_ref()
+            .map(|setting| setting.value.clone())
+            .or_else(|| development_build.then(|| DEV_API_BASE_URL.to_string()));
         Deployment {
+            policy,
             api_base_url,
-            webmail_url,
-            helpdesk: None,
         }
     }
-}
 
-fn non_empty_env(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
+    /// The account server's base URL; `None` when nothing names one (a release build without policy).
+    pub fn api_base_url(&self) -> Option<&str> {
+        self.api_base_url.as_deref()
+    }
+
+    pub fn webmail_url(&self) -> Option<&str> {
+        self.policy.webmail_url.as_ref().map(|s| s.value.as_str())
+    }
+
+    /// The helpdesk in `locale`; `None` shows the notice's own contact block.
+    pub fn helpdesk(&self, locale: Locale) -> Option<Helpdesk> {
+        let helpdesk = &self.policy.helpdesk.as_ref()?.value;
+        let text =
+            |t: &Option<policy::LocalizedText>| t.as_ref().map(|t| t.get(locale).to_string());
+        Some(Helpdesk {
+            phone: text(&helpdesk.phone),
+            url: text(&helpdesk.url),
+            hours: text(&helpdesk.hours),
+        })
+    }
+
+    /// The languages the user may choose from.
+    pub fn allowed_locales(&self) -> &[Locale] {
+        &self.policy.allowed_locales.value
+    }
+
+    /// The names of the keys an administrator set, for the UI's 관리자가 설정함 marks.
+    pub fn managed_keys(&self) -> Vec<String> {
+        self.policy
+            .managed
+            .iter()
+            .map(|key: &Key| key.name().to_string())
+            .collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mail_identity_core::policy::{resolve, Layer, Source};
+
+    fn deployment(layers: &[Layer], development_build: bool) -> Deployment {
+        Deployment::from_policy(resolve(layers), development_build)
+    }
 
     #[test]
-    fn environment_wins_over_the_development_default() {
-        let d = Deployment::resolve(Some("https://mail.example.com".into()), None, true);
-        assert_eq!(d.api_base_url.as_deref(), Some("https://mail.example.com"));
+    fn policy_names_the_server() {
+        let d = deployment(
+            &[Layer::new(Source::PolicyFile).with("api_base_url", "https://mail.example.com/api")],
+            true,
+        );
+        assert_eq!(d.api_base_url(), Some("https://mail.example.com/api"));
+        assert_eq!(d.managed_keys(), vec!["api_base_url".to_string()]);
     }
 
     #[test]
     fn development_build_defaults_to_the_local_reference_server() {
-        let d = Deployment::resolve(None, None, true);
-        assert_eq!(d.api_base_url.as_deref(), Some(DEV_API_BASE_URL));
+        assert_eq!(deployment(&[], true).api_base_url(), Some(DEV_API_BASE_URL));
     }
 
     #[test]
     fn release_build_guesses_no_server() {
-        let d = Deployment::resolve(None, None, false);
-        assert_eq!(d.api_base_url, None);
-        assert_eq!(d.webmail_url, None);
+        let d = deployment(&[], false);
+        assert_eq!(d.api_base_url(), None);
+        assert_eq!(d.webmail_url(), None);
+        assert_eq!(d.helpdesk(Locale::Ko), None);
+    }
+
+    #[test]
+    fn helpdesk_is_shown_in_the_users_language() {
+        let d = deployment(
+            &[Layer::new(Source::PolicyFile)
+                .with("helpdesk.phone", "02-1234-5678")
+                .with("helpdesk.hours.ko", "평일 08:30 ~ 17:30")
+                .with("helpdesk.hours.en", "Weekdays 08:30–17:30")],
+            false,
+        );
+        let ko = d.helpdesk(Locale::Ko).expect("a helpdesk");
+        assert_eq!(ko.phone.as_deref(), Some("02-1234-5678"));
+        assert_eq!(ko.hours.as_deref(), Some("평일 08:30 ~ 17:30"));
+        let en = d.helpdesk(Locale::En).expect("a helpdesk");
+        assert_eq!(en.hours.as_deref(), Some("Weekdays 08:30–17:30"));
     }
 }

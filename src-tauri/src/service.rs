@@ -28,11 +28,13 @@ impl AppService {
             Ok(dir) => dir,
             Err(_) => return AppService::Unavailable(ServiceError::LocalStore),
         };
-        let Some(api_base_url) = deployment.api_base_url.as_deref() else {
+        let Some(api_base_url) = deployment.api_base_url() else {
             return AppService::Unavailable(ServiceError::ServerUrlInvalid);
         };
         let version = app.package_info().version.to_string();
-        let config = ServiceConfig::new(data_dir, api_base_url, &version, &os_description());
+        let mut config = ServiceConfig::new(data_dir, api_base_url, &version, &os_description());
+        config.proxy = deployment.policy.proxy.as_ref().map(|p| p.value.clone());
+        config.draft_lifetime_days = deployment.policy.draft_lifetime_days.value;
         match tauri::async_runtime::block_on(Service::open(config)) {
             Ok(service) => {
                 forward_overview(app.clone(), &service);

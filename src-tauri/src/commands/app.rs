@@ -13,6 +13,10 @@ use tauri_plugin_opener::OpenerExt;
 pub struct AppInfo {
     pub version: String,
     pub locale: Locale,
+    /// The languages the user may switch to (policy can narrow them).
+    pub allowed_locales: Vec<Locale>,
+    /// Policy keys an administrator set (e.g. `api_base_url`): shown as 관리자가 설정함.
+    pub managed: Vec<String>,
     /// The webmail the "go to webmail" button opens; `null` when none is configured.
     pub webmail_url: Option<String>,
     /// The company's helpdesk; `null` shows the notice's own contact block.
@@ -22,11 +26,14 @@ pub struct AppInfo {
 #[tauri::command]
 #[specta::specta]
 pub fn app_info(app: tauri::AppHandle, deployment: State<'_, Deployment>) -> AppInfo {
+    let locale = preferences::effective_locale(&app);
     AppInfo {
         version: app.package_info().version.to_string(),
-        locale: preferences::effective_locale(&app),
-        webmail_url: deployment.webmail_url.clone(),
-        helpdesk: deployment.helpdesk.clone(),
+        locale,
+        allowed_locales: deployment.allowed_locales().to_vec(),
+        managed: deployment.managed_keys(),
+        webmail_url: deployment.webmail_url().map(str::to_string),
+        helpdesk: deployment.helpdesk(locale),
     }
 }
 
@@ -39,8 +46,7 @@ pub fn open_webmail(
     deployment: State<'_, Deployment>,
 ) -> Result<(), CommandError> {
     let url = deployment
-        .webmail_url
-        .as_deref()
+        .webmail_url()
         .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
         .ok_or_else(|| CommandError::new("webmail_url_missing"))?;
     app.opener()
@@ -56,13 +62,13 @@ pub fn open_helpdesk(
     app: tauri::AppHandle,
     deployment: State<'_, Deployment>,
 ) -> Result<(), CommandError> {
+    let locale = preferences::effective_locale(&app);
     let url = deployment
-        .helpdesk
-        .as_ref()
-        .and_then(|helpdesk| helpdesk.url.as_deref())
+        .helpdesk(locale)
+        .and_then(|helpdesk| helpdesk.url)
         .filter(|url| url.starts_with("https://"))
         .ok_or_else(|| CommandError::new("helpdesk_url_missing"))?;
     app.opener()
-        .open_url(url, None::<&str>)
+        .open_url(&url, None::<&str>)
         .map_err(|_| CommandError::new("helpdesk_open_failed"))
 }

@@ -18,7 +18,14 @@ export const app = $state<{
   conflictDeferred: boolean;
 }>({ info: null, overview: null, ready: false, alert: null, conflictDeferred: false });
 
-const FALLBACK_INFO: AppInfo = { version: '', locale: 'ko', webmail_url: null, helpdesk: null };
+const FALLBACK_INFO: AppInfo = {
+  version: '',
+  locale: 'ko',
+  allowed_locales: ['ko', 'en'],
+  managed: [],
+  webmail_url: null,
+  helpdesk: null,
+};
 
 /** Takes a new overview; a signed-out one also forgets where the user was. */
 export function applyOverview(overview: Overview): void {

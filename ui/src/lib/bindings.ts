@@ -51,7 +51,10 @@ export const commands = {
 	deleteIdentity: () => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("delete_identity")),
 	/**  The user's answer to a conflict: keep mine (sent over the server's) or the server's. */
 	resolveConflict: (choice: ConflictChoice) => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("resolve_conflict", { choice })),
-	/**  Switches the language without a restart: remembered for next time, window retitled at once. */
+	/**
+	 *  Switches the language without a restart: remembered for next time, window retitled at once.
+	 *  Only a language policy allows.
+	 */
 	setLocale: (locale: Locale) => typedError<null, CommandError>(__TAURI_INVOKE("set_locale", { locale })),
 	/**  Judges the phone field for the mode the form is in. */
 	validatePhone: (input: string, mode: PhoneMode_Deserialize) => __TAURI_INVOKE<PhoneVerdict_Serialize>("validate_phone", { input, mode }),
@@ -88,6 +91,10 @@ export type AppInfo = AppInfo_Serialize | AppInfo_Deserialize;
 export type AppInfo_Deserialize = {
 	version: string,
 	locale: Locale,
+	/**  The languages the user may switch to (policy can narrow them). */
+	allowed_locales: Locale[],
+	/**  Policy keys an administrator set (e.g. `api_base_url`): shown as 관리자가 설정함. */
+	managed: string[],
 	/**  The webmail the "go to webmail" button opens; `null` when none is configured. */
 	webmail_url?: string | null,
 	/**  The company's helpdesk; `null` shows the notice's own contact block. */
@@ -98,6 +105,10 @@ export type AppInfo_Deserialize = {
 export type AppInfo_Serialize = {
 	version: string,
 	locale: Locale,
+	/**  The languages the user may switch to (policy can narrow them). */
+	allowed_locales: Locale[],
+	/**  Policy keys an administrator set (e.g. `api_base_url`): shown as 관리자가 설정함. */
+	managed: string[],
 	/**  The webmail the "go to webmail" button opens; `null` when none is configured. */
 	webmail_url: string | null,
 	/**  The company's helpdesk; `null` shows the notice's own contact block. */
@@ -285,19 +296,30 @@ export type FieldError = {
 /**  A form field that an error belongs to. */
 export type FormField = "email" | "phone";
 
-/**  The company's helpdesk, shown on the help screen instead of the notice's own contact block. */
+/**
+ *  The company's helpdesk in the user's language, shown on the help screen instead of the
+ *  notice's own contact block.
+ */
 export type Helpdesk = Helpdesk_Serialize | Helpdesk_Deserialize;
 
-/**  The company's helpdesk, shown on the help screen instead of the notice's own contact block. */
+/**
+ *  The company's helpdesk in the user's language, shown on the help screen instead of the
+ *  notice's own contact block.
+ */
 export type Helpdesk_Deserialize = {
 	phone?: string | null,
+	/**  An `https` page; the window opens it in the default browser through `open_helpdesk`. */
 	url?: string | null,
 	hours?: string | null,
 };
 
-/**  The company's helpdesk, shown on the help screen instead of the notice's own contact block. */
+/**
+ *  The company's helpdesk in the user's language, shown on the help screen instead of the
+ *  notice's own contact block.
+ */
 export type Helpdesk_Serialize = {
 	phone: string | null,
+	/**  An `https` page; the window opens it in the default browser through `open_helpdesk`. */
 	url: string | null,
 	hours: string | null,
 };

@@ -151,3 +151,25 @@ describe('Settings (로그인 보안 설정 > 본인 인증 정보)', () => {
     expect(screen.getByText(/앱을 다시 시작하면 다시 로그인해야 합니다/)).toBeInTheDocument();
   });
 });
+
+describe('Settings under IT policy', () => {
+  afterEach(() => {
+    resetApp();
+    setLocale('ko');
+  });
+
+  it('offers only the languages policy allows, marked as set by the administrator', async () => {
+    await renderApp({
+      overview: STATES.registered(),
+      info: { allowed_locales: ['ko'], managed: ['allowed_locales'] },
+    });
+    await screen.findByRole('heading', { level: 1, name: '본인 인증 정보' });
+    const languages = screen.getByRole('group', { name: '언어' });
+    expect(within(languages).getAllByRole('radio')).toHaveLength(1);
+    expect(within(languages).getByRole('radio', { name: '한국어' })).toBeChecked();
+    expect(screen.getByText('관리자가 설정함')).toBeInTheDocument();
+    // The header's switch disappears too: there is nothing to switch to.
+    expect(screen.queryByRole('button', { name: 'English' })).toBeNull();
+    await expectNoViolations();
+  });
+});

@@ -194,7 +194,15 @@ export function backend(s: Scenario) {
     if (failure) throw failure;
     switch (cmd) {
       case 'app_info':
-        return { version: '0.1.0', locale: 'ko', webmail_url: 'https://mail.company.co.kr', helpdesk: null, ...s.info };
+        return {
+          version: '0.1.0',
+          locale: 'ko',
+          allowed_locales: ['ko', 'en'],
+          managed: [],
+          webmail_url: 'https://mail.company.co.kr',
+          helpdesk: null,
+          ...s.info,
+        };
       case 'restore_session':
         return current.account;
       case 'overview':
