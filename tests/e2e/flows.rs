@@ -151,7 +151,7 @@ async fn change_then_delete_leaves_nothing_on_the_server() {
     app.type_into("휴대폰 번호", "010-9876-5432").await;
     app.click_button("저장").await;
     app.find_heading(RESULT_HEADING).await;
-    server_holds(
+    let held = server_holds(
         &app,
         &server,
         "registered@corp.example",
@@ -159,6 +159,8 @@ async fn change_then_delete_leaves_nothing_on_the_server() {
         |v| v["phone"]["e164"] == "+821098765432",
     )
     .await;
+    // The form started from the registered info: changing the phone kept the e-mail.
+    assert_eq!(held["email"], "seoyeon.lee@naver.com");
 
     app.click_button("확인").await;
     app.find_heading(SETTINGS_HEADING).await;
@@ -258,5 +260,54 @@ async fn language_switches_without_a_restart() {
     app.screenshot("flow-signin-en").await;
     app.click_button("한국어").await;
     app.find_heading("로그인").await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_save_while_the_server_refuses_waits_then_syncs_once() {
+    let Some((server, app)) = start("a_save_while_the_server_refuses_waits_then_syncs_once").await
+    else {
+        return;
+    };
+    app.sign_in("registered@corp.example").await;
+    app.find_heading(SETTINGS_HEADING).await;
+    app.click_button("변경").await;
+    app.find_heading(FORM_HEADING).await;
+    app.clear("휴대폰 번호").await;
+    app.type_into("휴대폰 번호", "010-2222-3333").await;
+
+    // Maintenance: every write is refused with 503 and Retry-After.
+    server.set_faults("503@all,retry-after=1,scope=writes");
+    app.click_button("저장").await;
+    app.find_heading(RESULT_HEADING).await;
+    app.find_text_containing("전송 대기").await;
+    app.screenshot("flow-pending-ko").await;
+    let held = server.identity_of("registered@corp.example").await;
+    assert_ne!(
+        held["phone"]["e164"], "+821022223333",
+        "nothing was applied yet"
+    );
+
+    // The server is back: the queued save goes through by itself, once.
+    server.set_faults("none");
+    server_holds(
+        &app,
+        &server,
+        "registered@corp.example",
+        "the queued save reaches the server",
+        |v| v["phone"]["e164"] == "+821022223333",
+    )
+    .await;
+    app.find_text_containing("동기화됨").await;
+    assert_eq!(
+        server.writes_applied(),
+        1,
+        "the save was applied exactly once"
+    );
+    let held = server.identity_of("registered@corp.example").await;
+    assert_eq!(
+        held["email"], "seoyeon.lee@naver.com",
+        "the e-mail was kept"
+    );
     app.close().await;
 }

@@ -391,3 +391,44 @@ async fn a_decision_on_an_outdated_notice_is_refused_with_its_reason_until_decid
     assert!(!overview.needs_consent);
     assert_eq!(w.server.stats().writes_applied, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_change_form_starts_from_the_registered_values_so_one_part_is_never_lost() {
+    let w = world("change@corp.example").await;
+    let creds = Arc::new(MemoryCredentialStore::default());
+    let service = open(&w, "client", &creds).await;
+    service
+        .sign_in("change@corp.example", PASSWORD)
+        .await
+        .unwrap();
+    agree(&service).await;
+    service
+        .submit_identity(&draft("seoyeon.lee@naver.com", "01012345678"))
+        .await
+        .unwrap();
+    wait_for(&service, "save synced", MINUTE, synced).await;
+
+    // Nothing typed yet: the form is the registered info, the phone as a person writes it.
+    let prefilled = service.load_draft().await.unwrap().expect("prefilled");
+    assert_eq!(prefilled.email, "seoyeon.lee@naver.com");
+    assert_eq!(prefilled.phone, "010-1234-5678");
+    assert!(!prefilled.overseas);
+
+    // Changing the phone alone keeps the e-mail.
+    let changed = Draft {
+        phone: "010-9876-5432".into(),
+        ..prefilled
+    };
+    service.submit_identity(&changed).await.unwrap();
+    let overview = wait_for(&service, "change synced", MINUTE, |o| {
+        synced(o)
+            && o.info
+                .as_ref()
+                .is_some_and(|i| i.phone.as_deref() == Some("010-****-5432"))
+    })
+    .await;
+    assert_eq!(
+        overview.info.unwrap().email.as_deref(),
+        Some("se***@naver.com")
+    );
+}

@@ -41,6 +41,15 @@ impl Server {
             .unwrap_or_else(|| panic!("the server has no account {address}"))
     }
 
+    /// Replaces the server's faults (`503@all,retry-after=1,scope=writes`, `none`, …).
+    pub fn set_faults(&self, spec: &str) {
+        let spec: account_api::FaultSpec = spec.parse().expect("a valid fault spec");
+        assert!(
+            self.handle.set_faults(spec),
+            "the server runs in fault mode"
+        );
+    }
+
     /// How many identity writes (consent, save, delete) the server applied.
     pub fn writes_applied(&self) -> u64 {
         self.handle.stats().writes_applied

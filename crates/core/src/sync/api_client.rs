@@ -7,7 +7,7 @@
 //! loopback (the reference server in development and tests). Every answer becomes a typed
 //! [`ApiError`] or a typed value; nothing here logs a body, a token or a header value.
 
-use super::types::{Account, ConsentState, ConsentView, MaskedInfo, Notice};
+use super::types::{Account, ConsentState, ConsentView, Draft, MaskedInfo, Notice};
 use crate::email::mask_email;
 use crate::locale::Locale;
 use crate::phone::{check_phone, mask::mask_formatted, mask_phone, PhoneMode};
@@ -163,6 +163,35 @@ struct PhoneBody {
 }
 
 impl IdentityBody {
+    /// The registered values as the form shows them: the phone in its national format, the way a
+    /// person types it, with the overseas toggle and country it was registered with.
+    fn into_draft(self) -> Draft {
+        let phone = self.phone.as_ref().map(|p| {
+            let mode = if p.overseas {
+                PhoneMode::Overseas {
+                    country: Some(p.country.clone()),
+                }
+            } else {
+                PhoneMode::Domestic
+            };
+            check_phone(&p.e164, &mode)
+                .map(|valid| valid.national)
+                .unwrap_or_else(|_| p.e164.clone())
+        });
+        Draft {
+            email: self.email.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
+            overseas: self.phone.as_ref().is_some_and(|p| p.overseas),
+            country: self
+                .phone
+                .as_ref()
+                .filter(|p| p.overseas)
+                .map(|p| p.country.clone()),
+            focus: None,
+            caret: None,
+        }
+    }
+
     fn masked(self, etag: Option<String>) -> RemoteIdentity {
         let phone = self.phone.as_ref().map(|p| {
             let mode = PhoneMode::Overseas {
@@ -390,6 +419,25 @@ impl ApiClient {
             StatusCode::OK => Ok(Fetched::Fresh(identity(&response_headers, &bytes)?)),
             _ => Err(failure(status, &response_headers, &bytes)),
         }
+    }
+
+    /// `GET /v1/identity` for the change form: the registered values themselves, to prefill the
+    /// form in memory. Never kept anywhere but in the encrypted draft the user then edits.
+    pub async fn current_values(&self, access: &str) -> Result<Draft, ApiError> {
+        let (status, response_headers, bytes) = self
+            .send(
+                Method::GET,
+                "v1/identity",
+                Some(access),
+                HeaderMap::new(),
+                None,
+            )
+            .await?;
+        if status != StatusCode::OK {
+            return Err(failure(status, &response_headers, &bytes));
+        }
+        let body: IdentityBody = json(&response_headers, &bytes)?;
+        Ok(body.into_draft())
     }
 
     /// `PUT /v1/identity/consent` with the exact body queued.

@@ -484,10 +484,14 @@ impl Service {
     }
 
     /// The draft as it was left, or `None` (none, expired, or its key is gone).
+    ///
+    /// Without a draft, registered info is fetched from the server to prefill the change form, so
+    /// that changing one part never silently clears the other (a save replaces both). Offline
+    /// there is nothing to prefill with (only masked values are kept): `None`.
     pub async fn load_draft(&self) -> Result<Option<Draft>, ServiceError> {
         let inner = &self.inner;
         let Some((sealed, _)) = inner.store.call(|c| drafts::get(c)).await? else {
-            return Ok(None);
+            return Ok(self.current_values().await);
         };
         let opened = inner.sealer()?.open(DRAFT_AAD, &sealed);
         match opened.and_then(|plain| serde_json::from_slice::<Draft>(&plain).ok()) {
@@ -501,6 +505,25 @@ impl Service {
     }
 
     /// Keeps the draft; on disk (fsynced) when this returns.
+    /// The registered values from the server, when there are any and it can be reached.
+    async fn current_values(&self) -> Option<Draft> {
+        let inner = &self.inner;
+        if self.overview().await.info.is_none() {
+            return None;
+        }
+        let fetched = inner
+            .authed(|token| async move { inner.api.current_values(&token).await })
+            .await;
+        match fetched {
+            Ok(draft) if !draft.email.is_empty() || !draft.phone.is_empty() => Some(draft),
+            Ok(_) => None,
+            Err(_) => {
+                tracing::info!("registered info could not be fetched to prefill the form");
+                None
+            }
+        }
+    }
+
     pub async fn save_draft(&self, draft: &Draft) -> Result<(), ServiceError> {
         let inner = &self.inner;
         let plain =
