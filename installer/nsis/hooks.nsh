@@ -36,7 +36,7 @@
 !define MI_MARKER_KEY "SOFTWARE\Mailplug\MailIdentity\InstallerPolicy"
 
 ; Value of the command-line switch NAME in $R9 ("" when absent). Uses $R0-$R4; $R0 must hold
-; " " followed by the installer's parameters (MI_POLICY_ARGS_BEGIN).
+; " " followed by the installer's parameters (set in NSIS_HOOK_POSTINSTALL).
 !macro MI_SWITCH_VALUE NAME
   StrCpy $R9 ""
   StrCpy $R4 ""
