@@ -28,6 +28,25 @@ describe('Settings (로그인 보안 설정 > 본인 인증 정보)', () => {
     expect(await screen.findByRole('heading', { level: 1, name: '본인 인증 정보' })).toBeInTheDocument();
   });
 
+  it('변경 offline says that saving replaces both parts, since nothing could be prefilled', async () => {
+    await renderApp({ overview: STATES.registered() });
+    await fireEvent.click(screen.getByRole('button', { name: '변경' }));
+    await screen.findByRole('heading', { level: 1, name: '[선택] 본인 인증 정보' });
+    expect(await screen.findByText(/지금 등록된 정보를 불러오지 못했습니다/)).toBeInTheDocument();
+    await expectNoViolations();
+  });
+
+  it('변경 with the registered values prefilled says nothing more', async () => {
+    await renderApp({
+      overview: STATES.registered(),
+      draft: { email: 'seoyeon.lee@naver.com', phone: '010-1234-5678', overseas: false, country: null, focus: null, caret: null },
+    });
+    await fireEvent.click(screen.getByRole('button', { name: '변경' }));
+    await screen.findByRole('heading', { level: 1, name: '[선택] 본인 인증 정보' });
+    expect(await screen.findByDisplayValue('seoyeon.lee@naver.com')).toBeInTheDocument();
+    expect(screen.queryByText(/지금 등록된 정보를 불러오지 못했습니다/)).toBeNull();
+  });
+
   it('삭제 asks once, states the consequence, then says what was purged', async () => {
     const { calls } = await renderApp({ overview: STATES.registered() });
     const opener = screen.getByRole('button', { name: '삭제' });
