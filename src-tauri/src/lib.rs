@@ -5,6 +5,7 @@ mod bindings;
 mod commands;
 mod deployment;
 mod error;
+mod logging;
 mod preferences;
 mod service;
 mod window;
@@ -27,6 +28,16 @@ pub fn run() {
             // Load the phone metadata off the main thread now, so the first keystroke never waits.
             let _ = mail_identity_core::phone::warm_up_in_background();
             let deployment = app.state::<deployment::Deployment>().inner().clone();
+            if let Ok(dir) = app.path().app_log_dir() {
+                if let Some(guard) = logging::start(&dir, deployment.policy.log_level.value) {
+                    app.manage(guard);
+                }
+            }
+            tracing::info!(
+                version = %app.package_info().version,
+                problems = deployment.policy.problems.len(),
+                "started"
+            );
             app.manage(service::AppService::open(app.handle(), &deployment));
             let locale = preferences::effective_locale(app.handle());
             window::open_main(app.handle(), locale)?;

@@ -88,7 +88,77 @@ async fn first_login_agree_register_domestic_mobile_and_email() {
     app.screenshot("flow-settings-ko").await;
     // One consent and one save: nothing was sent twice.
     assert_eq!(server.writes_applied(), 2);
+
+    // 진단 정보 내보내기, then every file the app wrote — its database, its log, the zip's
+    // contents — is searched for the e-mail and the number in any spelling.
+    app.click_button("진단 정보 내보내기").await;
+    app.find_text_containing("진단 정보를 저장했습니다").await;
+    let written = files_and_zip_entries(app.home());
+    assert!(
+        written
+            .iter()
+            .any(|(name, _)| name.contains("logs/mail-identity")),
+        "the diagnostics hold the log: {:?}",
+        written.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+    for needle in [
+        "minjun.kim@naver.com",
+        "minjun.kim",
+        "01012345678",
+        "1012345678",
+        "010-1234-5678",
+        "+821012345678",
+        "pending@corp.example",
+    ] {
+        for (name, bytes) in &written {
+            // The account's own address is in the app's database (the signed-in account), and
+            // nowhere else: not in the log, not in the diagnostics.
+            if needle == "pending@corp.example" && name.contains(".sqlite3") {
+                continue;
+            }
+            assert!(
+                !contains(bytes, needle.as_bytes()),
+                "{needle:?} found in {name}"
+            );
+        }
+    }
     app.close().await;
+}
+
+/// Every file under `dir` (recursively) as (path, bytes), with each zip's entries unpacked as
+/// `zip-path/entry` — compressed text would hide from a plain search.
+fn files_and_zip_entries(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(path) = pending.pop() {
+        if path.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(&path) {
+                pending.extend(entries.filter_map(Result::ok).map(|e| e.path()));
+            }
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let name = path.display().to_string();
+        if name.ends_with(".zip") {
+            let mut archive =
+                zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).expect("a valid zip");
+            for i in 0..archive.len() {
+                let mut entry = archive.by_index(i).expect("a zip entry");
+                let entry_name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+                let mut content = Vec::new();
+                std::io::Read::read_to_end(&mut entry, &mut content).expect("an entry's bytes");
+                found.push((format!("{name}/{entry_name}"), content));
+            }
+        }
+        found.push((name, bytes));
+    }
+    found
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod consent;
+pub mod diagnostics;
 pub mod identity;
 pub mod session;
 pub mod settings;

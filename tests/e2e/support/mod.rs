@@ -217,6 +217,11 @@ impl App {
         }
     }
 
+    /// The app's isolated home: its data, logs and anything it saved.
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
     /// Ends the session (which closes the app) and removes the profile.
     pub async fn close(self) {
         let _ = self.client.close().await;

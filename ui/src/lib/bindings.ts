@@ -18,6 +18,8 @@ export const commands = {
 	 *  the configured address, and only over https.
 	 */
 	openHelpdesk: () => typedError<null, CommandError>(__TAURI_INVOKE("open_helpdesk")),
+	/**  Writes the zip to the Downloads folder (else the home folder) and returns its path. */
+	exportDiagnostics: () => typedError<string, CommandError>(__TAURI_INVOKE("export_diagnostics")),
 	/**  Signs in silently with the stored refresh token; `null` shows the sign-in screen. */
 	restoreSession: () => typedError<Account | null, CommandError>(__TAURI_INVOKE("restore_session")),
 	/**  Password sign-in against the configured account server. */

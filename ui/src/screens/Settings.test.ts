@@ -171,6 +171,19 @@ describe('Settings (로그인 보안 설정 > 본인 인증 정보)', () => {
   });
 });
 
+describe('Diagnostics', () => {
+  afterEach(() => resetApp());
+
+  it('진단 정보 내보내기 saves a zip and says where', async () => {
+    const { calls } = await renderApp({ overview: STATES.registered() });
+    await screen.findByRole('heading', { level: 1, name: '본인 인증 정보' });
+    await fireEvent.click(screen.getByRole('button', { name: '진단 정보 내보내기' }));
+    expect(await screen.findByText(/진단 정보를 저장했습니다/)).toBeInTheDocument();
+    expect(calls.some((c) => c.cmd === 'export_diagnostics')).toBe(true);
+    await expectNoViolations();
+  });
+});
+
 describe('Settings under IT policy', () => {
   afterEach(() => {
     resetApp();

@@ -264,6 +264,8 @@ export function backend(s: Scenario) {
       case 'open_webmail':
       case 'open_helpdesk':
         return null;
+      case 'export_diagnostics':
+        return '/home/user/Downloads/mail-identity-diagnostics-1764300000.zip';
       case 'set_locale':
         return null;
       case 'validate_phone':
