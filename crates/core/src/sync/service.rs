@@ -508,9 +508,7 @@ impl Service {
     /// The registered values from the server, when there are any and it can be reached.
     async fn current_values(&self) -> Option<Draft> {
         let inner = &self.inner;
-        if self.overview().await.info.is_none() {
-            return None;
-        }
+        self.overview().await.info?;
         let fetched = inner
             .authed(|token| async move { inner.api.current_values(&token).await })
             .await;
