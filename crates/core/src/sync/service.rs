@@ -24,6 +24,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::{watch, Notify};
 use zeroize::Zeroizing;
 
+/// How long the change form waits for the registered values before opening empty.
+const PREFILL_WAIT: Duration = Duration::from_secs(3);
+
 /// Associated data of sealed records.
 pub(crate) const DRAFT_AAD: &[u8] = b"mail-identity draft v1";
 pub(crate) const OUTBOX_AAD: &[u8] = b"mail-identity outbox v1";
@@ -508,14 +511,18 @@ impl Service {
     /// The registered values from the server, when there are any and it can be reached.
     async fn current_values(&self) -> Option<Draft> {
         let inner = &self.inner;
-        self.overview().await.info?;
-        let fetched = inner
-            .authed(|token| async move { inner.api.current_values(&token).await })
-            .await;
-        match fetched {
-            Ok(draft) if !draft.email.is_empty() || !draft.phone.is_empty() => Some(draft),
-            Ok(_) => None,
-            Err(_) => {
+        let overview = self.overview().await;
+        // Known to be offline: the form opens at once rather than after a connect timeout.
+        if overview.info.is_none() || !overview.online {
+            return None;
+        }
+        let fetch = inner.authed(|token| async move { inner.api.current_values(&token).await });
+        // The form waits for this: a slow network gets a short wait, then an empty form that
+        // says why.
+        match tokio::time::timeout(PREFILL_WAIT, fetch).await {
+            Ok(Ok(draft)) if !draft.email.is_empty() || !draft.phone.is_empty() => Some(draft),
+            Ok(Ok(_)) => None,
+            Ok(Err(_)) | Err(_) => {
                 tracing::info!("registered info could not be fetched to prefill the form");
                 None
             }
