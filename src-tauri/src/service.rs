@@ -4,7 +4,7 @@
 use crate::deployment::Deployment;
 use crate::error::CommandError;
 use mail_identity_core::sync::{
-    ConsentView, CredentialStoreKind, Overview, Service, ServiceConfig, ServiceError, SyncStatus,
+    CredentialStoreKind, Overview, Service, ServiceConfig, ServiceError,
 };
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, Runtime};
@@ -60,16 +60,7 @@ impl AppService {
     pub async fn overview(&self) -> Overview {
         match self {
             AppService::Ready(service) => service.overview().await,
-            AppService::Unavailable(_) => Overview {
-                account: None,
-                consent: ConsentView::default(),
-                needs_consent: false,
-                info: None,
-                updated_at: None,
-                sync: SyncStatus::Synced { at: None },
-                online: false,
-                credential_store: CredentialStoreKind::Memory,
-            },
+            AppService::Unavailable(_) => Overview::signed_out(false, CredentialStoreKind::Memory),
         }
     }
 }

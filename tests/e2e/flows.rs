@@ -40,6 +40,14 @@ async fn server_holds(
     server.identity_of(address).await
 }
 
+/// Signs in as the account waiting for its first decision, agrees, and waits for the form.
+async fn agree_and_open_the_form(app: &App) {
+    app.sign_in("pending@corp.example").await;
+    app.find_heading(CONSENT_HEADING).await;
+    app.click_button("동의").await;
+    app.find_heading(FORM_HEADING).await;
+}
+
 /// The masked phone the screens show for a number, computed by core the same way.
 fn masked_phone(input: &str, mode: &PhoneMode) -> String {
     mask_phone(&check_phone(input, mode).expect("a valid test number"))
@@ -256,9 +264,7 @@ async fn overseas_number_with_the_country_picker() {
     let Some((server, app)) = start("overseas_number_with_the_country_picker").await else {
         return;
     };
-    app.sign_in("pending@corp.example").await;
-    app.click_button("동의").await;
-    app.find_heading(FORM_HEADING).await;
+    agree_and_open_the_form(&app).await;
     app.field("해외 사용자인가요?")
         .await
         .click()
@@ -293,9 +299,7 @@ async fn a_landline_shows_its_reason_and_cannot_be_saved() {
     let Some((server, app)) = start("a_landline_shows_its_reason_and_cannot_be_saved").await else {
         return;
     };
-    app.sign_in("pending@corp.example").await;
-    app.click_button("동의").await;
-    app.find_heading(FORM_HEADING).await;
+    agree_and_open_the_form(&app).await;
     app.type_into("휴대폰 번호", "02-312-3456").await;
     app.find_text_containing("휴대폰 번호가 아닙니다").await;
     app.screenshot("flow-landline-ko").await;

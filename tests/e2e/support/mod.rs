@@ -60,15 +60,21 @@ impl App {
         }
     }
 
-    /// Waits for an element whose whole visible text is `text` and returns it.
-    pub async fn find_text(&self, text: &str) -> Element {
-        let xpath = format!("//*[normalize-space(.)={}]", xpath_literal(text));
+    /// Waits for the first element `xpath` finds; panics saying `missing` after the budget.
+    async fn wait_for(&self, xpath: &str, missing: &str) -> Element {
         self.client
             .wait()
             .at_most(FIRST_PAINT_BUDGET)
-            .for_element(Locator::XPath(&xpath))
+            .for_element(Locator::XPath(xpath))
             .await
-            .unwrap_or_else(|e| panic!("no element shows the text {text:?}: {e}"))
+            .unwrap_or_else(|e| panic!("{missing}: {e}"))
+    }
+
+    /// Waits for an element whose whole visible text is `text` and returns it.
+    pub async fn find_text(&self, text: &str) -> Element {
+        let xpath = format!("//*[normalize-space(.)={}]", xpath_literal(text));
+        self.wait_for(&xpath, &format!("no element shows the text {text:?}"))
+            .await
     }
 
     /// Waits for a heading (h1–h3) whose visible text is `text`.
@@ -77,12 +83,8 @@ impl App {
             "//*[self::h1 or self::h2 or self::h3 or @role='heading'][normalize-space(.)={}]",
             xpath_literal(text)
         );
-        self.client
-            .wait()
-            .at_most(FIRST_PAINT_BUDGET)
-            .for_element(Locator::XPath(&xpath))
+        self.wait_for(&xpath, &format!("no heading reads {text:?}"))
             .await
-            .unwrap_or_else(|e| panic!("no heading reads {text:?}: {e}"))
     }
 
     /// Waits for a button whose visible text is `name` (its accessible name as a person reads it).
@@ -91,12 +93,8 @@ impl App {
             "//*[self::button or @role='button'][normalize-space(.)={}]",
             xpath_literal(name)
         );
-        self.client
-            .wait()
-            .at_most(FIRST_PAINT_BUDGET)
-            .for_element(Locator::XPath(&xpath))
+        self.wait_for(&xpath, &format!("no button reads {name:?}"))
             .await
-            .unwrap_or_else(|e| panic!("no button reads {name:?}: {e}"))
     }
 
     /// Clicks the button whose visible text is `name`, once it is enabled.
@@ -119,12 +117,8 @@ impl App {
             "//*[@role='option'][starts-with(normalize-space(.), {})]",
             xpath_literal(text)
         );
-        self.client
-            .wait()
-            .at_most(FIRST_PAINT_BUDGET)
-            .for_element(Locator::XPath(&xpath))
+        self.wait_for(&xpath, &format!("no option reads {text:?}"))
             .await
-            .unwrap_or_else(|e| panic!("no option reads {text:?}: {e}"))
     }
 
     /// Waits for the form control labelled `label` (by a `<label for>`, a `<label>` around it, or
@@ -136,12 +130,8 @@ impl App {
              [@id=//label[normalize-space(.)={literal}]/@for or @aria-label={literal} \
              or ancestor::label[normalize-space(.)={literal}]]"
         );
-        self.client
-            .wait()
-            .at_most(FIRST_PAINT_BUDGET)
-            .for_element(Locator::XPath(&xpath))
+        self.wait_for(&xpath, &format!("no field is labelled {label:?}"))
             .await
-            .unwrap_or_else(|e| panic!("no field is labelled {label:?}: {e}"))
     }
 
     /// Types `text` into the field labelled `label`, key by key, as a person would.
@@ -169,12 +159,8 @@ impl App {
     /// Waits until some element's visible text contains `text`.
     pub async fn find_text_containing(&self, text: &str) -> Element {
         let xpath = format!("//*[contains(normalize-space(.), {})]", xpath_literal(text));
-        self.client
-            .wait()
-            .at_most(FIRST_PAINT_BUDGET)
-            .for_element(Locator::XPath(&xpath))
+        self.wait_for(&xpath, &format!("no element shows {text:?}"))
             .await
-            .unwrap_or_else(|e| panic!("no element shows {text:?}: {e}"))
     }
 
     /// Waits until `condition` holds, polling; panics with `what` after the budget.

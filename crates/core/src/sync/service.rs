@@ -193,16 +193,7 @@ impl Service {
         let choice = config.credential_store.clone();
         let creds = blocking(move || choice.open()).await?;
         let credential_store = creds.kind();
-        let (overview_tx, _) = watch::channel(Overview {
-            account: None,
-            consent: ConsentView::default(),
-            needs_consent: false,
-            info: None,
-            updated_at: None,
-            sync: SyncStatus::Synced { at: None },
-            online: true,
-            credential_store,
-        });
+        let (overview_tx, _) = watch::channel(Overview::signed_out(true, credential_store));
         let (attempts_tx, _) = watch::channel(0);
         let inner = Arc::new(Inner {
             config,

@@ -144,6 +144,23 @@ pub struct Overview {
     pub credential_store: CredentialStoreKind,
 }
 
+impl Overview {
+    /// Nobody signed in and nothing known: the first overview of a start, and the app's when it
+    /// has no service at all.
+    pub fn signed_out(online: bool, credential_store: CredentialStoreKind) -> Overview {
+        Overview {
+            account: None,
+            consent: ConsentView::default(),
+            needs_consent: false,
+            info: None,
+            updated_at: None,
+            sync: SyncStatus::Synced { at: None },
+            online,
+            credential_store,
+        }
+    }
+}
+
 /// The consent notice as the server serves it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
