@@ -15,7 +15,7 @@ pub struct AppInfo {
     pub locale: Locale,
     /// The languages the user may switch to (policy can narrow them).
     pub allowed_locales: Vec<Locale>,
-    /// Policy keys an administrator set (e.g. `api_base_url`): shown as 관리자가 설정함.
+    /// Policy keys an administrator set (e.g. `api_base_url`): shown as set by the administrator (`settings.managed`).
     pub managed: Vec<String>,
     /// The webmail the "go to webmail" button opens; `null` when none is configured.
     pub webmail_url: Option<String>,

@@ -14,7 +14,7 @@ export const app = $state<{
   ready: boolean;
   /** A failure that belongs to no field: shown in the alert area of the current screen. */
   alert: CommandError | null;
-  /** The user closed the conflict dialog for now; the chip still says 충돌 and settings reopens it. */
+  /** The user closed the conflict dialog for now; the chip still shows the conflict and settings reopens it. */
   conflictDeferred: boolean;
 }>({ info: null, overview: null, ready: false, alert: null, conflictDeferred: false });
 

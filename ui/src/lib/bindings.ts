@@ -95,7 +95,7 @@ export type AppInfo_Deserialize = {
 	locale: Locale,
 	/**  The languages the user may switch to (policy can narrow them). */
 	allowed_locales: Locale[],
-	/**  Policy keys an administrator set (e.g. `api_base_url`): shown as 관리자가 설정함. */
+	/**  Policy keys an administrator set (e.g. `api_base_url`): shown as set by the administrator (`settings.managed`). */
 	managed: string[],
 	/**  The webmail the "go to webmail" button opens; `null` when none is configured. */
 	webmail_url?: string | null,
@@ -109,7 +109,7 @@ export type AppInfo_Serialize = {
 	locale: Locale,
 	/**  The languages the user may switch to (policy can narrow them). */
 	allowed_locales: Locale[],
-	/**  Policy keys an administrator set (e.g. `api_base_url`): shown as 관리자가 설정함. */
+	/**  Policy keys an administrator set (e.g. `api_base_url`): shown as set by the administrator (`settings.managed`). */
 	managed: string[],
 	/**  The webmail the "go to webmail" button opens; `null` when none is configured. */
 	webmail_url: string | null,
@@ -513,13 +513,13 @@ export type SyncStatus = SyncStatus_Serialize | SyncStatus_Deserialize;
 
 /**  What the status chip shows. */
 export type SyncStatus_Deserialize = 
-/**  동기화됨: nothing waits; `at` is when the last write was applied or the state last read. */
+/**  Synced (`sync.synced`): nothing waits; `at` is when the last write was applied or the state last read. */
 { state: "synced"; at?: string | null } | 
-/**  저장됨(이 컴퓨터): a draft exists, nothing is submitted. */
+/**  Saved on this computer (`sync.saved_locally`): a draft exists, nothing is submitted. */
 { state: "saved_locally" } | 
-/**  전송 대기: writes are queued; `retry_at` is when the next attempt is due. */
+/**  Waiting to send (`sync.pending`): writes are queued; `retry_at` is when the next attempt is due. */
 { state: "pending"; retry_at?: string | null; reason?: SyncReason | null } | 
-/**  오류: a write was refused and needs the user. */
+/**  Error (`sync.error`): a write was refused and needs the user. */
 { state: "error"; reason: SyncReason } | 
 /**  The server's info changed since the user's version was started: the user chooses. */
 { state: "conflict"; server?: MaskedInfo_Deserialize | null; mine?: MaskedInfo_Deserialize | null } | 
@@ -528,13 +528,13 @@ export type SyncStatus_Deserialize =
 
 /**  What the status chip shows. */
 export type SyncStatus_Serialize = 
-/**  동기화됨: nothing waits; `at` is when the last write was applied or the state last read. */
+/**  Synced (`sync.synced`): nothing waits; `at` is when the last write was applied or the state last read. */
 { state: "synced"; at: string | null } | 
-/**  저장됨(이 컴퓨터): a draft exists, nothing is submitted. */
+/**  Saved on this computer (`sync.saved_locally`): a draft exists, nothing is submitted. */
 { state: "saved_locally" } | 
-/**  전송 대기: writes are queued; `retry_at` is when the next attempt is due. */
+/**  Waiting to send (`sync.pending`): writes are queued; `retry_at` is when the next attempt is due. */
 { state: "pending"; retry_at: string | null; reason: SyncReason | null } | 
-/**  오류: a write was refused and needs the user. */
+/**  Error (`sync.error`): a write was refused and needs the user. */
 { state: "error"; reason: SyncReason } | 
 /**  The server's info changed since the user's version was started: the user chooses. */
 { state: "conflict"; server: MaskedInfo_Serialize | null; mine: MaskedInfo_Serialize | null } | 

@@ -502,9 +502,13 @@ impl Service {
     /// The registered values from the server, when there are any and it can be reached.
     async fn current_values(&self) -> Option<Draft> {
         let inner = &self.inner;
-        let overview = self.overview().await;
+        // The overview as last published: reading it needs no store round trip.
+        let (registered, online) = {
+            let overview = inner.overview_tx.borrow();
+            (overview.info.is_some(), overview.online)
+        };
         // Known to be offline: the form opens at once rather than after a connect timeout.
-        if overview.info.is_none() || !overview.online {
+        if !registered || !online {
             return None;
         }
         let fetch = inner.authed(|token| async move { inner.api.current_values(&token).await });

@@ -95,16 +95,16 @@ impl SyncReason {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SyncStatus {
-    /// 동기화됨: nothing waits; `at` is when the last write was applied or the state last read.
+    /// Synced (`sync.synced`): nothing waits; `at` is when the last write was applied or the state last read.
     Synced { at: Option<String> },
-    /// 저장됨(이 컴퓨터): a draft exists, nothing is submitted.
+    /// Saved on this computer (`sync.saved_locally`): a draft exists, nothing is submitted.
     SavedLocally,
-    /// 전송 대기: writes are queued; `retry_at` is when the next attempt is due.
+    /// Waiting to send (`sync.pending`): writes are queued; `retry_at` is when the next attempt is due.
     Pending {
         retry_at: Option<String>,
         reason: Option<SyncReason>,
     },
-    /// 오류: a write was refused and needs the user.
+    /// Error (`sync.error`): a write was refused and needs the user.
     Error { reason: SyncReason },
     /// The server's info changed since the user's version was started: the user chooses.
     Conflict {
