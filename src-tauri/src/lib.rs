@@ -19,6 +19,11 @@ use tauri::Manager;
 pub fn run() {
     let specta = specta_builder();
     let app = tauri::Builder::default()
+        // First, so that a second process exits before it opens a store, a log or a window.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tracing::info!("second launch: focusing the running window");
+            window::focus_main(app);
+        }))
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .manage(deployment::Deployment::load())

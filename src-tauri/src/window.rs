@@ -18,6 +18,17 @@ pub fn open_main<R: Runtime>(app: &AppHandle<R>, locale: Locale) -> tauri::Resul
     Ok(())
 }
 
+/// Brings the main window to the front: a second launch of the app lands here instead of opening
+/// another window on the same profile.
+pub fn focus_main<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window(MAIN) {
+        // Each step can fail on a window manager that refuses it; the others still help.
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
 /// Retitles the main window after a language change.
 pub fn retitle<R: Runtime>(app: &AppHandle<R>, locale: Locale) -> tauri::Result<()> {
     match app.get_webview_window(MAIN) {

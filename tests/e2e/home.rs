@@ -46,3 +46,33 @@ async fn english_os_shows_english_product_name() {
     app.screenshot("home-en").await;
     app.close().await;
 }
+
+/// A second launch (a double click on the icon while the app runs) hands over to the running app
+/// and ends, so that two windows never edit the same draft; the first window keeps its input.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_launch_hands_over_to_the_running_window() {
+    if !enabled("a_second_launch_hands_over_to_the_running_window") {
+        return;
+    }
+    let app = App::launch(Launch {
+        os_locale: "C.UTF-8",
+        server: None,
+    })
+    .await;
+    app.find_heading("로그인").await;
+    app.type_into("웹메일 주소", "employee@example.com").await;
+    let status = app
+        .launch_again()
+        .expect("the second launch ends on its own instead of opening a window");
+    assert!(status.success(), "the second launch ended with {status}");
+    let typed = app
+        .field("웹메일 주소")
+        .await
+        .prop("value")
+        .await
+        .expect("reading the field");
+    assert_eq!(typed.as_deref(), Some("employee@example.com"));
+    let windows = app.client.windows().await.expect("listing windows");
+    assert_eq!(windows.len(), 1, "one window, not two");
+    app.close().await;
+}

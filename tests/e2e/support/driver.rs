@@ -17,24 +17,13 @@ impl Driver {
     pub fn start(home: &Path, os_locale: &str, env: &[(&str, String)]) -> Driver {
         let port = free_port();
         let native_port = free_port();
-        let mut command = Command::new(tauri_driver());
-        command
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join(".config"))
-            .env("XDG_DATA_HOME", home.join(".local/share"))
-            .env("XDG_CACHE_HOME", home.join(".cache"))
-            .env("LANG", os_locale)
-            .env("LC_ALL", os_locale)
-            .env_remove("LANGUAGE")
-            .envs(env.iter().map(|(k, v)| (k, v)))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+        let mut command = app_command(&tauri_driver(), home, os_locale, env);
+        command.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ]);
         if let Some(native) = native_driver() {
             command.args(["--native-driver".as_ref(), native.as_os_str()]);
         }
@@ -77,6 +66,29 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `program` with the app's environment: `home` as its HOME and XDG directories, the OS locale,
+/// and `env` on top. tauri-driver passes it on to the app it launches.
+pub fn app_command(
+    program: &Path,
+    home: &Path,
+    os_locale: &str,
+    env: &[(&str, String)],
+) -> Command {
+    let mut command = Command::new(program);
+    command
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("LANG", os_locale)
+        .env("LC_ALL", os_locale)
+        .env_remove("LANGUAGE")
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    command
 }
 
 fn free_port() -> u16 {

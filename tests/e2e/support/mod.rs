@@ -36,11 +36,19 @@ pub struct App {
     pub client: Client,
     driver: Driver,
     home: PathBuf,
+    binary: PathBuf,
+    os_locale: String,
+    env: Vec<(&'static str, String)>,
 }
 
 impl App {
-    /// Starts the app with an empty profile (its own HOME and XDG directories).
+    /// Starts the app built by this test run with an empty profile (its own HOME and XDG directories).
     pub async fn launch(launch: Launch<'_>) -> App {
+        Self::launch_binary(launch, Path::new(env!("CARGO_BIN_EXE_mail-identity"))).await
+    }
+
+    /// Starts `binary` (e.g. the one an installed package put in `/usr/bin`) the same way.
+    pub async fn launch_binary(launch: Launch<'_>, binary: &Path) -> App {
         let home = fresh_home();
         let mut env = Vec::new();
         if let Some(server) = launch.server {
@@ -50,14 +58,35 @@ impl App {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": env!("CARGO_BIN_EXE_mail-identity") }),
+            serde_json::json!({ "application": binary }),
         );
         let client = new_session(&driver.url(), capabilities).await;
         App {
             client,
             driver,
             home,
+            binary: binary.to_path_buf(),
+            os_locale: launch.os_locale.to_string(),
+            env,
         }
+    }
+
+    /// Starts the same binary again, as a person double-clicking it would, with the same profile,
+    /// and waits (at most 20 s) for that second process to end; `None` if it is still running.
+    pub fn launch_again(&self) -> Option<std::process::ExitStatus> {
+        let mut child = driver::app_command(&self.binary, &self.home, &self.os_locale, &self.env)
+            .spawn()
+            .expect("the app binary starts a second time");
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        None
     }
 
     /// Waits for the first element `xpath` finds; panics saying `missing` after the budget.
