@@ -7,6 +7,7 @@
 
 use mail_identity_core::locale::Locale;
 use mail_identity_core::policy::{self, Key, Resolved};
+use mail_identity_core::sync::trust::{self, CertificateDer, TrustError};
 use serde::Serialize;
 
 /// The reference server of `cargo xtask run` (`account-api serve --listen 127.0.0.1:8787`).
@@ -22,11 +23,51 @@ pub struct Helpdesk {
     pub hours: Option<String>,
 }
 
+/// What became of policy `extra_root_ca`.
+#[derive(Debug, Clone)]
+pub enum ExtraRoots {
+    /// No policy names a file: the OS trust store alone.
+    NotSet,
+    Loaded(Vec<CertificateDer<'static>>),
+    /// The file adds nothing; the OS trust store alone is used and diagnostics say why.
+    Refused(TrustError),
+}
+
+impl ExtraRoots {
+    fn load(path: Option<&str>) -> ExtraRoots {
+        let Some(path) = path else {
+            return ExtraRoots::NotSet;
+        };
+        match trust::read_extra_roots(std::path::Path::new(path)) {
+            Ok(roots) => ExtraRoots::Loaded(roots),
+            Err(error) => ExtraRoots::Refused(error),
+        }
+    }
+
+    /// The certificates to trust besides the OS store.
+    pub fn certificates(&self) -> Vec<CertificateDer<'static>> {
+        match self {
+            ExtraRoots::Loaded(roots) => roots.clone(),
+            ExtraRoots::NotSet | ExtraRoots::Refused(_) => Vec::new(),
+        }
+    }
+
+    /// For diagnostics: `not_set`, `loaded:<count>` or `refused:<reason>`.
+    pub fn summary(&self) -> String {
+        match self {
+            ExtraRoots::NotSet => "not_set".to_string(),
+            ExtraRoots::Loaded(roots) => format!("loaded:{}", roots.len()),
+            ExtraRoots::Refused(error) => format!("refused:{}", error.code()),
+        }
+    }
+}
+
 /// The policy in effect for this run.
 #[derive(Debug, Clone)]
 pub struct Deployment {
     pub policy: Resolved,
     api_base_url: Option<String>,
+    pub extra_roots: ExtraRoots,
 }
 
 impl Deployment {
@@ -45,9 +86,11 @@ impl Deployment {
             .as_ref()
             .map(|setting| setting.value.clone())
             .or_else(|| development_build.then(|| DEV_API_BASE_URL.to_string()));
+        let extra_roots = ExtraRoots::load(policy.extra_root_ca.as_ref().map(|s| s.value.as_str()));
         Deployment {
             policy,
             api_base_url,
+            extra_roots,
         }
     }
 
@@ -117,6 +160,18 @@ mod tests {
         assert_eq!(d.api_base_url(), None);
         assert_eq!(d.webmail_url(), None);
         assert_eq!(d.helpdesk(Locale::Ko), None);
+    }
+
+    #[test]
+    fn an_unreadable_extra_root_file_is_reported_and_the_os_store_stays() {
+        let d = deployment(
+            &[Layer::new(Source::PolicyFile)
+                .with("extra_root_ca", "/nonexistent/company-root.pem")],
+            false,
+        );
+        assert_eq!(d.extra_roots.summary(), "refused:unreadable");
+        assert!(d.extra_roots.certificates().is_empty());
+        assert_eq!(deployment(&[], false).extra_roots.summary(), "not_set");
     }
 
     #[test]

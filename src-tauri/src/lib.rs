@@ -41,6 +41,7 @@ pub fn run() {
             tracing::info!(
                 version = %app.package_info().version,
                 problems = deployment.policy.problems.len(),
+                extra_root_ca = %deployment.extra_roots.summary(),
                 "started"
             );
             app.manage(service::AppService::open(app.handle(), &deployment));

@@ -35,6 +35,7 @@ impl AppService {
         let mut config = ServiceConfig::new(data_dir, api_base_url, &version, &os_description());
         config.proxy = deployment.policy.proxy.as_ref().map(|p| p.value.clone());
         config.draft_lifetime_days = deployment.policy.draft_lifetime_days.value;
+        config.extra_roots = deployment.extra_roots.certificates();
         match tauri::async_runtime::block_on(Service::open(config)) {
             Ok(service) => {
                 forward_overview(app.clone(), &service);

@@ -25,6 +25,7 @@ pub async fn export_diagnostics(app: AppHandle) -> Result<String, CommandError> 
         "arch": std::env::consts::ARCH,
         "locale": crate::preferences::effective_locale(&app).tag(),
         "credential_store": overview.credential_store,
+        "extra_root_ca": deployment.extra_roots.summary(),
         "exported_at_unix": unix_now(),
     });
     // The sync state without who the user is or what they registered.

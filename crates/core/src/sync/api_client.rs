@@ -13,6 +13,7 @@ use crate::locale::Locale;
 use crate::phone::{check_phone, mask::mask_formatted, mask_phone, PhoneMode};
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, ETAG, IF_MATCH, IF_NONE_MATCH};
 use reqwest::{Method, StatusCode, Url};
+use rustls::pki_types::CertificateDer;
 use serde::Deserialize;
 use std::time::Duration;
 use zeroize::Zeroizing;
@@ -25,6 +26,9 @@ pub struct ApiConfig {
     pub os: String,
     /// A proxy URL from policy; `None` uses the system's.
     pub proxy: Option<String>,
+    /// Root certificates trusted in addition to the OS store (policy `extra_root_ca`, read by
+    /// [`crate::sync::trust`]).
+    pub extra_roots: Vec<CertificateDer<'static>>,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
 }
@@ -36,6 +40,7 @@ impl ApiConfig {
             app_version: app_version.to_string(),
             os: os.to_string(),
             proxy: None,
+            extra_roots: Vec::new(),
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(15),
         }
@@ -290,6 +295,16 @@ impl ApiClient {
             .https_only(!loopback(&base));
         if let Some(proxy) = &config.proxy {
             builder = builder.proxy(reqwest::Proxy::all(proxy).map_err(|_| ApiError::InvalidUrl)?);
+        }
+        if !config.extra_roots.is_empty() {
+            // Merged with the platform verifier's roots: the OS store stays in force.
+            let roots = config
+                .extra_roots
+                .iter()
+                .map(|der| reqwest::Certificate::from_der(der))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|_| ApiError::InvalidUrl)?;
+            builder = builder.tls_certs_merge(roots);
         }
         let http = builder.build().map_err(|_| ApiError::InvalidUrl)?;
         Ok(ApiClient { http, base })

@@ -6,6 +6,7 @@
 //! - [`crypto`]: drafts and queued bodies sealed under a key in the credential store;
 //! - [`store`]: SQLite (drafts, outbox, consent journal, masked snapshot);
 //! - [`backoff`]: when to retry;
+//! - [`trust`]: the company's extra root certificates from policy;
 //! - `engine`: the task that sends the outbox;
 //! - [`service`]: the façade, one method per command of docs/design/ipc.md.
 
@@ -17,6 +18,7 @@ mod engine;
 pub mod error;
 pub mod service;
 pub mod store;
+pub mod trust;
 pub mod types;
 
 pub use backoff::BackoffPolicy;

@@ -46,6 +46,8 @@ pub struct ServiceConfig {
     pub draft_lifetime_days: u32,
     /// A proxy URL from policy; `None` uses the system's.
     pub proxy: Option<String>,
+    /// Root certificates trusted in addition to the OS store (policy `extra_root_ca`).
+    pub extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
     pub backoff: BackoffPolicy,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
@@ -69,6 +71,7 @@ impl ServiceConfig {
             },
             draft_lifetime_days: 7,
             proxy: None,
+            extra_roots: Vec::new(),
             backoff: BackoffPolicy::default(),
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(15),
@@ -185,6 +188,7 @@ impl Service {
             app_version: config.app_version.clone(),
             os: config.os.clone(),
             proxy: config.proxy.clone(),
+            extra_roots: config.extra_roots.clone(),
             connect_timeout: config.connect_timeout,
             request_timeout: config.request_timeout,
         })?;
