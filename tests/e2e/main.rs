@@ -7,6 +7,7 @@
 
 mod flows;
 mod home;
+mod installed;
 mod ipc;
 mod measure;
 mod support;

@@ -20,6 +20,20 @@ pub fn cmd(program: &str, args: &[&str]) -> Command {
     command
 }
 
+/// `program` run as root: directly when this process is root, else through `sudo`.
+pub fn cmd_as_root(program: &str, args: &[&str]) -> Command {
+    let is_root = cmd("id", &["-u"])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if is_root {
+        cmd(program, args)
+    } else {
+        let mut full = vec![program];
+        full.extend(args);
+        cmd("sudo", &full)
+    }
+}
+
 /// Prints the command line, runs it and fails with its exit status.
 pub fn run(command: &mut Command) -> Result<(), String> {
     let shown = describe(command);

@@ -83,10 +83,19 @@ const LAYERS: &[Layer] = &[
         name: "e2e",
         action: e2e,
     },
+    Layer {
+        name: "deb",
+        action: crate::deb::run,
+    },
 ];
 
 /// Same features for clippy, unit tests and end-to-end tests, so the app's dependency chain is built once.
 const APP_FEATURES: &[&str] = &["--features", "mail-identity/custom-protocol"];
+
+/// [`APP_FEATURES`] for the other layers' modules.
+pub fn app_features() -> &'static [&'static str] {
+    APP_FEATURES
+}
 
 /// Runs every layer (or the ones named on the command line), then prints a summary.
 pub fn test(selected: &[String]) -> Result<(), String> {
@@ -174,12 +183,23 @@ fn ui_screens() -> Result<(), String> {
 /// The real app under WebDriver: a virtual display when there is none, tauri-driver found or
 /// installed, the OS credential store in a keyring session.
 fn e2e() -> Result<(), String> {
-    let driver = setup::tauri_driver_path().ok_or("tauri-driver is not installed")?;
     let _display = display::ensure()?;
+    // The app keeps its token and draft key in the Secret Service, as on an employee's desktop.
+    exec::run(&mut crate::keyring_session::wrap(e2e_command("")?))
+}
+
+/// `cargo test` of the end-to-end tests whose names hold `filter` (all for ""), one at a time,
+/// with tauri-driver and the display in the environment. The caller provides the display.
+pub fn e2e_command(filter: &str) -> Result<std::process::Command, String> {
+    let driver = setup::tauri_driver_path().ok_or("tauri-driver is not installed")?;
     // `--workspace` as in the other layers: the same feature unification, so nothing is rebuilt.
     let mut args = vec!["test", "--workspace"];
     args.extend(APP_FEATURES);
-    args.extend(["--test", "e2e", "--", "--test-threads=1"]);
+    args.extend(["--test", "e2e", "--"]);
+    if !filter.is_empty() {
+        args.push(filter);
+    }
+    args.push("--test-threads=1");
     let mut command = cmd("cargo", &args);
     command
         .env("MAIL_IDENTITY_E2E", "1")
@@ -187,6 +207,5 @@ fn e2e() -> Result<(), String> {
     if let Some(display) = std::env::var_os("DISPLAY") {
         command.env("DISPLAY", display);
     }
-    // The app keeps its token and draft key in the Secret Service, as on an employee's desktop.
-    exec::run(&mut crate::keyring_session::wrap(command))
+    Ok(command)
 }

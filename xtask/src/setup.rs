@@ -89,20 +89,8 @@ fn system_packages(purpose: Purpose) -> Result<(), String> {
         return Ok(());
     }
     println!("Installing missing system packages: {}", missing.join(" "));
-    let as_root = cmd("id", &["-u"])
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
     let apt = |args: &[&str]| {
-        let mut full: Vec<&str> = Vec::new();
-        if !as_root {
-            full.push("apt-get");
-        }
-        full.extend(args);
-        let mut command = if as_root {
-            cmd("apt-get", &full)
-        } else {
-            cmd("sudo", &full)
-        };
+        let mut command = exec::cmd_as_root("apt-get", args);
         command.env("DEBIAN_FRONTEND", "noninteractive");
         exec::run(&mut command)
     };
