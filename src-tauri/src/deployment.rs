@@ -94,6 +94,12 @@ impl Deployment {
         }
     }
 
+    /// A release build's deployment from an already resolved policy.
+    #[cfg(test)]
+    pub fn for_tests(policy: Resolved) -> Deployment {
+        Self::from_policy(policy, false)
+    }
+
     /// The account server's base URL; `None` when nothing names one (a release build without policy).
     pub fn api_base_url(&self) -> Option<&str> {
         self.api_base_url.as_deref()

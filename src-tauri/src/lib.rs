@@ -8,6 +8,7 @@ mod error;
 mod logging;
 mod preferences;
 mod service;
+mod updates;
 mod window;
 
 rust_i18n::i18n!("locales", fallback = "ko");
@@ -26,6 +27,7 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(deployment::Deployment::load())
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
@@ -45,6 +47,7 @@ pub fn run() {
                 "started"
             );
             app.manage(service::AppService::open(app.handle(), &deployment));
+            updates::start(app.handle(), &deployment);
             let locale = preferences::effective_locale(app.handle());
             window::open_main(app.handle(), locale)?;
             Ok(())

@@ -83,5 +83,16 @@ async fn the_ui_may_call_the_validation_commands() {
         refused.is_err(),
         "the web view must not reach the opener plugin"
     );
+    // Updates go through the app's own commands: the page cannot point the updater anywhere.
+    let refused = invoke(&app, "plugin:updater|check", json!({})).await;
+    assert!(
+        refused.is_err(),
+        "the web view must not reach the updater plugin"
+    );
+    // The app's own update state is granted (a debug build has no updater: not_configured).
+    let status = invoke(&app, "update_status", json!({}))
+        .await
+        .expect("update_status is granted");
+    assert_eq!(status["state"], "not_configured");
     app.close().await;
 }

@@ -11,6 +11,8 @@ type Setup = {
   errors?: Scenario['errors'];
   afterSignIn?: keyof typeof STATES;
   helpdesk?: boolean;
+  /** An update on offer (`available`) or updates turned off by policy (`off`). */
+  update?: 'available' | 'off';
 };
 
 const setup = (window as unknown as { __SCREENSHOT__: Setup }).__SCREENSHOT__;
@@ -22,6 +24,12 @@ mockIPC(
       helpdesk: setup.helpdesk ? { phone: '02-123-4567', url: 'https://help.company.co.kr', hours: '평일 08:30 ~ 17:30' } : null,
     },
     errors: setup.errors,
+    update:
+      setup.update === 'available'
+        ? { state: 'available', version: '0.2.0', current_version: '0.1.0' }
+        : setup.update === 'off'
+          ? { state: 'off_by_policy', version: null, current_version: '0.1.0' }
+          : undefined,
     afterSignIn: setup.afterSignIn ? STATES[setup.afterSignIn]() : undefined,
   }),
   { shouldMockEvents: true },

@@ -145,6 +145,12 @@ const SCREENS = [
     },
   },
   {
+    name: 'settings-update',
+    state: 'registered',
+    update: 'available',
+    act: async (page, L) => page.getByRole('heading', { name: L('settings.update_heading') }).waitFor(),
+  },
+  {
     name: 'delete-confirm',
     state: 'registered',
     act: async (page, L) => {
@@ -219,7 +225,7 @@ try {
           const errors = [];
           page.on('pageerror', (e) => errors.push(String(e)));
           await page.addInitScript(
-            `window.__SCREENSHOT__ = ${JSON.stringify({ state: screen.state, locale, errors: screen.errors, helpdesk: screen.helpdesk })};\n${mockSource}`,
+            `window.__SCREENSHOT__ = ${JSON.stringify({ state: screen.state, locale, errors: screen.errors, helpdesk: screen.helpdesk, update: screen.update })};\n${mockSource}`,
           );
           await page.goto(base);
           await h1(page).waitFor();

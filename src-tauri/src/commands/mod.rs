@@ -7,4 +7,5 @@ pub mod diagnostics;
 pub mod identity;
 pub mod session;
 pub mod settings;
+pub mod updates;
 pub mod validation;

@@ -58,6 +58,14 @@ export const commands = {
 	 *  Only a language policy allows.
 	 */
 	setLocale: (locale: Locale) => typedError<null, CommandError>(__TAURI_INVOKE("set_locale", { locale })),
+	updateStatus: () => __TAURI_INVOKE<UpdateStatus_Serialize>("update_status"),
+	/**  Checks now (the 업데이트 확인 button); off plans answer with their state unchanged. */
+	checkForUpdate: () => __TAURI_INVOKE<UpdateStatus_Serialize>("check_for_update"),
+	/**
+	 *  Installs the update on offer and restarts into it. On Windows the installer ends the app
+	 *  itself; a per-machine installation shows the OS's elevation prompt first.
+	 */
+	installUpdate: () => typedError<null, CommandError>(__TAURI_INVOKE("install_update")),
 	/**  Judges the phone field for the mode the form is in. */
 	validatePhone: (input: string, mode: PhoneMode_Deserialize) => __TAURI_INVOKE<PhoneVerdict_Serialize>("validate_phone", { input, mode }),
 	/**  Reformats the phone field as the user types; `caret` in UTF-16 code units, as the web counts. */
@@ -540,6 +548,35 @@ export type SyncStatus_Serialize =
 { state: "conflict"; server: MaskedInfo_Serialize | null; mine: MaskedInfo_Serialize | null } | 
 /**  The session could not be renewed: sign in again; the queued writes are kept. */
 { state: "sign_in_required" };
+
+/**  Where the updater stands, as settings shows it. */
+export type UpdateState = 
+/**  Policy turned updates off: IT deploys new versions. */
+"off_by_policy" | 
+/**  This build has no updater key or endpoint. */
+"not_configured" | 
+/**  On, not checked yet. */
+"idle" | "checking" | "up_to_date" | "available" | "installing" | 
+/**  The last check or installation failed; the next check tries again. */
+"failed";
+
+export type UpdateStatus = UpdateStatus_Serialize | UpdateStatus_Deserialize;
+
+export type UpdateStatus_Deserialize = {
+	state: UpdateState,
+	/**  The version on offer when `state` is `available` or `installing`. */
+	version?: string | null,
+	/**  The version running now. */
+	current_version: string,
+};
+
+export type UpdateStatus_Serialize = {
+	state: UpdateState,
+	/**  The version on offer when `state` is `available` or `installing`. */
+	version: string | null,
+	/**  The version running now. */
+	current_version: string,
+};
 
 /**  An address the form accepts. */
 export type ValidEmail = {

@@ -27,4 +27,6 @@ export type {
   SubmitOutcome_Serialize as SubmitOutcome,
   SyncReason,
   SyncStatus_Serialize as SyncStatus,
+  UpdateState,
+  UpdateStatus_Serialize as UpdateStatus,
 } from './bindings';

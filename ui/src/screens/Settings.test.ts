@@ -6,6 +6,56 @@ import { setLocale } from '../lib/i18n.svelte';
 
 afterEach(resetApp);
 
+describe('Settings: updates', () => {
+  it('a build without an updater shows no update section', async () => {
+    await renderApp({ overview: STATES.registered() });
+    await screen.findByRole('heading', { level: 1, name: '본인 인증 정보' });
+    expect(screen.queryByRole('heading', { level: 2, name: '업데이트' })).toBeNull();
+  });
+
+  it('policy that turns updates off is shown as the company\'s choice, with nothing to press', async () => {
+    await renderApp({
+      overview: STATES.registered(),
+      update: { state: 'off_by_policy', version: null, current_version: '0.1.0' },
+    });
+    const section = (await screen.findByRole('heading', { level: 2, name: '업데이트' })).closest('section')!;
+    expect(section).toHaveTextContent('관리자가 설정함');
+    expect(section).toHaveTextContent('회사에서 관리합니다');
+    expect(within(section).queryByRole('button')).toBeNull();
+    await expectNoViolations();
+  });
+
+  it('a check finds a version, says the OS may ask for rights, and installs only when asked', async () => {
+    const { calls } = await renderApp({
+      overview: STATES.registered(),
+      update: { state: 'up_to_date', version: null, current_version: '0.1.0' },
+      updateFound: { state: 'available', version: '0.2.0', current_version: '0.1.0' },
+    });
+    const section = (await screen.findByRole('heading', { level: 2, name: '업데이트' })).closest('section')!;
+    expect(section).toHaveTextContent('최신 버전을 사용하고 있습니다.');
+    expect(calls.some((c) => c.cmd === 'install_update')).toBe(false);
+    await fireEvent.click(within(section).getByRole('button', { name: '업데이트 확인' }));
+    expect(await within(section).findByText('새 버전 0.2.0을 설치할 수 있습니다.')).toBeInTheDocument();
+    expect(section).toHaveTextContent('관리자 권한을 요청할 수 있습니다');
+    expect(calls.some((c) => c.cmd === 'install_update')).toBe(false);
+    await fireEvent.click(within(section).getByRole('button', { name: '설치하고 다시 시작' }));
+    await waitFor(() => expect(calls.some((c) => c.cmd === 'install_update')).toBe(true));
+    await expectNoViolations();
+  });
+
+  it('a failed installation says so and offers the update again', async () => {
+    await renderApp({
+      overview: STATES.registered(),
+      update: { state: 'available', version: '0.2.0', current_version: '0.1.0' },
+      errors: { install_update: { code: 'update_failed', params: {} } },
+    });
+    const section = (await screen.findByRole('heading', { level: 2, name: '업데이트' })).closest('section')!;
+    await fireEvent.click(within(section).getByRole('button', { name: '설치하고 다시 시작' }));
+    expect(await within(section).findByText(/업데이트를 설치하지 못했습니다/)).toBeInTheDocument();
+    await waitFor(() => expect(within(section).getByRole('button', { name: '설치하고 다시 시작' })).toBeEnabled());
+  });
+});
+
 describe('Settings (로그인 보안 설정 > 본인 인증 정보)', () => {
   it('is home once registered: consent, masked info, last update, sync state', async () => {
     await renderApp({ overview: STATES.registered() });

@@ -3,7 +3,7 @@
  * screenshot run (bundled into the page before the app loads). Its validation is a crude imitation
  * of core's — enough to drive every message the form can show; the real rules are tested in core.
  */
-import type { AppInfo, CommandError, ConsentReceipt, Country, Draft, FieldError, MaskedInfo, Notice, Overview, SyncStatus } from '../lib/types';
+import type { AppInfo, CommandError, ConsentReceipt, Country, Draft, FieldError, MaskedInfo, Notice, Overview, SyncStatus, UpdateStatus } from '../lib/types';
 
 export const ACCOUNT = { address: 'hong@company.co.kr', display_name: '홍길동', organisation: '회사' };
 
@@ -99,6 +99,10 @@ export type Scenario = {
   fieldErrors?: FieldError[];
   /** Commands that answer with this error (snake_case command names). */
   errors?: Record<string, CommandError>;
+  /** The updater's state; a build without an updater when left out. */
+  update?: UpdateStatus;
+  /** What a check finds (`check_for_update`); the same state when left out. */
+  updateFound?: UpdateStatus;
   /** What the next `overview` after a sign-in returns. */
   afterSignIn?: Overview;
   /** Every call, for assertions. */
@@ -186,6 +190,7 @@ function mask(draft: Draft): MaskedInfo {
 export function backend(s: Scenario) {
   let current = s.overview;
   let draft = s.draft ?? null;
+  let update: UpdateStatus = s.update ?? { state: 'not_configured', version: null, current_version: '0.1.0' };
   s.calls ??= [];
   return (cmd: string, payload?: unknown): unknown => {
     const args = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
@@ -267,6 +272,13 @@ export function backend(s: Scenario) {
       case 'export_diagnostics':
         return '/home/user/Downloads/mail-identity-diagnostics-1764300000.zip';
       case 'set_locale':
+        return null;
+      case 'update_status':
+        return update;
+      case 'check_for_update':
+        update = s.updateFound ?? update;
+        return update;
+      case 'install_update':
         return null;
       case 'validate_phone':
         return validatePhone(String(args.input), args.mode as { mode: string; country?: string | null });
