@@ -213,48 +213,64 @@ await mkdir(out, { recursive: true });
 const failures = [];
 let shots = 0;
 const started = Date.now();
-try {
-  for (const locale of ['ko', 'en']) {
-    const L = (key) => text(locale, key);
-    for (const scheme of ['light', 'dark']) {
-      for (const width of [420, 900]) {
-        const context = await browser.newContext({ viewport: { width, height: 760 }, colorScheme: scheme, locale });
-        for (const screen of SCREENS) {
-          if (only && screen.name !== only) continue;
-          const page = await context.newPage();
-          const errors = [];
-          page.on('pageerror', (e) => errors.push(String(e)));
-          await page.addInitScript(
-            `window.__SCREENSHOT__ = ${JSON.stringify({ state: screen.state, locale, errors: screen.errors, helpdesk: screen.helpdesk, update: screen.update })};\n${mockSource}`,
-          );
-          await page.goto(base);
-          await h1(page).waitFor();
-          if (screen.act) await screen.act(page, L);
-          await page.waitForTimeout(150);
-          const id = `${screen.name}.${locale}.${scheme}.${width}`;
-          await page.screenshot({ path: join(out, `${id}.png`), fullPage: true });
-          shots++;
-          // axe-core on every screen, language and scheme; once per screen at the narrow width,
-          // where the same markup and colours are also the most cramped.
-          if (width === 420) {
-            await page.addScriptTag({ content: axeSource });
-            const result = await page.evaluate(async () => {
-              const r = await window.axe.run(document, { resultTypes: ['violations'] });
-              return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-            });
-            for (const v of result) failures.push(`${id}: axe ${v}`);
-          }
-          if (screen.check) for (const p of await screen.check(page, L)) failures.push(`${id}: ${p}`);
-          // No horizontal scrolling at any width from 420 px up.
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-          if (overflow > 0) failures.push(`${id}: ${overflow}px of horizontal overflow`);
-          for (const e of errors) failures.push(`${id}: page error ${e}`);
-          await page.close();
-        }
-        await context.close();
+/** One language, scheme and width: every screen in its own page of one browser context. */
+async function shootCombination({ locale, scheme, width }) {
+  const L = (key) => text(locale, key);
+  const context = await browser.newContext({ viewport: { width, height: 760 }, colorScheme: scheme, locale });
+  try {
+    for (const screen of SCREENS) {
+      if (only && screen.name !== only) continue;
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.addInitScript(
+        `window.__SCREENSHOT__ = ${JSON.stringify({ state: screen.state, locale, errors: screen.errors, helpdesk: screen.helpdesk, update: screen.update })};\n${mockSource}`,
+      );
+      await page.goto(base);
+      await h1(page).waitFor();
+      if (screen.act) await screen.act(page, L);
+      await page.waitForTimeout(150);
+      const id = `${screen.name}.${locale}.${scheme}.${width}`;
+      await page.screenshot({ path: join(out, `${id}.png`), fullPage: true });
+      shots++;
+      // axe-core on every screen, language and scheme; once per screen at the narrow width,
+      // where the same markup and colours are also the most cramped.
+      if (width === 420) {
+        await page.addScriptTag({ content: axeSource });
+        const result = await page.evaluate(async () => {
+          const r = await window.axe.run(document, { resultTypes: ['violations'] });
+          return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        });
+        for (const v of result) failures.push(`${id}: axe ${v}`);
       }
+      if (screen.check) for (const p of await screen.check(page, L)) failures.push(`${id}: ${p}`);
+      // No horizontal scrolling at any width from 420 px up.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      if (overflow > 0) failures.push(`${id}: ${overflow}px of horizontal overflow`);
+      for (const e of errors) failures.push(`${id}: page error ${e}`);
+      await page.close();
     }
+  } finally {
+    await context.close();
   }
+}
+
+// Most of a screen's time is waiting (debounces, settling), so a few combinations at once keep
+// the cores busy without starving any page.
+const PARALLEL = 3;
+const combinations = [];
+for (const locale of ['ko', 'en']) {
+  for (const scheme of ['light', 'dark']) {
+    for (const width of [420, 900]) combinations.push({ locale, scheme, width });
+  }
+}
+try {
+  const queue = [...combinations];
+  await Promise.all(
+    Array.from({ length: PARALLEL }, async () => {
+      while (queue.length) await shootCombination(queue.shift());
+    }),
+  );
 } finally {
   await browser.close();
   server.close();

@@ -6,7 +6,7 @@
 //! account, runs schemathesis with every check, and stops the server whatever the outcome.
 
 use crate::account_server::AccountServer;
-use crate::exec::{self, cmd, repo_root};
+use crate::exec::{self, repo_root};
 use crate::python;
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -23,21 +23,8 @@ pub fn run() -> Result<(), String> {
     let root = repo_root();
     let work = root.join("target").join("api-contract");
     let schemathesis = python::ensure(&work, SCHEMATHESIS)?.program("schemathesis");
-    exec::run(&mut cmd(
-        "cargo",
-        &[
-            "build",
-            "--quiet",
-            "-p",
-            "account-api",
-            "--bin",
-            "account-api",
-        ],
-    ))?;
-    let server_bin = root
-        .join("target")
-        .join("debug")
-        .join(format!("account-api{}", std::env::consts::EXE_SUFFIX));
+    let server_bin =
+        crate::layers::build_workspace_binaries()?.join(crate::layers::exe("account-api"));
     let run_dir = work.join("run");
     let _ = std::fs::remove_dir_all(&run_dir);
     std::fs::create_dir_all(&run_dir)

@@ -8,7 +8,7 @@
 //! package and checks nothing of it is left. The machine's own policy file, if any, is put back.
 
 use crate::exec::{self, cmd, cmd_as_root, repo_root};
-use crate::layers::{app_features, e2e_command};
+use crate::layers::{build_workspace_binaries, e2e_command};
 use std::path::{Path, PathBuf};
 
 const PACKAGE: &str = "mail-identity";
@@ -21,9 +21,7 @@ pub fn run() -> Result<(), String> {
         println!("skipped: the .deb is built and installed on Debian/Ubuntu only");
         return Ok(());
     }
-    let mut build = vec!["build", "--workspace", "--bins"];
-    build.extend(app_features());
-    exec::run(&mut cmd("cargo", &build))?;
+    build_workspace_binaries()?;
     exec::run(&mut cmd(
         crate::setup::npm(),
         &[

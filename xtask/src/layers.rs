@@ -14,11 +14,9 @@ pub fn run() -> Result<(), String> {
     setup::ensure(Purpose::Run)?;
     build_ui()?;
     // `--workspace` and the same features as the tests: one build of the dependency chain for both.
-    let mut args = vec!["build", "--workspace", "--bins"];
-    args.extend(APP_FEATURES);
-    exec::run(&mut cmd("cargo", &args))?;
+    let binaries = build_workspace_binaries()?;
     let _server = demo_server::start(DEMO_API_LISTEN)?;
-    let binary = repo_root().join("target/debug").join(exe("mail-identity"));
+    let binary = binaries.join(exe("mail-identity"));
     let mut app = std::process::Command::new(binary);
     app.env(
         "MAIL_IDENTITY_API_BASE_URL",
@@ -92,9 +90,14 @@ const LAYERS: &[Layer] = &[
 /// Same features for clippy, unit tests and end-to-end tests, so the app's dependency chain is built once.
 const APP_FEATURES: &[&str] = &["--features", "mail-identity/custom-protocol"];
 
-/// [`APP_FEATURES`] for the other layers' modules.
-pub fn app_features() -> &'static [&'static str] {
-    APP_FEATURES
+/// Builds every binary of the workspace (the app, the CLI, the reference server) with the features
+/// the tests use, and returns the folder they are in. Building one package alone (`-p`) would
+/// unify features differently and compile the shared crates a second time.
+pub fn build_workspace_binaries() -> Result<std::path::PathBuf, String> {
+    let mut args = vec!["build", "--workspace", "--bins"];
+    args.extend(APP_FEATURES);
+    exec::run(&mut cmd("cargo", &args))?;
+    Ok(repo_root().join("target").join("debug"))
 }
 
 /// Runs every layer (or the ones named on the command line), then prints a summary.

@@ -31,21 +31,13 @@ pub fn run() -> Result<(), String> {
             .stdin(open(&corpus)?)
             .stdout(create(&reference)?),
     )?;
+    let cli =
+        crate::layers::build_workspace_binaries()?.join(crate::layers::exe("mail-identity-cli"));
+    let cli = cli.to_string_lossy().into_owned();
     exec::run(
-        cmd(
-            "cargo",
-            &[
-                "run",
-                "--quiet",
-                "-p",
-                "mail-identity-cli",
-                "--",
-                "phone",
-                "batch",
-            ],
-        )
-        .stdin(open(&corpus)?)
-        .stdout(create(&ours)?),
+        cmd(&cli, &["phone", "batch"])
+            .stdin(open(&corpus)?)
+            .stdout(create(&ours)?),
     )?;
     let paths = [&corpus, &reference, &ours].map(|p| p.to_string_lossy().into_owned());
     exec::run(&mut cmd(
