@@ -1,18 +1,14 @@
 //! The first screen: sign-in, under the product name, in the OS language (Korean unless the OS is
 //! in English).
 
-use crate::support::{enabled, App, Launch};
+use crate::support::{enabled, App};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn korean_product_name_is_shown_by_default() {
     if !enabled("korean_product_name_is_shown_by_default") {
         return;
     }
-    let app = App::launch(Launch {
-        os_locale: "C.UTF-8",
-        server: None,
-    })
-    .await;
+    let app = App::launch_without_server("C.UTF-8").await;
     app.find_text("G-Cloud 메일 본인 인증 정보").await;
     app.find_heading("로그인").await;
     app.field("웹메일 주소").await;
@@ -36,11 +32,7 @@ async fn english_os_shows_english_product_name() {
     if !enabled("english_os_shows_english_product_name") {
         return;
     }
-    let app = App::launch(Launch {
-        os_locale: "en_US.UTF-8",
-        server: None,
-    })
-    .await;
+    let app = App::launch_without_server("en_US.UTF-8").await;
     app.find_text("G-Cloud Mail Identity Verification").await;
     app.find_heading("Sign in").await;
     app.screenshot("home-en").await;
@@ -54,11 +46,7 @@ async fn a_second_launch_hands_over_to_the_running_window() {
     if !enabled("a_second_launch_hands_over_to_the_running_window") {
         return;
     }
-    let app = App::launch(Launch {
-        os_locale: "C.UTF-8",
-        server: None,
-    })
-    .await;
+    let app = App::launch_without_server("C.UTF-8").await;
     app.find_heading("로그인").await;
     app.type_into("웹메일 주소", "employee@example.com").await;
     let status = app

@@ -1,7 +1,7 @@
 //! The window's capability really grants the commands the UI needs: a permission missing from
 //! `src-tauri/capabilities/main.json` or `build.rs` only shows at run time, so it is checked here.
 
-use crate::support::{enabled, App, Launch};
+use crate::support::{enabled, App};
 use serde_json::{json, Value};
 
 /// Calls a command from inside the page, as the UI's generated bindings do.
@@ -27,11 +27,7 @@ async fn the_ui_may_call_the_validation_commands() {
     if !enabled("the_ui_may_call_the_validation_commands") {
         return;
     }
-    let app = App::launch(Launch {
-        os_locale: "C.UTF-8",
-        server: None,
-    })
-    .await;
+    let app = App::launch_without_server("C.UTF-8").await;
     app.find_heading("로그인").await;
 
     let verdict = invoke(

@@ -47,6 +47,15 @@ impl App {
         Self::launch_binary(launch, Path::new(env!("CARGO_BIN_EXE_mail-identity"))).await
     }
 
+    /// Starts the app with no account server configured, in the OS language `os_locale`.
+    pub async fn launch_without_server(os_locale: &str) -> App {
+        Self::launch(Launch {
+            os_locale,
+            server: None,
+        })
+        .await
+    }
+
     /// Starts `binary` (e.g. the one an installed package put in `/usr/bin`) the same way.
     pub async fn launch_binary(launch: Launch<'_>, binary: &Path) -> App {
         let home = fresh_home();
