@@ -14,6 +14,8 @@ impl Drop for VirtualDisplay {
         if let Some(child) = &mut self.child {
             let _ = child.kill();
             let _ = child.wait();
+            // The display is gone: a later layer must start its own, not draw on a dead one.
+            std::env::remove_var("DISPLAY");
         }
     }
 }

@@ -1,5 +1,9 @@
 //! tauri-driver as a child process: started on free ports, stopped with SIGTERM (a killed
 //! tauri-driver orphans WebKitWebDriver, which keeps the test's pipes open and hangs the run).
+//!
+//! Whatever is still running with the test's home afterwards (an app the session did not close)
+//! is ended too: all tests share one D-Bus session, and a lingering app would take the next
+//! test's launch for a second instance and swallow it.
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -9,6 +13,7 @@ use std::time::{Duration, Instant};
 pub struct Driver {
     child: Child,
     port: u16,
+    home: PathBuf,
 }
 
 impl Driver {
@@ -30,7 +35,11 @@ impl Driver {
         let child = command
             .spawn()
             .expect("tauri-driver starts (is it installed?)");
-        let driver = Driver { child, port };
+        let driver = Driver {
+            child,
+            port,
+            home: home.to_path_buf(),
+        };
         driver.wait_until_listening();
         driver
     }
@@ -57,15 +66,55 @@ impl Drop for Driver {
             .args(["-TERM", &self.child.id().to_string()])
             .status();
         let deadline = Instant::now() + Duration::from_secs(5);
+        let mut stopped = false;
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
-                return;
+                stopped = true;
+                break;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if !stopped {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        end_processes_with_home(&self.home);
     }
+}
+
+/// Ends (TERM, then KILL after 5 s) every process whose HOME is `home`: only this test's app,
+/// its web processes and drivers carry it. Linux only; elsewhere the OS session is per test run.
+pub fn end_processes_with_home(home: &Path) {
+    let needle = format!("HOME={}\0", home.display()).into_bytes();
+    let find = || -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        let own = std::process::id().to_string();
+        entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|pid| pid.chars().all(|c| c.is_ascii_digit()) && *pid != own)
+            .filter(|pid| {
+                std::fs::read(format!("/proc/{pid}/environ"))
+                    .is_ok_and(|env| env.windows(needle.len()).any(|w| w == needle.as_slice()))
+            })
+            .collect()
+    };
+    let signal = |name: &str, pids: &[String]| {
+        if !pids.is_empty() {
+            let _ = Command::new("kill").arg(name).args(pids).status();
+        }
+    };
+    signal("-TERM", &find());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if find().is_empty() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    signal("-KILL", &find());
 }
 
 /// `program` with the app's environment: `home` as its HOME and XDG directories, the OS locale,

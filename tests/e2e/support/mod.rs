@@ -267,15 +267,22 @@ async fn new_session(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        match builder.connect(url).await {
-            Ok(client) => return client,
-            Err(error) if attempt < 8 => {
+        // WebKitWebDriver waits for the app's automation session without a limit of its own: an
+        // app that never opens a window (one that handed over to a running instance) would hang
+        // the run instead of failing it.
+        match tokio::time::timeout(FIRST_PAINT_BUDGET, builder.connect(url)).await {
+            Ok(Ok(client)) => return client,
+            Ok(Err(error)) if attempt < 8 => {
                 eprintln!("WebDriver session attempt {attempt} failed ({error}); retrying");
                 tokio::time::sleep(Duration::from_millis(750)).await;
             }
-            Err(error) => {
+            Ok(Err(error)) => {
                 panic!("no WebDriver session on the app after {attempt} attempts: {error}")
             }
+            Err(_) => panic!(
+                "the app opened no window for WebDriver within {FIRST_PAINT_BUDGET:?} \
+                 (is another instance of it still running?)"
+            ),
         }
     }
 }
