@@ -17,6 +17,7 @@ use tauri::Manager;
 
 /// Starts the app and blocks until its last window closes.
 pub fn run() {
+    commands::app::note_start();
     let specta = specta_builder();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::default().build())
