@@ -92,8 +92,12 @@ pub fn note_start() {
 #[tauri::command]
 #[specta::specta]
 pub fn mark_interactive() {
-    let elapsed = STARTED.get().map(|started| started.elapsed().as_millis());
-    tracing::info!(elapsed_ms = elapsed, "first screen interactive");
+    if let Some(started) = STARTED.get() {
+        tracing::info!(
+            "first screen interactive after {} ms",
+            started.elapsed().as_millis()
+        );
+    }
     let Some(path) = std::env::var_os("MAIL_IDENTITY_BENCH_MARK") else {
         return;
     };
