@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "app_info",
     "open_webmail",
     "open_helpdesk",
+    "mark_interactive",
     "export_diagnostics",
     "restore_session",
     "sign_in",

@@ -13,6 +13,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::app::app_info,
             commands::app::open_webmail,
             commands::app::open_helpdesk,
+            commands::app::mark_interactive,
             commands::diagnostics::export_diagnostics,
             commands::session::restore_session,
             commands::session::sign_in,

@@ -18,6 +18,7 @@ use tauri::Manager;
 
 /// Starts the app and blocks until its last window closes.
 pub fn run() {
+    commands::app::note_start();
     let specta = specta_builder();
     let app = tauri::Builder::default()
         // First, so that a second process exits before it opens a store, a log or a window.

@@ -5,6 +5,7 @@
 //! They need a display, tauri-driver and a binary with embedded assets, so they only run when
 //! `MAIL_IDENTITY_E2E=1` (set by `cargo xtask test`); a plain `cargo test` reports them as skipped.
 
+mod bench;
 mod flows;
 mod home;
 mod installed;

@@ -1,7 +1,8 @@
 //! Figures, not tests: how quickly the running app answers a keystroke and changes screens.
 //! Ignored by the test command; run with
 //! `MAIL_IDENTITY_E2E=1 cargo test --features custom-protocol --test e2e measure -- --ignored --nocapture`
-//! under a display (the benchmark command does).
+//! under a display. `cargo xtask bench` takes its typing figure from `bench.rs`, which drives the
+//! release build.
 
 use crate::support::{scratch_dir, App, Launch, Server};
 use serde_json::{json, Value};

@@ -5,6 +5,7 @@
 
 mod account_server;
 mod api_contract;
+mod bench;
 mod catalog;
 mod deb;
 mod demo_server;
@@ -25,6 +26,8 @@ usage: cargo xtask <command>
   test       install what is missing, then run every test layer and print a summary
   setup      only install what is missing (system packages, npm packages, tauri-driver)
   catalog    check locales/*.yml: same keys and placeholders everywhere, every used key exists
+  bench      build in release and measure start-up, memory, size, typing latency, validation and
+             sync cost beside a bare Tauri app and libphonenumber-js; writes target/bench/report.md
 ";
 
 fn main() -> ExitCode {
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
         Some("run") => layers::run(),
         Some("test") => layers::test(&args[1..]),
         Some("setup") => setup::ensure(setup::Purpose::Test),
+        Some("bench") => bench::run(&args[1..]),
         Some("catalog") => catalog::check(&exec::repo_root()).map(|report| println!("{report}")),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");

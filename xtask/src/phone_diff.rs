@@ -13,8 +13,8 @@ use std::fs::File;
 use std::path::Path;
 
 /// Must match the libphonenumber metadata of the pinned `rlibphonenumber`.
-const PHONENUMBERS: &str = "phonenumbers==9.0.42";
-const SCRIPT: &str = "crates/cli/differential/phone_reference.py";
+pub const PHONENUMBERS: &str = "phonenumbers==9.0.42";
+pub const SCRIPT: &str = "crates/cli/differential/phone_reference.py";
 
 pub fn run() -> Result<(), String> {
     let work = repo_root().join("target").join("phone-diff");

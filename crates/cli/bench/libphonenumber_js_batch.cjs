@@ -2,7 +2,8 @@
 // parse each JSON line, parse the number with the region as default country, validity, type,
 // E.164/national/international, one JSON line out.
 const fs = require('fs');
-const { parsePhoneNumberFromString } = require('libphonenumber-js/max') // NODE_PATH points at a scratch install;
+// libphonenumber-js is the root's pinned devDependency (NODE_PATH may point at another install).
+const { parsePhoneNumberFromString } = require('libphonenumber-js/max');
 const lines = fs.readFileSync(0, 'utf8').split('\n');
 const out = [];
 const t0 = process.hrtime.bigint();

@@ -5,6 +5,8 @@ use crate::error::CommandError;
 use crate::preferences;
 use mail_identity_core::locale::Locale;
 use serde::Serialize;
+use std::sync::OnceLock;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use tauri::State;
 use tauri_plugin_opener::OpenerExt;
 
@@ -71,4 +73,42 @@ pub fn open_helpdesk(
     app.opener()
         .open_url(&url, None::<&str>)
         .map_err(|_| CommandError::new("helpdesk_open_failed"))
+}
+
+/// When the process started running the app's code: the start of the "first screen interactive"
+/// figure in the log.
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
+/// Notes the process start; the first thing `run` does.
+pub fn note_start() {
+    let _ = STARTED.set(Instant::now());
+}
+
+/// The UI's one call once its first screen has mounted and two frames have been painted, so that
+/// it takes input: logged with the time since start-up. When `MAIL_IDENTITY_BENCH_MARK` names a
+/// file (only `cargo xtask bench` sets it), the wall-clock time of the mark (milliseconds since the
+/// Unix epoch, with a fraction) is written there, so that the benchmark can time process spawn →
+/// interactive from outside.
+#[tauri::command]
+#[specta::specta]
+pub fn mark_interactive() {
+    if let Some(started) = STARTED.get() {
+        tracing::info!(
+            "first screen interactive after {} ms",
+            started.elapsed().as_millis()
+        );
+    }
+    let Some(path) = std::env::var_os("MAIL_IDENTITY_BENCH_MARK") else {
+        return;
+    };
+    let epoch_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or_default();
+    // Written whole and renamed into place, so that the benchmark never reads half a number.
+    let path = std::path::PathBuf::from(path);
+    let partial = path.with_extension("partial");
+    if std::fs::write(&partial, format!("{epoch_ms:.3}\n")).is_ok() {
+        let _ = std::fs::rename(&partial, &path);
+    }
 }

@@ -42,9 +42,10 @@ pub struct App {
 }
 
 impl App {
-    /// Starts the app built by this test run with an empty profile (its own HOME and XDG directories).
+    /// Starts the app under test (see [`app_binary`]) with an empty profile (its own HOME and XDG
+    /// directories).
     pub async fn launch(launch: Launch<'_>) -> App {
-        Self::launch_binary(launch, Path::new(env!("CARGO_BIN_EXE_mail-identity"))).await
+        Self::launch_binary(launch, &app_binary()).await
     }
 
     /// Starts the app with no account server configured, in the OS language `os_locale`.
@@ -58,12 +59,27 @@ impl App {
 
     /// Starts `binary` (e.g. the one an installed package put in `/usr/bin`) the same way.
     pub async fn launch_binary(launch: Launch<'_>, binary: &Path) -> App {
-        let home = fresh_home();
+        let api_base_url = launch.server.map(Server::base_url);
+        App::start(binary, fresh_home(), launch.os_locale, api_base_url).await
+    }
+
+    /// Starts the app with `home` as its HOME and XDG directories (an empty one, or one a previous
+    /// launch left with [`App::stop`]), pointed at `api_base_url` when given.
+    pub async fn launch_at(home: PathBuf, os_locale: &str, api_base_url: Option<String>) -> App {
+        App::start(&app_binary(), home, os_locale, api_base_url).await
+    }
+
+    async fn start(
+        binary: &Path,
+        home: PathBuf,
+        os_locale: &str,
+        api_base_url: Option<String>,
+    ) -> App {
         let mut env = Vec::new();
-        if let Some(server) = launch.server {
-            env.push(("MAIL_IDENTITY_API_BASE_URL", server.base_url()));
+        if let Some(url) = api_base_url {
+            env.push(("MAIL_IDENTITY_API_BASE_URL", url));
         }
-        let driver = Driver::start(&home, launch.os_locale, &env);
+        let driver = Driver::start(&home, os_locale, &env);
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "tauri:options".into(),
@@ -75,7 +91,7 @@ impl App {
             driver,
             home,
             binary: binary.to_path_buf(),
-            os_locale: launch.os_locale.to_string(),
+            os_locale: os_locale.to_string(),
             env,
         }
     }
@@ -248,11 +264,27 @@ impl App {
 
     /// Ends the session (which closes the app) and removes the profile.
     pub async fn close(self) {
+        let home = self.stop().await;
+        let _ = std::fs::remove_dir_all(&home);
+    }
+
+    /// Ends the session (which closes the app) and keeps the profile, for a later
+    /// [`App::launch_at`] with it: the next start of the same user.
+    pub async fn stop(self) -> PathBuf {
         let _ = self.client.close().await;
         // The app may still be writing its caches: stop the driver (and with it the app) first.
         drop(self.driver);
-        let _ = std::fs::remove_dir_all(&self.home);
+        self.home
     }
+}
+
+/// The app under test: the one cargo built with this test, unless `MAIL_IDENTITY_E2E_APP` names
+/// another build (the bench drives the release binary it measured, built without the test's
+/// dev-dependencies).
+pub fn app_binary() -> PathBuf {
+    std::env::var_os("MAIL_IDENTITY_E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_mail-identity")))
 }
 
 /// Opens the WebDriver session. tauri-driver accepts connections a moment before WebKitWebDriver
@@ -303,7 +335,8 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn fresh_home() -> PathBuf {
+/// A new, empty home directory (with the XDG folders) for one launch of the app.
+pub fn fresh_home() -> PathBuf {
     use std::sync::atomic::{AtomicU32, Ordering};
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);

@@ -50,6 +50,11 @@ impl Server {
         );
     }
 
+    /// How many requests the server has answered (or refused by fault injection).
+    pub fn requests(&self) -> u64 {
+        self.handle.stats().requests
+    }
+
     /// How many identity writes (consent, save, delete) the server applied.
     pub fn writes_applied(&self) -> u64 {
         self.handle.stats().writes_applied

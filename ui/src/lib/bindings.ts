@@ -18,6 +18,14 @@ export const commands = {
 	 *  the configured address, and only over https.
 	 */
 	openHelpdesk: () => typedError<null, CommandError>(__TAURI_INVOKE("open_helpdesk")),
+	/**
+	 *  The UI's one call once its first screen has mounted and two frames have been painted, so that
+	 *  it takes input: logged with the time since start-up. When `MAIL_IDENTITY_BENCH_MARK` names a
+	 *  file (only `cargo xtask bench` sets it), the wall-clock time of the mark (milliseconds since the
+	 *  Unix epoch, with a fraction) is written there, so that the benchmark can time process spawn →
+	 *  interactive from outside.
+	 */
+	markInteractive: () => __TAURI_INVOKE<void>("mark_interactive"),
 	/**  Writes the zip to the Downloads folder (else the home folder) and returns its path. */
 	exportDiagnostics: () => typedError<string, CommandError>(__TAURI_INVOKE("export_diagnostics")),
 	/**  Signs in silently with the stored refresh token; `null` shows the sign-in screen. */

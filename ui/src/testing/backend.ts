@@ -268,6 +268,7 @@ export function backend(s: Scenario) {
         return current;
       case 'open_webmail':
       case 'open_helpdesk':
+      case 'mark_interactive':
         return null;
       case 'export_diagnostics':
         return '/home/user/Downloads/mail-identity-diagnostics-1764300000.zip';

@@ -1,0 +1,447 @@
+//! The WebDriver half of `cargo xtask bench`: what only the running app can show. Ignored by the test
+//! command; the bench runs it from a release build and reads the figures it writes as JSON to the
+//! file `MAIL_IDENTITY_BENCH_OUT` names. It asserts nothing about time.
+//!
+//! Each round: a fresh reference server behind a counting proxy, a fresh profile, then the first
+//! use of the app as an employee meets it (start signed out, sign in, 동의, the validate command
+//! timed from the page as a keystroke makes it, type both values, save), the app's memory after
+//! that, and a second start of the same user with the stored session. Every phase records the
+//! requests and bytes that crossed the wire, as the server saw them.
+
+use crate::support::{fresh_home, scratch_dir, App, Server};
+use serde_json::{json, Value};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const CONSENT_HEADING: &str = "[선택] 본인 인증 정보 수집 및 이용 동의";
+const FORM_HEADING: &str = "[선택] 본인 인증 정보";
+const RESULT_HEADING: &str = "본인 인증 정보를 저장했습니다";
+/// The demo account that has not decided on the notice yet.
+const ACCOUNT: &str = "pending@corp.example";
+const VALIDATE_CALLS: usize = 1000;
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a benchmark run by `cargo xtask bench`: writes figures, asserts none"]
+async fn bench_first_use_flow() {
+    if !crate::support::enabled("bench_first_use_flow") {
+        return;
+    }
+    let rounds: usize = std::env::var("MAIL_IDENTITY_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let mut results = Vec::new();
+    for round in 0..rounds {
+        eprintln!("bench round {} of {rounds}", round + 1);
+        results.push(one_round().await);
+    }
+    let out = json!({ "rounds": results });
+    match std::env::var_os("MAIL_IDENTITY_BENCH_OUT") {
+        Some(path) => std::fs::write(&path, out.to_string()).expect("writing the bench figures"),
+        None => println!("{out:#}"),
+    }
+}
+
+async fn one_round() -> Value {
+    let server = Server::start(&scratch_dir("server")).await;
+    let proxy = Proxy::start(&server.base_url()).await;
+    let mut phases = Vec::new();
+
+    // First start: nobody signed in yet.
+    let mark = proxy.snapshot(&server);
+    let app = App::launch_at(fresh_home(), "C.UTF-8", Some(proxy.base_url())).await;
+    app.field("웹메일 주소").await;
+    proxy.quiet(Duration::from_secs(2)).await;
+    phases.push(proxy.phase("start-up, signed out", mark, &server));
+
+    let mark = proxy.snapshot(&server);
+    app.sign_in(ACCOUNT).await;
+    app.find_heading(CONSENT_HEADING).await;
+    proxy.quiet(Duration::from_millis(1500)).await;
+    phases.push(proxy.phase("sign-in (token, profile, notice)", mark, &server));
+
+    let mark = proxy.snapshot(&server);
+    let writes = server.writes_applied();
+    app.click_button("동의").await;
+    app.find_heading(FORM_HEADING).await;
+    app.until("the consent reached the server", || async {
+        server.writes_applied() > writes
+    })
+    .await;
+    proxy.quiet(Duration::from_millis(1500)).await;
+    phases.push(proxy.phase("consent (동의)", mark, &server));
+
+    let mark = proxy.snapshot(&server);
+    let round_trips = validate_round_trips(&app).await;
+    phases.push(proxy.phase("1,000 validations", mark, &server));
+
+    let mark = proxy.snapshot(&server);
+    let writes = server.writes_applied();
+    app.type_into("메일 주소", "minjun.kim@naver.com").await;
+    app.type_into("휴대폰 번호", "01012345678").await;
+    app.click_button("저장").await;
+    app.find_heading(RESULT_HEADING).await;
+    app.until("the save reached the server", || async {
+        server.writes_applied() > writes
+    })
+    .await;
+    proxy.quiet(Duration::from_millis(1500)).await;
+    phases.push(proxy.phase("typing + save", mark, &server));
+
+    // What the app holds once the flow is done, as after start-up: settled for two seconds.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let memory = app_memory();
+
+    // The same user starts the app again: the stored session, the cached overview.
+    let home = app.stop().await;
+    let mark = proxy.snapshot(&server);
+    let app = App::launch_at(home, "C.UTF-8", Some(proxy.base_url())).await;
+    app.until("the first request of the second start", || async {
+        proxy.snapshot(&server).wire_requests > mark.wire_requests
+    })
+    .await;
+    proxy.quiet(Duration::from_secs(3)).await;
+    phases.push(proxy.phase("start-up, signed in", mark, &server));
+    app.close().await;
+
+    json!({
+        "validate_round_trips_ms": round_trips,
+        "memory_after_flow": memory,
+        "phases": phases,
+    })
+}
+
+/// The validate command's IPC round trip from the page, as each debounced keystroke makes it.
+async fn validate_round_trips(app: &App) -> Value {
+    app.client
+        .execute_async(
+            "const [calls, done] = arguments;
+             (async () => {
+               const invoke = window.__TAURI_INTERNALS__.invoke;
+               const times = [];
+               for (let i = 0; i < calls; i++) {
+                 const input = '010-1234-' + String(1000 + i).slice(-4, -4 + (i % 4) + 1);
+                 const start = performance.now();
+                 await invoke('validate_phone', { input, mode: { mode: 'domestic' } });
+                 times.push(performance.now() - start);
+               }
+               return times;
+             })().then(done);",
+            vec![json!(VALIDATE_CALLS)],
+        )
+        .await
+        .expect("timing the validate command")
+}
+
+/// PSS and RSS (KiB) of the app and every process under it (WebKit's web and network processes),
+/// from `/proc/<pid>/smaps_rollup`. The app is the newest process running the binary under test.
+fn app_memory() -> Value {
+    let binary =
+        std::fs::canonicalize(crate::support::app_binary()).expect("the app binary exists");
+    let app = processes()
+        .into_iter()
+        .filter(|(pid, _)| {
+            std::fs::read_link(format!("/proc/{pid}/exe")).ok() == Some(binary.clone())
+        })
+        .map(|(pid, _)| pid)
+        .max()
+        .expect("the app is running");
+    let mut tree = vec![app];
+    let mut i = 0;
+    let all = processes();
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(
+            all.iter()
+                .filter(|(_, ppid)| *ppid == parent)
+                .map(|(pid, _)| *pid),
+        );
+        i += 1;
+    }
+    let (mut pss, mut rss) = (0, 0);
+    let mut names = Vec::new();
+    for pid in &tree {
+        let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else {
+            continue;
+        };
+        pss += kib(&rollup, "Pss:");
+        rss += kib(&rollup, "Rss:");
+        if let Ok(name) = std::fs::read_to_string(format!("/proc/{pid}/comm")) {
+            names.push(name.trim().to_string());
+        }
+    }
+    json!({ "pss_kib": pss, "rss_kib": rss, "processes": names })
+}
+
+/// Every process as (pid, parent pid).
+fn processes() -> Vec<(u32, u32)> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // The command name may hold spaces and parentheses: fields follow the last ')'.
+            let rest = &stat[stat.rfind(')')? + 2..];
+            let ppid = rest.split_whitespace().nth(1)?.parse().ok()?;
+            Some((pid, ppid))
+        })
+        .collect()
+}
+
+fn kib(rollup: &str, field: &str) -> u64 {
+    rollup
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Counters at one moment.
+#[derive(Clone, Copy)]
+struct Snapshot {
+    wire_requests: usize,
+    server_requests: u64,
+    bytes_up: u64,
+    bytes_down: u64,
+}
+
+/// What crossed the wire between the app and the server.
+#[derive(Default)]
+struct Traffic {
+    /// One line per request, in the order the answers came: `GET /v1/identity (conditional) → 304`.
+    log: Mutex<Vec<String>>,
+    bytes_up: AtomicU64,
+    bytes_down: AtomicU64,
+    /// When the last byte went either way.
+    last_activity: Mutex<Option<Instant>>,
+}
+
+/// A loopback TCP proxy in front of the reference server that counts bytes both ways and reads the
+/// HTTP/1.1 heads going through it (the app talks plain HTTP to a loopback server).
+struct Proxy {
+    port: u16,
+    traffic: Arc<Traffic>,
+}
+
+impl Proxy {
+    async fn start(upstream_url: &str) -> Proxy {
+        let upstream = upstream_url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port for the proxy");
+        let port = listener.local_addr().expect("the proxy's address").port();
+        let traffic = Arc::new(Traffic::default());
+        let shared = traffic.clone();
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let Ok(server) = TcpStream::connect(&upstream).await else {
+                    continue;
+                };
+                tokio::spawn(relay(client, server, shared.clone()));
+            }
+        });
+        Proxy { port, traffic }
+    }
+
+    fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn snapshot(&self, server: &Server) -> Snapshot {
+        Snapshot {
+            wire_requests: self.traffic.log.lock().map(|l| l.len()).unwrap_or(0),
+            server_requests: server.requests(),
+            bytes_up: self.traffic.bytes_up.load(Ordering::Relaxed),
+            bytes_down: self.traffic.bytes_down.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Waits until nothing has crossed the wire for `quiet` (at most 30 s).
+    async fn quiet(&self, quiet: Duration) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let last = self.traffic.last_activity.lock().ok().and_then(|l| *l);
+            if last.is_none_or(|at| at.elapsed() >= quiet) || Instant::now() > deadline {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The traffic since `since`, named.
+    fn phase(&self, name: &str, since: Snapshot, server: &Server) -> Value {
+        let now = self.snapshot(server);
+        let log = self
+            .traffic
+            .log
+            .lock()
+            .map(|l| l[since.wire_requests..now.wire_requests].to_vec())
+            .unwrap_or_default();
+        json!({
+            "name": name,
+            "requests": now.wire_requests - since.wire_requests,
+            "server_requests": now.server_requests - since.server_requests,
+            "bytes_up": now.bytes_up - since.bytes_up,
+            "bytes_down": now.bytes_down - since.bytes_down,
+            "log": log,
+        })
+    }
+}
+
+/// Copies both ways until either side closes, counting and reading the heads.
+async fn relay(client: TcpStream, server: TcpStream, traffic: Arc<Traffic>) {
+    let (mut client_read, mut client_write) = client.into_split();
+    let (mut server_read, mut server_write) = server.into_split();
+    let pending: Arc<Mutex<VecDeque<String>>> = Arc::default();
+    let up = {
+        let traffic = traffic.clone();
+        let pending = pending.clone();
+        async move {
+            let mut heads = HeadReader::default();
+            let mut buf = vec![0u8; 16 * 1024];
+            while let Ok(n) = client_read.read(&mut buf).await {
+                if n == 0 {
+                    break;
+                }
+                traffic.bytes_up.fetch_add(n as u64, Ordering::Relaxed);
+                touch(&traffic);
+                for head in heads.feed(&buf[..n]) {
+                    if let Ok(mut pending) = pending.lock() {
+                        pending.push_back(describe_request(&head));
+                    }
+                }
+                if server_write.write_all(&buf[..n]).await.is_err() {
+                    break;
+                }
+            }
+            let _ = server_write.shutdown().await;
+        }
+    };
+    let down = async move {
+        let mut heads = HeadReader::default();
+        let mut buf = vec![0u8; 16 * 1024];
+        while let Ok(n) = server_read.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+            traffic.bytes_down.fetch_add(n as u64, Ordering::Relaxed);
+            touch(&traffic);
+            for head in heads.feed(&buf[..n]) {
+                let status = head
+                    .lines()
+                    .next()
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .unwrap_or("?")
+                    .to_string();
+                let request = pending
+                    .lock()
+                    .ok()
+                    .and_then(|mut p| p.pop_front())
+                    .unwrap_or_else(|| "?".into());
+                if let Ok(mut log) = traffic.log.lock() {
+                    log.push(format!("{request} → {status}"));
+                }
+            }
+            if client_write.write_all(&buf[..n]).await.is_err() {
+                break;
+            }
+        }
+        let _ = client_write.shutdown().await;
+    };
+    tokio::join!(up, down);
+}
+
+fn touch(traffic: &Traffic) {
+    if let Ok(mut last) = traffic.last_activity.lock() {
+        *last = Some(Instant::now());
+    }
+}
+
+/// `METHOD /path`, marked conditional when it carries `If-None-Match` or `If-Match`.
+fn describe_request(head: &str) -> String {
+    let mut lines = head.lines();
+    let first = lines.next().unwrap_or_default();
+    let mut parts = first.split_whitespace();
+    let method = parts.next().unwrap_or("?");
+    let path = parts.next().unwrap_or("?");
+    let path = path.split('?').next().unwrap_or(path);
+    let conditions: Vec<&str> = lines
+        .filter_map(|l| l.split_once(':').map(|(name, _)| name.trim()))
+        .filter(|name| {
+            name.eq_ignore_ascii_case("if-none-match") || name.eq_ignore_ascii_case("if-match")
+        })
+        .collect();
+    if conditions.is_empty() {
+        format!("{method} {path}")
+    } else {
+        format!("{method} {path} ({})", conditions.join(", ").to_lowercase())
+    }
+}
+
+/// Finds the heads of HTTP/1.1 messages in a byte stream, skipping `Content-Length` bodies. A
+/// chunked body ends the reading (the bytes are still counted): this API answers with lengths.
+#[derive(Default)]
+struct HeadReader {
+    buffer: Vec<u8>,
+    body_left: usize,
+    lost: bool,
+}
+
+impl HeadReader {
+    fn feed(&mut self, bytes: &[u8]) -> Vec<String> {
+        let mut heads = Vec::new();
+        if self.lost {
+            return heads;
+        }
+        let mut bytes = bytes;
+        if self.body_left > 0 {
+            let skipped = self.body_left.min(bytes.len());
+            self.body_left -= skipped;
+            bytes = &bytes[skipped..];
+        }
+        self.buffer.extend_from_slice(bytes);
+        loop {
+            if self.body_left > 0 {
+                let skipped = self.body_left.min(self.buffer.len());
+                self.body_left -= skipped;
+                self.buffer.drain(..skipped);
+                if self.body_left > 0 {
+                    break;
+                }
+            }
+            let Some(end) = self.buffer.windows(4).position(|w| w == b"\r\n\r\n") else {
+                break;
+            };
+            let head = String::from_utf8_lossy(&self.buffer[..end]).into_owned();
+            self.buffer.drain(..end + 4);
+            let header = |name: &str| {
+                head.lines().skip(1).find_map(|l| {
+                    let (n, v) = l.split_once(':')?;
+                    n.trim()
+                        .eq_ignore_ascii_case(name)
+                        .then(|| v.trim().to_string())
+                })
+            };
+            if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+                self.lost = true;
+                heads.push(head);
+                break;
+            }
+            self.body_left = header("content-length")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            heads.push(head);
+        }
+        heads
+    }
+}

@@ -1,0 +1,153 @@
+//! The figures only the running app under WebDriver can give (see `tests/e2e/bench.rs`): the validate
+//! command's IPC round trip, memory after the consent + form flow, and the requests and bytes each
+//! step puts on the wire.
+
+use super::report::Row;
+use super::stats::{percentile, Summary};
+use serde_json::Value;
+
+/// The typing target: a keystroke's check answered well within a frame.
+const TYPING_P95_TARGET_MS: f64 = 5.0;
+
+/// What the rounds wrote, as rows; `bare` is the bare window's memory after start (PSS, RSS in KiB)
+/// for the ratio.
+pub fn rows(
+    figures: &Value,
+    bare: Option<(Summary, Summary)>,
+    rows: &mut Vec<Row>,
+) -> Result<(), String> {
+    let rounds = figures["rounds"]
+        .as_array()
+        .filter(|r| !r.is_empty())
+        .ok_or("the flow bench wrote no rounds")?;
+
+    // Typing: every call of every round together for the percentiles; the spread of the rounds' p95.
+    let samples = |round: &Value| -> Vec<f64> {
+        round["validate_round_trips_ms"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default()
+    };
+    let all: Vec<f64> = rounds.iter().flat_map(samples).collect();
+    let per_round_p95: Vec<f64> = rounds
+        .iter()
+        .filter_map(|r| percentile(&samples(r), 0.95))
+        .collect();
+    for (name, q) in [("p50", 0.50), ("p95", 0.95), ("p99", 0.99)] {
+        let value = percentile(&all, q).ok_or("no validate round trips")?;
+        let mut text = format!("{value:.2} ms");
+        if name == "p95" {
+            if let Some(s) = Summary::of(&per_round_p95) {
+                text.push_str(&format!(" (rounds {:.2}–{:.2})", s.min, s.max));
+            }
+        }
+        let row = Row::new(
+            format!(
+                "typing: validate_phone IPC round trip from the page, {name} of {} calls ({} rounds × 1,000)",
+                all.len(),
+                rounds.len()
+            ),
+            text,
+        );
+        rows.push(if name == "p95" {
+            row.target(
+                format!("≤ {TYPING_P95_TARGET_MS} ms"),
+                Some(value <= TYPING_P95_TARGET_MS),
+            )
+        } else {
+            row
+        });
+    }
+
+    // Memory after the flow, against the bare window after start (it has no flow to go through).
+    let mib = |key: &str| -> Vec<f64> {
+        rounds
+            .iter()
+            .filter_map(|r| r["memory_after_flow"][key].as_f64())
+            .map(|kib| kib / 1024.0)
+            .collect()
+    };
+    for (label, key, index) in [("PSS", "pss_kib", 0), ("RSS", "rss_kib", 1)] {
+        let Some(ours) = Summary::of(&mib(key)) else {
+            continue;
+        };
+        let peer = bare.map(|(pss, rss)| if index == 0 { pss } else { rss });
+        let ratio = peer.map(|p| ours.median / p.median);
+        rows.push(
+            Row::new(
+                format!(
+                    "memory {label} after sign-in + 동의 + form + save (app + WebKit processes)"
+                ),
+                ours.show(1, "MiB"),
+            )
+            .peer(
+                peer.map_or("—".into(), |p| {
+                    format!("{} (bare, after start)", p.show(1, "MiB"))
+                }),
+                ratio,
+            )
+            .target("≤ 1.3×", ratio.map(|r| r <= 1.3)),
+        );
+    }
+
+    // Requests and bytes per step, as the server saw them.
+    let names: Vec<String> = rounds[0]["phases"]
+        .as_array()
+        .map(|p| {
+            p.iter()
+                .filter_map(|x| x["name"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    for name in names {
+        let phase = |r: &Value| -> Option<Value> {
+            r["phases"]
+                .as_array()?
+                .iter()
+                .find(|p| p["name"] == name.as_str())
+                .cloned()
+        };
+        let phases: Vec<Value> = rounds.iter().filter_map(phase).collect();
+        let series =
+            |key: &str| -> Vec<f64> { phases.iter().filter_map(|p| p[key].as_f64()).collect() };
+        let (Some(requests), Some(up), Some(down)) = (
+            Summary::of(&series("requests")),
+            Summary::of(&series("bytes_up")),
+            Summary::of(&series("bytes_down")),
+        ) else {
+            continue;
+        };
+        let log: Vec<String> = phases
+            .first()
+            .and_then(|p| p["log"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|l| l.as_str().map(str::to_string))
+            .collect();
+        let what = if log.is_empty() {
+            "none".to_string()
+        } else {
+            log.join("; ")
+        };
+        let ours = format!(
+            "{} requests, {} B up, {} B down: {what}",
+            requests.show(0, "").trim_end(),
+            up.show(0, "").trim_end(),
+            down.show(0, "").trim_end()
+        );
+        let row = Row::new(format!("sync: {name}"), ours);
+        let row = if name == "start-up, signed in" {
+            let one_conditional_get = requests.max <= 1.0
+                && log.len() == 1
+                && log[0].starts_with("GET ")
+                && log[0].contains("if-none-match");
+            row.target("one conditional GET", Some(one_conditional_get))
+        } else if name.starts_with("1,000 validations") || name == "start-up, signed out" {
+            row.target("0 requests", Some(requests.max == 0.0))
+        } else {
+            row
+        };
+        rows.push(row);
+    }
+    Ok(())
+}
