@@ -100,7 +100,10 @@ fn install(deb: &Path) -> Result<(), String> {
 fn installed_app_test() -> Result<(), String> {
     let _display = crate::display::ensure()?;
     let mut command = e2e_command("installed")?;
-    command.env("MAIL_IDENTITY_INSTALLED_APP", INSTALLED_BINARY);
+    // The test prints the installed app's start-up figures: keep them in the log.
+    command
+        .arg("--nocapture")
+        .env("MAIL_IDENTITY_INSTALLED_APP", INSTALLED_BINARY);
     exec::run(&mut crate::keyring_session::wrap(command))
 }
 
