@@ -5,7 +5,7 @@
 //! - A build without an updater key or endpoint (every development build) has no updater.
 //! - It never checks during start-up (start-up makes one request, to the account server): the
 //!   first check runs a minute later, then once a day while the app runs.
-//! - It never installs by itself: the employee chooses 설치하고 다시 시작 in settings, and a
+//! - It never installs by itself: the employee chooses "Install and restart" in settings, and a
 //!   per-machine installation then shows the OS's own elevation prompt (the Windows installers run
 //!   in passive mode, never quiet) instead of elevating behind the employee's back.
 //!

@@ -29,7 +29,7 @@ use std::time::Instant;
 
 /// Measured starts of each app (after one warm-up start each).
 const STARTS: usize = 10;
-/// Rounds of the WebDriver flow (each: first start, sign-in, 동의, 1,000 validations, save,
+/// Rounds of the WebDriver flow (each: first start, sign-in, agreeing to the consent, 1,000 validations, save,
 /// second start).
 const FLOW_ROUNDS: usize = 3;
 const BARE: &str = "xtask/bare-tauri";
@@ -469,7 +469,7 @@ fn notes(build_secs: f64, measure_secs: f64) -> Vec<String> {
         "Each figure: median, and in parentheses the smallest and largest run (for criterion, the 95 % confidence interval of its median).".into(),
         format!("Start-up: the process spawned until the mark the page sends after its first screen has mounted and two frames have passed; {STARTS} runs each after one warm-up start (not counted), the two apps alternating, each with its own profile kept between runs. The app starts signed out (its first screen is the sign-in form) and is pointed at a loopback port where nothing listens."),
         "Memory: PSS (shared pages divided among the processes that share them) and RSS (counted in each), summed over the app's process and every process under it (WebKit's web and network processes), 2 s after the mark, from /proc/<pid>/smaps_rollup.".into(),
-        format!("WebDriver flow ({FLOW_ROUNDS} rounds, release build, tests/e2e/bench.rs): a fresh reference server behind a counting proxy; start signed out, sign in (pending@corp.example), 동의, 1,000 validate_phone calls through the page's IPC as a keystroke makes them, type an e-mail and a mobile number, 저장; memory 2 s later; then the same user starts the app again. Requests and bytes are HTTP/1.1 on the wire (headers included) per step."),
+        format!("WebDriver flow ({FLOW_ROUNDS} rounds, release build, tests/e2e/bench.rs): a fresh reference server behind a counting proxy; start signed out, sign in (pending@corp.example), agree to the consent, 1,000 validate_phone calls through the page's IPC as a keystroke makes them, type an e-mail and a mobile number, save; memory 2 s later; then the same user starts the app again. Requests and bytes are HTTP/1.1 on the wire (headers included) per step."),
         "Typing: WebKitGTK rounds `performance.now()` to whole milliseconds, so each round trip is known to ±1 ms; the percentiles are of those rounded samples.".into(),
         "Validation: criterion (1 s warm-up, 3 s measurement) for the core; the same inputs through libphonenumber-js (max metadata) in Node for the peer. Batch: the phone-diff corpus through `mail-identity-cli phone batch` and through crates/cli/bench/libphonenumber_js_batch.cjs, whole processes, 5 runs each alternating.".into(),
         format!("Wall time: {:.1} min building, {:.1} min measuring.", build_secs / 60.0, measure_secs / 60.0),

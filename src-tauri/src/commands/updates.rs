@@ -1,4 +1,4 @@
-//! Settings' 업데이트 section: the updater's state, a check on request, and the installation the
+//! The Updates section of settings: the updater's state, a check on request, and the installation the
 //! employee chose. The updater plugin's own commands are not granted to the page.
 
 use crate::error::CommandError;
@@ -11,7 +11,7 @@ pub fn update_status(updates: State<'_, Updates>) -> UpdateStatus {
     updates.status()
 }
 
-/// Checks now (the 업데이트 확인 button); off plans answer with their state unchanged.
+/// Checks now (the "Check for updates" button); off plans answer with their state unchanged.
 #[tauri::command]
 #[specta::specta]
 pub async fn check_for_update(app: AppHandle) -> UpdateStatus {

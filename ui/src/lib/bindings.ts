@@ -67,7 +67,7 @@ export const commands = {
 	 */
 	setLocale: (locale: Locale) => typedError<null, CommandError>(__TAURI_INVOKE("set_locale", { locale })),
 	updateStatus: () => __TAURI_INVOKE<UpdateStatus_Serialize>("update_status"),
-	/**  Checks now (the 업데이트 확인 button); off plans answer with their state unchanged. */
+	/**  Checks now (the "Check for updates" button); off plans answer with their state unchanged. */
 	checkForUpdate: () => __TAURI_INVOKE<UpdateStatus_Serialize>("check_for_update"),
 	/**
 	 *  Installs the update on offer and restarts into it. On Windows the installer ends the app

@@ -76,7 +76,7 @@ pub fn rows(
         rows.push(
             Row::new(
                 format!(
-                    "memory {label} after sign-in + 동의 + form + save (app + WebKit processes)"
+                    "memory {label} after sign-in + consent + form + save (app + WebKit processes)"
                 ),
                 ours.show(1, "MiB"),
             )
