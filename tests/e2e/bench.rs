@@ -76,7 +76,7 @@ async fn one_round() -> Value {
     phases.push(proxy.phase("consent (동의)", mark, &server));
 
     let mark = proxy.snapshot(&server);
-    let round_trips = validate_round_trips(&app).await;
+    let round_trips = app.validate_round_trips(VALIDATE_CALLS).await;
     phases.push(proxy.phase("1,000 validations", mark, &server));
 
     let mark = proxy.snapshot(&server);
@@ -113,28 +113,6 @@ async fn one_round() -> Value {
         "memory_after_flow": memory,
         "phases": phases,
     })
-}
-
-/// The validate command's IPC round trip from the page, as each debounced keystroke makes it.
-async fn validate_round_trips(app: &App) -> Value {
-    app.client
-        .execute_async(
-            "const [calls, done] = arguments;
-             (async () => {
-               const invoke = window.__TAURI_INTERNALS__.invoke;
-               const times = [];
-               for (let i = 0; i < calls; i++) {
-                 const input = '010-1234-' + String(1000 + i).slice(-4, -4 + (i % 4) + 1);
-                 const start = performance.now();
-                 await invoke('validate_phone', { input, mode: { mode: 'domestic' } });
-                 times.push(performance.now() - start);
-               }
-               return times;
-             })().then(done);",
-            vec![json!(VALIDATE_CALLS)],
-        )
-        .await
-        .expect("timing the validate command")
 }
 
 /// PSS and RSS (KiB) of the app and every process under it (WebKit's web and network processes),

@@ -40,25 +40,7 @@ async fn measure_keystroke_feedback_and_screen_transitions() {
         .await;
 
     // The validate command's IPC round trip from the page, as each debounced keystroke makes it.
-    let round_trips = app
-        .client
-        .execute_async(
-            "const done = arguments[0];
-             (async () => {
-               const invoke = window.__TAURI_INTERNALS__.invoke;
-               const times = [];
-               for (let i = 0; i < 1000; i++) {
-                 const input = '010-1234-' + String(1000 + i).slice(-4, -4 + (i % 4) + 1);
-                 const start = performance.now();
-                 await invoke('validate_phone', { input, mode: { mode: 'domestic' } });
-                 times.push(performance.now() - start);
-               }
-               return times;
-             })().then(done);",
-            vec![],
-        )
-        .await
-        .expect("timing the validate command");
+    let round_trips = app.validate_round_trips(1000).await;
     let (p50, p95, p99) = percentiles(as_samples(round_trips));
     println!("validate_phone IPC round trip over 1000 calls: p50 {p50:.2} ms, p95 {p95:.2} ms, p99 {p99:.2} ms");
 

@@ -257,6 +257,29 @@ impl App {
         }
     }
 
+    /// The validate command's IPC round trip from the page, as each debounced keystroke makes it:
+    /// `calls` calls in a row, each time in milliseconds (WebKit's clock has 1 ms resolution).
+    pub async fn validate_round_trips(&self, calls: usize) -> serde_json::Value {
+        self.client
+            .execute_async(
+                "const [calls, done] = arguments;
+                 (async () => {
+                   const invoke = window.__TAURI_INTERNALS__.invoke;
+                   const times = [];
+                   for (let i = 0; i < calls; i++) {
+                     const input = '010-1234-' + String(1000 + i).slice(-4, -4 + (i % 4) + 1);
+                     const start = performance.now();
+                     await invoke('validate_phone', { input, mode: { mode: 'domestic' } });
+                     times.push(performance.now() - start);
+                   }
+                   return times;
+                 })().then(done);",
+                vec![serde_json::json!(calls)],
+            )
+            .await
+            .expect("timing the validate command")
+    }
+
     /// The app's isolated home: its data, logs and anything it saved.
     pub fn home(&self) -> &Path {
         &self.home
