@@ -21,7 +21,7 @@ pub fn run() -> Result<(), String> {
         println!("skipped: the .deb is built and installed on Debian/Ubuntu only");
         return Ok(());
     }
-    build_workspace_binaries()?;
+    let binaries = build_workspace_binaries()?;
     exec::run(&mut cmd(
         crate::setup::npm(),
         &[
@@ -36,7 +36,7 @@ pub fn run() -> Result<(), String> {
         ],
     ))?;
     let deb = built_package()?;
-    report_sizes(&deb);
+    report_sizes(&deb, &binaries.join(PACKAGE));
 
     let installed = install(&deb).and_then(|()| {
         let policy = PolicyOverride::write()?;
@@ -60,14 +60,13 @@ fn built_package() -> Result<PathBuf, String> {
         .ok_or_else(|| format!("tauri bundle wrote no .deb into {}", dir.display()))
 }
 
-fn report_sizes(deb: &Path) {
+fn report_sizes(deb: &Path, binary: &Path) {
     let size = |path: &Path| path.metadata().map(|m| m.len()).unwrap_or(0);
-    let binary = repo_root().join("target/debug/mail-identity");
     println!(
         "package {}: {:.1} MiB; debug binary inside: {:.1} MiB (release figures: cargo xtask bench)",
         deb.display(),
         size(deb) as f64 / 1_048_576.0,
-        size(&binary) as f64 / 1_048_576.0
+        size(binary) as f64 / 1_048_576.0
     );
 }
 

@@ -22,9 +22,13 @@ pub fn cmd(program: &str, args: &[&str]) -> Command {
 
 /// `program` run as root: directly when this process is root, else through `sudo`.
 pub fn cmd_as_root(program: &str, args: &[&str]) -> Command {
-    let is_root = cmd("id", &["-u"])
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    // Asked once per run: the answer cannot change while xtask runs.
+    static IS_ROOT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let is_root = *IS_ROOT.get_or_init(|| {
+        cmd("id", &["-u"])
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    });
     if is_root {
         cmd(program, args)
     } else {

@@ -1,4 +1,4 @@
-//! 진단 정보 내보내기: one zip for the helpdesk with the logs, the policy in effect (each key with its
+//! The diagnostics export: one zip for the helpdesk with the logs, the policy in effect (each key with its
 //! source, and every problem found in it), versions, the OS and the sync state — and nothing
 //! personal: no e-mail, no phone, no token, not even the account's address.
 
