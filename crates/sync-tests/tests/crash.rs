@@ -13,7 +13,9 @@
 //! needs one: `cargo xtask test` runs it in a D-Bus session with gnome-keyring. Without one it
 //! says so and skips.
 
-use mail_identity_core::sync::credentials::{CredentialStore, OsCredentialStore};
+use mail_identity_core::sync::credentials::{
+    access_token_entry, refresh_token_entry, CredentialStore, OsCredentialStore, STORE_KEY,
+};
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::Stdio;
@@ -265,7 +267,12 @@ async fn kill_nine_two_hundred_times_while_typing_and_syncing() {
     );
 
     let store = OsCredentialStore::probe(&keyring_service).unwrap();
-    for name in ["refresh-token", "store-key"] {
-        store.delete(name).unwrap();
+    // The test's own keyring entries go; the employee's (another service name) are never touched.
+    for name in [
+        refresh_token_entry(&base),
+        access_token_entry(&base),
+        STORE_KEY.to_string(),
+    ] {
+        store.delete(&name).unwrap();
     }
 }

@@ -2,7 +2,10 @@
 //! delete, sign-out, session renewal. Each test has its own server and data directory.
 
 use mail_identity_core::sync::api_client::{ApiClient, ApiConfig};
-use mail_identity_core::sync::credentials::{refresh_token_entry, CredentialStore};
+use mail_identity_core::sync::credentials::{
+    access_token_entry, refresh_token_entry, CredentialStore,
+};
+use mail_identity_core::sync::kept_access::{now_unix, KeptAccess};
 use mail_identity_core::sync::{
     ConflictChoice, ConsentState, CredentialChoice, Draft, DraftField, MemoryCredentialStore,
     ReceiptDecision, Service, ServiceError, SyncStatus,
@@ -78,12 +81,12 @@ async fn sign_in_agree_save_then_a_restart_costs_one_conditional_get_and_idle_se
     service.close();
     drop(service);
 
-    // A restart: the stored refresh token signs in silently; one token request, one GET (304).
+    // A restart: the kept access token carries the one conditional GET (304); no token request.
     let before = w.server.stats().requests;
     let service = open(&w, "client", &creds).await;
     let restored = service.restore_session().await.unwrap();
     assert_eq!(restored, Some(account));
-    assert_eq!(w.server.stats().requests - before, 2);
+    assert_eq!(w.server.stats().requests - before, 1);
     let overview = service.overview().await;
     assert!(synced(&overview), "{overview:?}");
     assert_eq!(
@@ -300,6 +303,13 @@ async fn delete_reads_back_purges_and_journals_and_sign_out_wipes() {
             .is_none(),
         "token deleted"
     );
+    assert!(
+        creds
+            .get(&access_token_entry(&w.server.base_url()))
+            .unwrap()
+            .is_none(),
+        "kept access token deleted"
+    );
     assert_eq!(service.load_draft().await.unwrap(), None, "drafts wiped");
     assert_eq!(service.overview().await.account, None);
     assert_eq!(service.restore_session().await.unwrap(), None);
@@ -430,5 +440,102 @@ async fn the_change_form_starts_from_the_registered_values_so_one_part_is_never_
     assert_eq!(
         overview.info.unwrap().email.as_deref(),
         Some("se***@naver.com")
+    );
+}
+
+/// Signs in, agrees, and closes the app: what a restart then finds in the credential store.
+async fn signed_in_then_closed(w: &World, creds: &Arc<MemoryCredentialStore>, address: &str) {
+    let service = open(w, "client", creds).await;
+    service.sign_in(address, PASSWORD).await.unwrap();
+    agree(&service).await;
+    wait_for(&service, "consent synced", MINUTE, synced).await;
+    service.close();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_after_the_access_token_expired_refreshes_first_then_gets() {
+    let w = world("expired@corp.example").await;
+    let creds = Arc::new(MemoryCredentialStore::default());
+    signed_in_then_closed(&w, &creds, "expired@corp.example").await;
+
+    // The kept token is past its lifetime (the app was closed longer than 15 minutes).
+    let entry = access_token_entry(&w.server.base_url());
+    let kept = KeptAccess::decode(&creds.get(&entry).unwrap().unwrap()).unwrap();
+    assert!(
+        kept.usable_at(now_unix()),
+        "a fresh sign-in keeps a usable token"
+    );
+    let expired = KeptAccess {
+        expires_at: now_unix() - 1,
+        ..kept
+    };
+    creds.set(&entry, &expired.encode()).unwrap();
+
+    let before = w.server.stats().requests;
+    let service = open(&w, "client", &creds).await;
+    let restored = service.restore_session().await.unwrap();
+    assert_eq!(restored.unwrap().address, "expired@corp.example");
+    assert_eq!(w.server.stats().requests - before, 2, "token refresh + GET");
+    let renewed = KeptAccess::decode(&creds.get(&entry).unwrap().unwrap()).unwrap();
+    assert!(renewed.usable_at(now_unix()), "the renewed token is kept");
+    assert_ne!(renewed.token.as_str(), expired.token.as_str());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_token_the_server_refuses_is_renewed_once_and_the_start_up_goes_on() {
+    let w = world("refused@corp.example").await;
+    let creds = Arc::new(MemoryCredentialStore::default());
+    signed_in_then_closed(&w, &creds, "refused@corp.example").await;
+
+    // The server no longer knows the kept token (e.g. its database was restored), but the
+    // refresh token is still good: a 401, a refresh, the GET again.
+    let entry = access_token_entry(&w.server.base_url());
+    let kept = KeptAccess::decode(&creds.get(&entry).unwrap().unwrap()).unwrap();
+    let api = ApiClient::new(&ApiConfig::new(&w.server.base_url(), "0", "test")).unwrap();
+    api.revoke(&kept.token).await.unwrap();
+
+    let before = w.server.stats().requests;
+    let service = open(&w, "client", &creds).await;
+    let restored = service.restore_session().await.unwrap();
+    assert_eq!(restored.unwrap().address, "refused@corp.example");
+    assert_eq!(
+        w.server.stats().requests - before,
+        3,
+        "GET 401, token refresh, GET"
+    );
+    let overview = service.overview().await;
+    assert!(synced(&overview), "{overview:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_ended_elsewhere_shows_sign_in_at_the_next_start_and_forgets_the_tokens() {
+    let w = world("ended@corp.example").await;
+    let creds = Arc::new(MemoryCredentialStore::default());
+    signed_in_then_closed(&w, &creds, "ended@corp.example").await;
+
+    // "Sign out everywhere" in the webmail: the whole sign-in is revoked, the kept access token
+    // with it.
+    let refresh = refresh_token_entry(&w.server.base_url());
+    let token = String::from_utf8(creds.get(&refresh).unwrap().unwrap().to_vec()).unwrap();
+    let api = ApiClient::new(&ApiConfig::new(&w.server.base_url(), "0", "test")).unwrap();
+    api.revoke(&token).await.unwrap();
+
+    let service = open(&w, "client", &creds).await;
+    assert_eq!(service.restore_session().await.unwrap(), None);
+    assert!(
+        creds.get(&refresh).unwrap().is_none(),
+        "refresh token forgotten"
+    );
+    let access = access_token_entry(&w.server.base_url());
+    assert!(
+        creds.get(&access).unwrap().is_none(),
+        "access token forgotten"
+    );
+    let overview = service.overview().await;
+    assert_eq!(overview.account, None);
+    assert_ne!(
+        overview.sync,
+        SyncStatus::SignInRequired,
+        "the sign-in screen, not a banner"
     );
 }

@@ -122,6 +122,9 @@ impl ApiError {
 pub struct Tokens {
     pub access_token: Zeroizing<String>,
     pub refresh_token: Zeroizing<String>,
+    /// The access token's lifetime, when the server said it (the contract requires it; an answer
+    /// without it still signs in, and the token is then not kept between runs).
+    pub expires_in: Option<Duration>,
 }
 
 impl std::fmt::Debug for Tokens {
@@ -134,6 +137,8 @@ impl std::fmt::Debug for Tokens {
 struct TokenBody {
     access_token: String,
     refresh_token: String,
+    #[serde(default)]
+    expires_in: Option<u64>,
 }
 
 /// The identity as the server sent it, already masked: raw values never leave this module.
@@ -373,6 +378,7 @@ impl ApiClient {
             return Ok(Tokens {
                 access_token: Zeroizing::new(parsed.access_token),
                 refresh_token: Zeroizing::new(parsed.refresh_token),
+                expires_in: parsed.expires_in.map(Duration::from_secs),
             });
         }
         Err(failure(status, &headers, &bytes))

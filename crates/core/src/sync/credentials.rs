@@ -1,4 +1,4 @@
-//! Where the secrets live: the refresh token and the key that encrypts drafts and queued writes.
+//! Where the secrets live: the tokens and the key that encrypts drafts and queued writes.
 //!
 //! The OS credential store when there is one (Windows Credential Manager, macOS Keychain, the
 //! Secret Service); otherwise — a headless CI machine, a session without a keyring — a store in
@@ -17,14 +17,27 @@ use zeroize::Zeroizing;
 /// The prefix of a refresh token's entry; the server's base URL completes the name.
 pub const REFRESH_TOKEN: &str = "refresh-token";
 
+/// The prefix of the kept access token's entry (see [`super::kept_access`]).
+pub const ACCESS_TOKEN: &str = "access-token";
+
 /// The entry of the refresh token issued by the server at `api_base_url`. One entry per server:
 /// when IT points the app at another server, the old server's token is never presented to it.
 pub fn refresh_token_entry(api_base_url: &str) -> String {
+    per_server(REFRESH_TOKEN, api_base_url)
+}
+
+/// The entry of the access token issued by the server at `api_base_url`, one per server like the
+/// refresh token.
+pub fn access_token_entry(api_base_url: &str) -> String {
+    per_server(ACCESS_TOKEN, api_base_url)
+}
+
+fn per_server(prefix: &str, api_base_url: &str) -> String {
     let base = api_base_url
         .trim()
         .trim_end_matches('/')
         .to_ascii_lowercase();
-    format!("{REFRESH_TOKEN} {base}")
+    format!("{prefix} {base}")
 }
 /// The name of the entry holding the local encryption key.
 pub const STORE_KEY: &str = "store-key";
@@ -200,6 +213,18 @@ mod tests {
         assert_ne!(
             refresh_token_entry("https://mail.example.com"),
             refresh_token_entry("https://other.example.com")
+        );
+    }
+
+    #[test]
+    fn the_access_token_has_an_entry_of_its_own_per_server() {
+        assert_eq!(
+            access_token_entry("https://Mail.Example.com/api/"),
+            "access-token https://mail.example.com/api"
+        );
+        assert_ne!(
+            access_token_entry("https://mail.example.com/api"),
+            refresh_token_entry("https://mail.example.com/api")
         );
     }
 }

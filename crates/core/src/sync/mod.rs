@@ -3,6 +3,7 @@
 //!
 //! - [`api_client`]: the only HTTP;
 //! - [`credentials`]: the OS credential store, or memory where there is none;
+//! - [`kept_access`]: the access token kept between runs, so that a start-up costs one GET;
 //! - [`crypto`]: drafts and queued bodies sealed under a key in the credential store;
 //! - [`store`]: SQLite (drafts, outbox, consent journal, masked snapshot);
 //! - [`backoff`]: when to retry;
@@ -16,6 +17,7 @@ pub mod credentials;
 pub mod crypto;
 mod engine;
 pub mod error;
+pub mod kept_access;
 pub mod service;
 pub mod store;
 pub mod trust;

@@ -5,11 +5,15 @@
 //! waiting for happens in the engine, which publishes each new [`Overview`] on a watch channel (the
 //! app forwards it as the `overview-changed` event).
 
+use super::api_client::Tokens;
 use super::api_client::{ApiClient, ApiConfig, ApiError, Fetched, RemoteIdentity};
 use super::backoff::{BackoffPolicy, Jitter};
-use super::credentials::{refresh_token_entry, CredentialChoice, CredentialStore, STORE_KEY};
+use super::credentials::{
+    access_token_entry, refresh_token_entry, CredentialChoice, CredentialStore, STORE_KEY,
+};
 use super::crypto::Sealer;
 use super::error::ServiceError;
+use super::kept_access::{now_unix, KeptAccess};
 use super::store::outbox::{self, NewOp, OpKind, OpState};
 use super::store::snapshot::{self, Snapshot};
 use super::store::{drafts, journal, Store};
@@ -246,21 +250,24 @@ impl Service {
         self.inner.store.path().to_path_buf()
     }
 
-    /// Signs in silently with the stored refresh token: `None` when there is none or it is no
-    /// longer valid (show sign-in). Offline, the cached account is returned and the token is
-    /// renewed by the engine when the server is back.
+    /// Signs in silently with the stored tokens: `None` when there are none or they are no longer
+    /// valid (show sign-in). A start-up within the kept access token's lifetime costs one
+    /// conditional GET; otherwise the refresh token is rotated first. Offline, the cached account
+    /// is returned and the engine renews the session when the server is back.
     pub async fn restore_session(&self) -> Result<Option<Account>, ServiceError> {
         let inner = &self.inner;
-        let creds = Arc::clone(&inner.creds);
-        let entry = inner.refresh_token_entry();
-        let Some(refresh) = blocking(move || creds.get(&entry)).await?? else {
+        let (Some(refresh), kept) = inner.stored_tokens().await? else {
             return Ok(None);
         };
-        let refresh = String::from_utf8_lossy(&refresh).into_owned();
         let cached = inner.store.call(|c| snapshot::get(c)).await?.account;
+        if let (Some(kept), Some(account)) = (kept, cached.clone()) {
+            if kept.usable_at(now_unix()) {
+                return self.resume(kept, account).await;
+            }
+        }
         match inner.api.refresh(&refresh).await {
             Ok(tokens) => {
-                inner.keep_refresh_token(&tokens.refresh_token).await?;
+                inner.keep_tokens(&tokens).await?;
                 let account = match cached {
                     Some(account) => account,
                     None => inner.api.me(&tokens.access_token).await?,
@@ -279,9 +286,7 @@ impl Service {
                 Ok(Some(account))
             }
             Err(ApiError::InvalidGrant | ApiError::Unauthorized) => {
-                let creds = Arc::clone(&inner.creds);
-                let entry = inner.refresh_token_entry();
-                blocking(move || creds.delete(&entry)).await??;
+                inner.forget_tokens().await?;
                 Ok(None)
             }
             Err(error) if error.is_transient() => match cached {
@@ -298,6 +303,37 @@ impl Service {
         }
     }
 
+    /// Resumes with the kept access token: its conditional GET is the whole start-up. A token the
+    /// server refuses is renewed once with the refresh token (inside [`Service::refresh`]); if that
+    /// is refused too, the sign-in has ended elsewhere and sign-in is shown.
+    async fn resume(
+        &self,
+        kept: KeptAccess,
+        account: Account,
+    ) -> Result<Option<Account>, ServiceError> {
+        let inner = &self.inner;
+        {
+            let mut session = inner.session.lock().await;
+            session.access = Some(kept.token);
+            session.account = Some(account.clone());
+        }
+        inner.set_sign_in_required(false);
+        match self.refresh().await {
+            Err(ServiceError::SessionExpired) => {
+                inner.forget_tokens().await?;
+                *inner.session.lock().await = Session::default();
+                inner.set_sign_in_required(false);
+                inner.publish().await;
+                return Ok(None);
+            }
+            // Offline or failing: the cache serves and the engine retries.
+            Ok(_) | Err(_) => {}
+        }
+        inner.publish().await;
+        inner.wake.notify_one();
+        Ok(Some(account))
+    }
+
     /// Password sign-in. Signing in as another account than the one cached wipes the local copy
     /// of the previous one (drafts, outbox, caches) first.
     pub async fn sign_in(&self, address: &str, password: &str) -> Result<Account, ServiceError> {
@@ -308,7 +344,7 @@ impl Service {
         if cached.is_some_and(|c| !c.address.eq_ignore_ascii_case(&account.address)) {
             inner.wipe_local().await?;
         }
-        inner.keep_refresh_token(&tokens.refresh_token).await?;
+        inner.keep_tokens(&tokens).await?;
         {
             let mut session = inner.session.lock().await;
             session.access = Some(tokens.access_token);
@@ -327,23 +363,15 @@ impl Service {
     /// skipped; the token is deleted locally all the same.
     pub async fn sign_out(&self) -> Result<(), ServiceError> {
         let inner = &self.inner;
-        let creds = Arc::clone(&inner.creds);
-        let entry = inner.refresh_token_entry();
-        let refresh = blocking(move || creds.get(&entry)).await??;
+        let (refresh, _) = inner.stored_tokens().await?;
         if let Some(token) = refresh {
-            let token = String::from_utf8_lossy(&token).into_owned();
             if let Err(error) = inner.api.revoke(&token).await {
                 tracing::warn!(%error, "sign-out: the token could not be revoked on the server");
             }
         }
+        inner.forget_tokens().await?;
         let creds = Arc::clone(&inner.creds);
-        let entry = inner.refresh_token_entry();
-        blocking(move || -> Result<(), ServiceError> {
-            creds.delete(&entry)?;
-            creds.delete(STORE_KEY)?;
-            Ok(())
-        })
-        .await??;
+        blocking(move || creds.delete(STORE_KEY)).await??;
         if let Ok(mut sealer) = inner.sealer.lock() {
             *sealer = None;
         }
@@ -756,11 +784,58 @@ impl Inner {
         refresh_token_entry(&self.config.api_base_url)
     }
 
-    pub async fn keep_refresh_token(&self, token: &str) -> Result<(), ServiceError> {
+    /// The credential-store entry of this server's kept access token.
+    pub fn access_token_entry(&self) -> String {
+        access_token_entry(&self.config.api_base_url)
+    }
+
+    /// Keeps a fresh token pair: the refresh token, and the access token with its expiry so that
+    /// the next start-up within its lifetime needs no refresh (see [`super::kept_access`]).
+    pub async fn keep_tokens(&self, tokens: &Tokens) -> Result<(), ServiceError> {
         let creds = Arc::clone(&self.creds);
-        let token = Zeroizing::new(token.as_bytes().to_vec());
-        let entry = self.refresh_token_entry();
-        blocking(move || creds.set(&entry, &token)).await??;
+        let refresh = Zeroizing::new(tokens.refresh_token.as_bytes().to_vec());
+        let access = tokens.expires_in.map(|lifetime| {
+            KeptAccess::issued(&tokens.access_token, lifetime, now_unix()).encode()
+        });
+        let (refresh_entry, access_entry) = (self.refresh_token_entry(), self.access_token_entry());
+        blocking(move || -> Result<(), ServiceError> {
+            creds.set(&refresh_entry, &refresh)?;
+            match access {
+                Some(access) => creds.set(&access_entry, &access)?,
+                None => creds.delete(&access_entry)?,
+            }
+            Ok(())
+        })
+        .await??;
+        Ok(())
+    }
+
+    /// The stored refresh token and the kept access token (one trip to the credential store).
+    async fn stored_tokens(
+        &self,
+    ) -> Result<(Option<Zeroizing<String>>, Option<KeptAccess>), ServiceError> {
+        let creds = Arc::clone(&self.creds);
+        let (refresh_entry, access_entry) = (self.refresh_token_entry(), self.access_token_entry());
+        let (refresh, access) = blocking(move || -> Result<_, ServiceError> {
+            Ok((creds.get(&refresh_entry)?, creds.get(&access_entry)?))
+        })
+        .await??;
+        let refresh =
+            refresh.map(|bytes| Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned()));
+        let access = access.and_then(|bytes| KeptAccess::decode(&bytes));
+        Ok((refresh, access))
+    }
+
+    /// Deletes this server's tokens from the credential store (sign-out, a sign-in that ended).
+    async fn forget_tokens(&self) -> Result<(), ServiceError> {
+        let creds = Arc::clone(&self.creds);
+        let (refresh_entry, access_entry) = (self.refresh_token_entry(), self.access_token_entry());
+        blocking(move || -> Result<(), ServiceError> {
+            creds.delete(&refresh_entry)?;
+            creds.delete(&access_entry)?;
+            Ok(())
+        })
+        .await??;
         Ok(())
     }
 
@@ -843,7 +918,7 @@ impl Inner {
         let refresh = Zeroizing::new(String::from_utf8_lossy(&refresh).into_owned());
         match self.api.refresh(&refresh).await {
             Ok(tokens) => {
-                self.keep_refresh_token(&tokens.refresh_token)
+                self.keep_tokens(&tokens)
                     .await
                     .map_err(AuthFailure::Local)?;
                 session.access = Some(tokens.access_token.clone());
