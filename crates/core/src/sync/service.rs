@@ -318,16 +318,14 @@ impl Service {
             session.account = Some(account.clone());
         }
         inner.set_sign_in_required(false);
-        match self.refresh().await {
-            Err(ServiceError::SessionExpired) => {
-                inner.forget_tokens().await?;
-                *inner.session.lock().await = Session::default();
-                inner.set_sign_in_required(false);
-                inner.publish().await;
-                return Ok(None);
-            }
-            // Offline or failing: the cache serves and the engine retries.
-            Ok(_) | Err(_) => {}
+        // Offline or failing, the cache serves and the engine retries; only a refused refresh
+        // token ends the start-up at sign-in.
+        if let Err(ServiceError::SessionExpired) = self.refresh().await {
+            inner.forget_tokens().await?;
+            *inner.session.lock().await = Session::default();
+            inner.set_sign_in_required(false);
+            inner.publish().await;
+            return Ok(None);
         }
         inner.publish().await;
         inner.wake.notify_one();
