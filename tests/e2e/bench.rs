@@ -116,69 +116,26 @@ async fn one_round() -> Value {
 }
 
 /// PSS and RSS (KiB) of the app and every process under it (WebKit's web and network processes),
-/// from `/proc/<pid>/smaps_rollup`. The app is the newest process running the binary under test.
+/// summed and per process, from `/proc/<pid>/smaps_rollup`. The app is the newest process running
+/// the binary under test.
 fn app_memory() -> Value {
-    let binary =
-        std::fs::canonicalize(crate::support::app_binary()).expect("the app binary exists");
-    let app = processes()
-        .into_iter()
-        .filter(|(pid, _)| {
-            std::fs::read_link(format!("/proc/{pid}/exe")).ok() == Some(binary.clone())
-        })
-        .map(|(pid, _)| pid)
-        .max()
+    let app = *proc_tree::running(&crate::support::app_binary())
+        .last()
         .expect("the app is running");
-    let mut tree = vec![app];
-    let mut i = 0;
-    let all = processes();
-    while i < tree.len() {
-        let parent = tree[i];
-        tree.extend(
-            all.iter()
-                .filter(|(_, ppid)| *ppid == parent)
-                .map(|(pid, _)| *pid),
-        );
-        i += 1;
-    }
-    let (mut pss, mut rss) = (0, 0);
-    let mut names = Vec::new();
-    for pid in &tree {
-        let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else {
-            continue;
-        };
-        pss += kib(&rollup, "Pss:");
-        rss += kib(&rollup, "Rss:");
-        if let Ok(name) = std::fs::read_to_string(format!("/proc/{pid}/comm")) {
-            names.push(name.trim().to_string());
-        }
-    }
-    json!({ "pss_kib": pss, "rss_kib": rss, "processes": names })
-}
-
-/// Every process as (pid, parent pid).
-fn processes() -> Vec<(u32, u32)> {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter_map(|pid| {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            // The command name may hold spaces and parentheses: fields follow the last ')'.
-            let rest = &stat[stat.rfind(')')? + 2..];
-            let ppid = rest.split_whitespace().nth(1)?.parse().ok()?;
-            Some((pid, ppid))
-        })
-        .collect()
-}
-
-fn kib(rollup: &str, field: &str) -> u64 {
-    rollup
-        .lines()
-        .find_map(|line| line.strip_prefix(field))
-        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
+    let measured = proc_tree::memory(&proc_tree::tree(app));
+    let by_process: Vec<Value> = measured
+        .processes
+        .iter()
+        .map(
+            |p| json!({ "name": p.name, "pss_kib": p.memory.pss_kib, "rss_kib": p.memory.rss_kib }),
+        )
+        .collect();
+    json!({
+        "pss_kib": measured.total.pss_kib,
+        "rss_kib": measured.total.rss_kib,
+        "processes": measured.names(),
+        "by_process": by_process,
+    })
 }
 
 /// Counters at one moment.

@@ -12,7 +12,6 @@
 
 mod desktop;
 mod flow;
-mod procs;
 mod report;
 mod stampede;
 mod stats;
@@ -199,7 +198,7 @@ fn measure() -> Result<(), String> {
     section("start-up and memory", outcome.map(|_| ()), &mut report);
 
     println!("\n\x1b[1;34m═══ WebDriver flow: typing, memory after the flow, requests ═══\x1b[0m");
-    let outcome = webdriver_flow(&app, &work, bare_memory, &mut report.rows);
+    let outcome = webdriver_flow(&app, &work, bare_memory, &mut report);
     section("WebDriver flow", outcome, &mut report);
 
     println!("\n\x1b[1;34m═══ validation against libphonenumber-js ═══\x1b[0m");
@@ -270,7 +269,7 @@ fn webdriver_flow(
     app: &Path,
     work: &Path,
     bare_memory: Option<(Summary, Summary)>,
-    rows: &mut Vec<Row>,
+    report: &mut Report,
 ) -> Result<(), String> {
     let flow_out = work.join("flow.json");
     let _ = std::fs::remove_file(&flow_out);
@@ -299,7 +298,7 @@ fn webdriver_flow(
         .map_err(|e| format!("the flow bench wrote no figures: {e}"))?;
     let figures: serde_json::Value =
         serde_json::from_str(&figures).map_err(|e| format!("the flow figures: {e}"))?;
-    flow::rows(&figures, bare_memory, rows)
+    flow::rows(&figures, bare_memory, report)
 }
 
 /// Start-up and memory-after-start rows; returns the bare window's memory (PSS, RSS in MiB) for
@@ -315,8 +314,8 @@ fn desktop_rows(
         Summary::of(&runs.iter().map(f).collect::<Vec<_>>())
     };
     let ms = |s: &desktop::Start| s.interactive_ms;
-    let pss = |s: &desktop::Start| s.memory.pss_kib as f64 / 1024.0;
-    let rss = |s: &desktop::Start| s.memory.rss_kib as f64 / 1024.0;
+    let pss = |s: &desktop::Start| s.memory.total.pss_kib as f64 / 1024.0;
+    let rss = |s: &desktop::Start| s.memory.total.rss_kib as f64 / 1024.0;
     let (Some(app_ms), Some(bare_ms)) = (summary(app, &ms), summary(bare, &ms)) else {
         return Err("start-up: no runs".into());
     };
@@ -352,13 +351,24 @@ fn desktop_rows(
             bare_memory.1 = Some(peer);
         }
     }
-    if let (Some(first), Some(bare_first)) = (app.first(), bare.first()) {
-        report.notes.push(format!(
-            "Processes counted: this app {}; bare Tauri {}.",
-            first.processes.join(", "),
-            bare_first.processes.join(", ")
-        ));
-    }
+    let by_process = |runs: &[desktop::Start]| {
+        let pairs: Vec<Vec<(String, u64)>> = runs
+            .iter()
+            .map(|s| {
+                s.memory
+                    .processes
+                    .iter()
+                    .map(|p| (p.name.clone(), p.memory.pss_kib))
+                    .collect()
+            })
+            .collect();
+        stats::pss_by_process(&pairs)
+    };
+    report.notes.push(format!(
+        "PSS 2 s after the first screen by process, median: this app {}; bare Tauri {}.",
+        by_process(app),
+        by_process(bare)
+    ));
     Ok(match bare_memory {
         (Some(pss), Some(rss)) => Some((pss, rss)),
         _ => None,

@@ -62,22 +62,9 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        let mut stopped = false;
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                stopped = true;
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        if !stopped {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
+        // TERM, KILL after 5 s; then reaped, so that no zombie outlives the test.
+        proc_tree::stop(&[self.child.id()]);
+        let _ = self.child.wait();
         end_processes_with_home(&self.home);
     }
 }
@@ -85,36 +72,10 @@ impl Drop for Driver {
 /// Ends (TERM, then KILL after 5 s) every process whose HOME is `home`: only this test's app,
 /// its web processes and drivers carry it. Linux only; elsewhere the OS session is per test run.
 pub fn end_processes_with_home(home: &Path) {
-    let needle = format!("HOME={}\0", home.display()).into_bytes();
-    let find = || -> Vec<String> {
-        let Ok(entries) = std::fs::read_dir("/proc") else {
-            return Vec::new();
-        };
-        let own = std::process::id().to_string();
-        entries
-            .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|pid| pid.chars().all(|c| c.is_ascii_digit()) && *pid != own)
-            .filter(|pid| {
-                std::fs::read(format!("/proc/{pid}/environ"))
-                    .is_ok_and(|env| env.windows(needle.len()).any(|w| w == needle.as_slice()))
-            })
-            .collect()
-    };
-    let signal = |name: &str, pids: &[String]| {
-        if !pids.is_empty() {
-            let _ = Command::new("kill").arg(name).args(pids).status();
-        }
-    };
-    signal("-TERM", &find());
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < deadline {
-        if find().is_empty() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    signal("-KILL", &find());
+    let own = std::process::id();
+    let mut carrying = proc_tree::with_environment(&format!("HOME={}", home.display()));
+    carrying.retain(|pid| *pid != own);
+    proc_tree::stop(&carrying);
 }
 
 /// `program` with the app's environment: `home` as its HOME and XDG directories, the OS locale,

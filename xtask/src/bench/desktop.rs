@@ -3,7 +3,7 @@
 //! sends once its first screen is painted and takes input, then left to settle before its memory is
 //! read. The two alternate run by run, so that a slower moment of the machine hits both alike.
 
-use super::procs::{self, Memory};
+use proc_tree::TreeMemory;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -25,8 +25,7 @@ pub struct Subject<'a> {
 /// What one start showed.
 pub struct Start {
     pub interactive_ms: f64,
-    pub memory: Memory,
-    pub processes: Vec<String>,
+    pub memory: TreeMemory,
 }
 
 /// `runs` measured starts of each subject (after one warm-up start each that is not counted: the
@@ -51,8 +50,8 @@ pub fn measure(
                 "  run {round}/{runs} {}: interactive after {:.0} ms, PSS {:.1} MiB, RSS {:.1} MiB",
                 subject.name,
                 start.interactive_ms,
-                start.memory.pss_kib as f64 / 1024.0,
-                start.memory.rss_kib as f64 / 1024.0
+                start.memory.total.pss_kib as f64 / 1024.0,
+                start.memory.total.rss_kib as f64 / 1024.0
             );
             results[i].push(start);
         }
@@ -102,7 +101,7 @@ fn start_once(subject: &Subject<'_>, work: &Path) -> Result<Start, String> {
             ));
         }
         if Instant::now() > deadline {
-            procs::stop(&procs::tree(pid));
+            proc_tree::stop(&proc_tree::tree(pid));
             let _ = child.wait();
             return Err(format!(
                 "{} showed no interactive first screen within {} s",
@@ -114,14 +113,13 @@ fn start_once(subject: &Subject<'_>, work: &Path) -> Result<Start, String> {
         std::thread::sleep(Duration::from_millis(20));
     };
     std::thread::sleep(SETTLE);
-    let tree = procs::tree(pid);
-    let (memory, processes) = procs::memory(&tree);
-    procs::stop(&tree);
+    let tree = proc_tree::tree(pid);
+    let memory = proc_tree::memory(&tree);
+    proc_tree::stop(&tree);
     let _ = child.wait();
     Ok(Start {
         interactive_ms: marked_at - spawned_at,
         memory,
-        processes,
     })
 }
 

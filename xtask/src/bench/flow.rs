@@ -2,20 +2,21 @@
 //! command's IPC round trip, memory after the consent + form flow, and the requests and bytes each
 //! step puts on the wire.
 
-use super::report::Row;
-use super::stats::{percentile, Summary};
+use super::report::{Report, Row};
+use super::stats::{percentile, pss_by_process, Summary};
 use serde_json::Value;
 
 /// The typing target: a keystroke's check answered well within a frame.
 const TYPING_P95_TARGET_MS: f64 = 5.0;
 
-/// What the rounds wrote, as rows; `bare` is the bare window's memory after start (PSS, RSS in KiB)
-/// for the ratio.
+/// What the rounds wrote, as rows and notes; `bare` is the bare window's memory after start (PSS,
+/// RSS in KiB) for the ratio.
 pub fn rows(
     figures: &Value,
     bare: Option<(Summary, Summary)>,
-    rows: &mut Vec<Row>,
+    report: &mut Report,
 ) -> Result<(), String> {
+    let rows = &mut report.rows;
     let rounds = figures["rounds"]
         .as_array()
         .filter(|r| !r.is_empty())
@@ -89,6 +90,28 @@ pub fn rows(
             .target("≤ 1.3×", ratio.map(|r| r <= 1.3)),
         );
     }
+
+    let by_process: Vec<Vec<(String, u64)>> = rounds
+        .iter()
+        .map(|r| {
+            r["memory_after_flow"]["by_process"]
+                .as_array()
+                .map(|processes| {
+                    processes
+                        .iter()
+                        .filter_map(|p| {
+                            Some((p["name"].as_str()?.to_string(), p["pss_kib"].as_u64()?))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    report.notes.push(format!(
+        "PSS after the flow by process, median: {}.",
+        pss_by_process(&by_process)
+    ));
+    let rows = &mut report.rows;
 
     // Requests and bytes per step, as the server saw them.
     let names: Vec<String> = rounds[0]["phases"]
