@@ -41,13 +41,15 @@ const RELEASE_APP: &[&str] = &[
     "-p",
     "mail-identity",
 ];
+/// The WebDriver harness: the test command's own debug build of the e2e tests (shared with `cargo
+/// xtask test`, so nothing extra to compile). It drives the release app named by
+/// `MAIL_IDENTITY_E2E_APP`; its own optimisation enters no figure (the round trips are timed in the
+/// page, the bytes counted on the wire).
 const FLOW_TEST: &[&str] = &[
     "test",
-    "--release",
+    "--workspace",
     "--features",
-    "custom-protocol",
-    "-p",
-    "mail-identity",
+    "mail-identity/custom-protocol",
     "--test",
     "e2e",
 ];
