@@ -126,9 +126,15 @@ fn app_memory() -> Value {
     let by_process: Vec<Value> = measured
         .processes
         .iter()
-        .map(
-            |p| json!({ "name": p.name, "pss_kib": p.memory.pss_kib, "rss_kib": p.memory.rss_kib }),
-        )
+        .map(|p| {
+            json!({
+                "name": p.name,
+                "pss_kib": p.memory.pss_kib,
+                "rss_kib": p.memory.rss_kib,
+                "pss_anon_kib": p.memory.pss_anon_kib,
+                "pss_file_kib": p.memory.pss_file_kib,
+            })
+        })
         .collect();
     json!({
         "pss_kib": measured.total.pss_kib,

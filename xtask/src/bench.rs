@@ -195,9 +195,11 @@ fn measure() -> Result<(), String> {
     section("size", outcome, &mut report);
 
     println!("\n\x1b[1;34m═══ start-up and memory after start ═══\x1b[0m");
-    let outcome = start_up(&app, &bare, &work, &mut report);
-    let bare_memory = outcome.as_ref().ok().copied().flatten();
-    section("start-up and memory", outcome.map(|_| ()), &mut report);
+    let (bare_memory, outcome) = match start_up(&app, &bare, &work, &mut report) {
+        Ok(peers) => (peers, Ok(())),
+        Err(error) => (Vec::new(), Err(error)),
+    };
+    section("start-up and memory", outcome, &mut report);
 
     println!("\n\x1b[1;34m═══ WebDriver flow: typing, memory after the flow, requests ═══\x1b[0m");
     let outcome = webdriver_flow(&app, &work, bare_memory, &mut report);
@@ -239,13 +241,14 @@ fn measure() -> Result<(), String> {
     }
 }
 
-/// Start-up and memory after start of both apps; the bare window's memory for later ratios.
+/// Start-up and memory after start of the app and the bare window (as built, and painting without
+/// GPU compositing); the bare window's memory for later ratios.
 fn start_up(
     app: &Path,
     bare: &Path,
     work: &Path,
     report: &mut Report,
-) -> Result<Option<(Summary, Summary)>, String> {
+) -> Result<Vec<flow::BarePeer>, String> {
     let runs = work.join("runs");
     let _ = std::fs::remove_dir_all(&runs);
     let subjects = [
@@ -260,6 +263,13 @@ fn start_up(
             binary: bare.to_path_buf(),
             env: Vec::new(),
         },
+        // The app paints without WebKitGTK's GPU compositor (src-tauri/src/window.rs); the bare
+        // window with the same choice shows what that choice alone is worth.
+        desktop::Subject {
+            name: "bare-tauri-no-gpu-compositing",
+            binary: bare.to_path_buf(),
+            env: vec![("WEBKIT_DISABLE_COMPOSITING_MODE", "1".into())],
+        },
     ];
     let starts = desktop::measure(&subjects, STARTS, &runs)?;
     desktop_rows(&starts, report)
@@ -270,7 +280,7 @@ fn start_up(
 fn webdriver_flow(
     app: &Path,
     work: &Path,
-    bare_memory: Option<(Summary, Summary)>,
+    bare_memory: Vec<flow::BarePeer>,
     report: &mut Report,
 ) -> Result<(), String> {
     let flow_out = work.join("flow.json");
@@ -300,17 +310,17 @@ fn webdriver_flow(
         .map_err(|e| format!("the flow bench wrote no figures: {e}"))?;
     let figures: serde_json::Value =
         serde_json::from_str(&figures).map_err(|e| format!("the flow figures: {e}"))?;
-    flow::rows(&figures, bare_memory, report)
+    flow::rows(&figures, &bare_memory, report)
 }
 
-/// Start-up and memory-after-start rows; returns the bare window's memory (PSS, RSS in MiB) for
-/// the after-the-flow ratio.
+/// Start-up and memory-after-start rows; returns the bare window's memory after start (PSS, RSS in
+/// MiB), as built and without GPU compositing, for the after-the-flow ratios.
 fn desktop_rows(
     starts: &[Vec<desktop::Start>],
     report: &mut Report,
-) -> Result<Option<(Summary, Summary)>, String> {
-    let [app, bare] = starts else {
-        return Err("start-up: expected two subjects".into());
+) -> Result<Vec<flow::BarePeer>, String> {
+    let [app, bare, bare_software] = starts else {
+        return Err("start-up: expected three subjects".into());
     };
     let summary = |runs: &[desktop::Start], f: &dyn Fn(&desktop::Start) -> f64| {
         Summary::of(&runs.iter().map(f).collect::<Vec<_>>())
@@ -330,27 +340,39 @@ fn desktop_rows(
         .peer(bare_ms.show(0, "ms"), Some(ratio))
         .target("≤ 1.3×", Some(ratio <= 1.3)),
     );
-    let mut bare_memory = (None, None);
-    for (label, f) in [
-        ("PSS", &pss as &dyn Fn(&desktop::Start) -> f64),
-        ("RSS", &rss),
+    let mut peers = Vec::new();
+    for (peer_runs, label, has_target) in [
+        (bare, "bare Tauri", true),
+        (bare_software, "bare Tauri without GPU compositing", false),
     ] {
-        let (Some(ours), Some(peer)) = (summary(app, f), summary(bare, f)) else {
-            continue;
-        };
-        let ratio = ours.median / peer.median;
-        report.rows.push(
-            Row::new(
-                format!("memory {label} 2 s after the first screen (app + WebKit processes)"),
+        let mut memory = Vec::new();
+        for (kind, f) in [
+            ("PSS", &pss as &dyn Fn(&desktop::Start) -> f64),
+            ("RSS", &rss),
+        ] {
+            let (Some(ours), Some(peer)) = (summary(app, f), summary(peer_runs, f)) else {
+                continue;
+            };
+            let ratio = ours.median / peer.median;
+            let row = Row::new(
+                format!("memory {kind} 2 s after the first screen (app + WebKit processes)"),
                 ours.show(1, "MiB"),
             )
-            .peer(peer.show(1, "MiB"), Some(ratio))
-            .target("≤ 1.3×", Some(ratio <= 1.3)),
-        );
-        if label == "PSS" {
-            bare_memory.0 = Some(peer);
-        } else {
-            bare_memory.1 = Some(peer);
+            .peer(format!("{} ({label})", peer.show(1, "MiB")), Some(ratio));
+            report.rows.push(if has_target {
+                row.target("≤ 1.3×", Some(ratio <= 1.3))
+            } else {
+                row
+            });
+            memory.push(peer);
+        }
+        if let [pss, rss] = memory[..] {
+            peers.push(flow::BarePeer {
+                label,
+                pss,
+                rss,
+                has_target,
+            });
         }
     }
     let by_process = |runs: &[desktop::Start]| {
@@ -367,14 +389,12 @@ fn desktop_rows(
         stats::pss_by_process(&pairs)
     };
     report.notes.push(format!(
-        "PSS 2 s after the first screen by process, median: this app {}; bare Tauri {}.",
+        "PSS 2 s after the first screen by process, median: this app {}; bare Tauri {}; bare Tauri without GPU compositing {}.",
         by_process(app),
-        by_process(bare)
+        by_process(bare),
+        by_process(bare_software)
     ));
-    Ok(match bare_memory {
-        (Some(pss), Some(rss)) => Some((pss, rss)),
-        _ => None,
-    })
+    Ok(peers)
 }
 
 /// Binary and .deb sizes.
@@ -480,7 +500,7 @@ fn notes(build_secs: f64, measure_secs: f64) -> Vec<String> {
         "Ratio: this app's figure ÷ the other's. For times and sizes lower is better; for throughput higher is better.".into(),
         "Each figure: median, and in parentheses the smallest and largest run (for criterion, the 95 % confidence interval of its median).".into(),
         format!("Start-up: the process spawned until the mark the page sends after its first screen has mounted and two frames have passed; {STARTS} runs each after one warm-up start (not counted), the two apps alternating, each with its own profile kept between runs. The app starts signed out (its first screen is the sign-in form) and is pointed at a loopback port where nothing listens."),
-        "Memory: PSS (shared pages divided among the processes that share them) and RSS (counted in each), summed over the app's process and every process under it (WebKit's web and network processes), 2 s after the mark, from /proc/<pid>/smaps_rollup.".into(),
+        "Memory: PSS (shared pages divided among the processes that share them) and RSS (counted in each), summed over the app's process and every process under it (WebKit's web and network processes), 2 s after the mark, from /proc/<pid>/smaps_rollup. The app paints without WebKitGTK's GPU compositor (src-tauri/src/window.rs); the bare window is measured as built (the ≤ 1.3× target) and with WEBKIT_DISABLE_COMPOSITING_MODE=1, the same choice.".into(),
         format!("WebDriver flow ({FLOW_ROUNDS} rounds, release build, tests/e2e/bench.rs): a fresh reference server behind a counting proxy; start signed out, sign in (pending@corp.example), agree to the consent, 1,000 validate_phone calls through the page's IPC as a keystroke makes them, type an e-mail and a mobile number, save; memory 2 s later; then the same user starts the app again. Requests and bytes are HTTP/1.1 on the wire (headers included) per step."),
         "Typing: WebKitGTK rounds `performance.now()` to whole milliseconds, so each round trip is known to ±1 ms; the percentiles are of those rounded samples.".into(),
         "Validation: criterion (1 s warm-up, 3 s measurement) for the core; the same inputs through libphonenumber-js (max metadata) in Node for the peer. Batch: the phone-diff corpus through `mail-identity-cli phone batch` and through crates/cli/bench/libphonenumber_js_batch.cjs, whole processes, 5 runs each alternating.".into(),

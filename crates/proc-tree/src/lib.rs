@@ -15,12 +15,18 @@ pub struct Memory {
     pub pss_kib: u64,
     /// Resident set size: shared pages counted in every process (the figure `top` shows).
     pub rss_kib: u64,
+    /// The part of the PSS that is anonymous memory (heaps, JIT code, caches the process built).
+    pub pss_anon_kib: u64,
+    /// The part of the PSS that is mapped files (libraries, fonts, the ICU data).
+    pub pss_file_kib: u64,
 }
 
 impl std::ops::AddAssign for Memory {
     fn add_assign(&mut self, other: Memory) {
         self.pss_kib += other.pss_kib;
         self.rss_kib += other.rss_kib;
+        self.pss_anon_kib += other.pss_anon_kib;
+        self.pss_file_kib += other.pss_file_kib;
     }
 }
 
@@ -75,6 +81,8 @@ pub fn memory(pids: &[u32]) -> TreeMemory {
         let memory = Memory {
             pss_kib: kib(&rollup, "Pss:"),
             rss_kib: kib(&rollup, "Rss:"),
+            pss_anon_kib: kib(&rollup, "Pss_Anon:"),
+            pss_file_kib: kib(&rollup, "Pss_File:"),
         };
         let name = std::fs::read_to_string(format!("/proc/{pid}/comm"))
             .map(|name| name.trim().to_string())
@@ -189,6 +197,7 @@ mod tests {
         let rollup = "00400000-7ffd [rollup]\nRss:               51200 kB\nPss:               20480 kB\nPss_Anon: 1 kB\n";
         assert_eq!(kib(rollup, "Rss:"), 51200);
         assert_eq!(kib(rollup, "Pss:"), 20480);
+        assert_eq!(kib(rollup, "Pss_Anon:"), 1);
         assert_eq!(kib(rollup, "Swap:"), 0);
     }
 
