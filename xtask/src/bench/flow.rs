@@ -164,8 +164,13 @@ pub fn rows(figures: &Value, bare: &[BarePeer], report: &mut Report) -> Result<(
         } else {
             log.join("; ")
         };
+        let noun = if requests.min == 1.0 && requests.max == 1.0 {
+            "request"
+        } else {
+            "requests"
+        };
         let ours = format!(
-            "{} requests, {} B up, {} B down: {what}",
+            "{} {noun}, {} B up, {} B down: {what}",
             requests.show(0, "").trim_end(),
             up.show(0, "").trim_end(),
             down.show(0, "").trim_end()
