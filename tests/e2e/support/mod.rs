@@ -252,8 +252,14 @@ impl App {
                 vec![],
             )
             .await;
-        if let Ok(png) = self.client.screenshot().await {
-            let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        // Bounded: WebKitWebDriver never answers a screenshot of a web view that paints without
+        // GPU compositing (what release builds do on Linux, src-tauri/src/window.rs).
+        match tokio::time::timeout(Duration::from_secs(20), self.client.screenshot()).await {
+            Ok(Ok(png)) => {
+                let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+            }
+            Ok(Err(error)) => eprintln!("screenshot {name}: {error}"),
+            Err(_) => eprintln!("screenshot {name}: WebKitWebDriver gave none within 20 s"),
         }
     }
 
