@@ -28,7 +28,7 @@ pub fn open_main<R: Runtime>(app: &AppHandle<R>, locale: Locale) -> tauri::Resul
 ///
 /// Release builds only: WebKitWebDriver cannot take a screenshot of a web view painted this way
 /// (the command never answers), and the end-to-end tests, which run debug builds, look at every
-/// screen. The release app goes through the same flows under WebDriver in `cargo xtask bench`.
+/// screen. The release app goes through the first-use flow under WebDriver in `cargo xtask bench`.
 #[cfg(all(target_os = "linux", not(debug_assertions)))]
 fn drawn_without_gpu_compositing<R: Runtime>(window: &tauri::WebviewWindow<R>) {
     let outcome = window.with_webview(|webview| {
