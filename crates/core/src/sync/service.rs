@@ -904,16 +904,12 @@ impl Inner {
             }
         }
         session.access = None;
-        let creds = Arc::clone(&self.creds);
-        let entry = self.refresh_token_entry();
-        let stored = blocking(move || creds.get(&entry))
-            .await
-            .map_err(AuthFailure::Local)?
-            .map_err(|e| AuthFailure::Local(e.into()))?;
+        // The one reader of the stored tokens; the kept access token it also returns is the one
+        // just refused.
+        let (stored, _) = self.stored_tokens().await.map_err(AuthFailure::Local)?;
         let Some(refresh) = stored else {
             return Err(AuthFailure::SignInRequired);
         };
-        let refresh = Zeroizing::new(String::from_utf8_lossy(&refresh).into_owned());
         match self.api.refresh(&refresh).await {
             Ok(tokens) => {
                 self.keep_tokens(&tokens)
