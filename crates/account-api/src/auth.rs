@@ -15,8 +15,8 @@ use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+pub use mail_identity_core::wire::TokenResponse;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
 use std::time::Duration;
 
 /// Hashes `password` with argon2id and a fresh salt (PHC string).
@@ -47,16 +47,6 @@ pub fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("not a password").unwrap_or_default())
 }
 
-/// The OAuth 2.0 token response (RFC 6749 §5.1).
-#[derive(Debug, Serialize)]
-pub struct TokenPair {
-    pub access_token: String,
-    pub token_type: &'static str,
-    pub expires_in: u64,
-    pub refresh_token: String,
-    pub refresh_token_expires_in: u64,
-}
-
 /// Issues a new access and refresh token for `account_id` in `family` (a new family when `None`).
 pub fn issue(
     conn: &Connection,
@@ -64,7 +54,7 @@ pub fn issue(
     family: Option<String>,
     access_ttl: Duration,
     refresh_ttl: Duration,
-) -> Result<TokenPair, StoreError> {
+) -> Result<TokenResponse, StoreError> {
     let now = now_unix();
     conn.execute(
         "DELETE FROM access_tokens WHERE account_id = ?1 AND expires_at <= ?2",
@@ -96,12 +86,12 @@ pub fn issue(
             now + refresh_ttl.as_secs() as i64
         ],
     )?;
-    Ok(TokenPair {
+    Ok(TokenResponse {
         access_token: access,
-        token_type: "Bearer",
-        expires_in: access_ttl.as_secs(),
+        token_type: "Bearer".to_string(),
+        expires_in: Some(access_ttl.as_secs()),
         refresh_token: refresh,
-        refresh_token_expires_in: refresh_ttl.as_secs(),
+        refresh_token_expires_in: Some(refresh_ttl.as_secs()),
     })
 }
 
@@ -128,7 +118,7 @@ pub fn refresh(
     refresh_token: &str,
     access_ttl: Duration,
     refresh_ttl: Duration,
-) -> Result<TokenPair, RefreshError> {
+) -> Result<TokenResponse, RefreshError> {
     let tx = conn.transaction()?;
     let hash = sha256(refresh_token.as_bytes()).to_vec();
     let row: Option<(i64, String, i64, bool, bool)> = tx

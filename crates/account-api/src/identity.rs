@@ -3,75 +3,8 @@
 
 use crate::random::{hex, sha256};
 use crate::store::StoreError;
+pub use mail_identity_core::wire::{Consent, ConsentState, Identity, Phone};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
-
-/// Where the account stands on the optional consent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConsentState {
-    /// Never decided: the client shows the consent screen.
-    Pending,
-    Agreed,
-    Refused,
-    /// Agreed once, then withdrew (DELETE): the info is gone.
-    Withdrawn,
-}
-
-impl ConsentState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConsentState::Pending => "pending",
-            ConsentState::Agreed => "agreed",
-            ConsentState::Refused => "refused",
-            ConsentState::Withdrawn => "withdrawn",
-        }
-    }
-
-    fn parse(s: &str) -> Result<ConsentState, StoreError> {
-        Ok(match s {
-            "pending" => ConsentState::Pending,
-            "agreed" => ConsentState::Agreed,
-            "refused" => ConsentState::Refused,
-            "withdrawn" => ConsentState::Withdrawn,
-            _ => return Err(StoreError::Corrupt("consent state")),
-        })
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Consent {
-    pub state: ConsentState,
-    pub notice_version: Option<String>,
-    pub decided_at: Option<String>,
-}
-
-/// A stored phone number.
-#[derive(Clone, PartialEq, Eq, Serialize)]
-pub struct Phone {
-    pub e164: String,
-    pub country: String,
-    pub overseas: bool,
-}
-
-/// `Debug` never shows the number.
-impl std::fmt::Debug for Phone {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Phone")
-            .field("country", &self.country)
-            .field("overseas", &self.overseas)
-            .finish_non_exhaustive()
-    }
-}
-
-/// The representation of `GET /v1/identity`.
-#[derive(Clone, Serialize)]
-pub struct Identity {
-    pub consent: Consent,
-    pub email: Option<String>,
-    pub phone: Option<Phone>,
-    pub updated_at: String,
-}
 
 /// A loaded identity with what the server needs beside the representation.
 pub struct Record {
@@ -152,7 +85,7 @@ pub fn load(conn: &Connection, account_id: i64) -> Result<Record, StoreError> {
     Ok(Record {
         identity: Identity {
             consent: Consent {
-                state: ConsentState::parse(&state)?,
+                state: ConsentState::parse(&state).ok_or(StoreError::Corrupt("consent state"))?,
                 notice_version,
                 decided_at,
             },

@@ -5,36 +5,13 @@
 //! the SHA-256 of the exact text, and a decision on anything else is refused as `notice_outdated`.
 
 use crate::random::{hex, sha256};
+pub use mail_identity_core::locale::Locale;
 
 const KO: &str = include_str!("../notice/consent.ko.txt");
 const EN: &str = include_str!("../notice/consent.en.txt");
 
 /// The version of the notice shipped with this server. Bump it whenever either text changes.
 pub const DEFAULT_VERSION: &str = "2026-11-28";
-
-/// A locale the notice is available in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Locale {
-    Ko,
-    En,
-}
-
-impl Locale {
-    pub fn parse(tag: &str) -> Option<Locale> {
-        match tag {
-            "ko" => Some(Locale::Ko),
-            "en" => Some(Locale::En),
-            _ => None,
-        }
-    }
-
-    pub fn tag(self) -> &'static str {
-        match self {
-            Locale::Ko => "ko",
-            Locale::En => "en",
-        }
-    }
-}
 
 /// The current notice: one version, one text per locale.
 #[derive(Debug, Clone)]

@@ -7,44 +7,22 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use mail_identity_core::wire;
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// One field that failed validation: `field` is a JSON pointer into the request body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    /// JSON pointer of the field, e.g. `/email` or `/phone/number`.
-    pub field: String,
-    /// The reason code, the same as the client's validation (`too_long`, `not_mobile`, …).
-    pub code: String,
-}
-
 /// An RFC 9457 problem with this API's extensions (`code`, `errors`, and OAuth's `error` on the
-/// token endpoints). Boxed: it travels in every `Result` of the request path, which stays small.
+/// token endpoints), as [`wire::Problem`] spells it, with the headers that travel beside it.
+/// Boxed: it travels in every `Result` of the request path, which stays small.
 #[derive(Debug, Clone)]
 pub struct Problem(Box<Body>);
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Body {
-    #[serde(rename = "type")]
-    pub type_uri: String,
-    pub title: &'static str,
-    pub status: u16,
-    pub code: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<FieldError>,
-    /// OAuth 2.0 error code (RFC 6749 §5.2) on `/v1/auth/*`, so that OAuth client code can read it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<&'static str>,
-    #[serde(skip)]
+#[derive(Debug, Clone)]
+struct Body {
+    problem: wire::Problem,
     retry_after: Option<u64>,
-    #[serde(skip)]
     www_authenticate: Option<String>,
-    #[serde(skip)]
     etag: Option<String>,
 }
 
@@ -52,13 +30,15 @@ impl Problem {
     /// A problem with `status`, a stable `code` and a human `title`.
     pub fn new(status: StatusCode, code: &'static str, title: &'static str) -> Self {
         Problem(Box::new(Body {
-            type_uri: format!("https://mail-identity.invalid/problems/{code}"),
-            title,
-            status: status.as_u16(),
-            code,
-            detail: None,
-            errors: Vec::new(),
-            error: None,
+            problem: wire::Problem {
+                type_uri: format!("https://mail-identity.invalid/problems/{code}"),
+                title: title.to_string(),
+                status: status.as_u16(),
+                code: code.to_string(),
+                detail: None,
+                errors: Vec::new(),
+                error: None,
+            },
             retry_after: None,
             www_authenticate: None,
             etag: None,
@@ -66,17 +46,17 @@ impl Problem {
     }
 
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
-        self.0.detail = Some(detail.into());
+        self.0.problem.detail = Some(detail.into());
         self
     }
 
-    pub fn errors(mut self, errors: Vec<FieldError>) -> Self {
-        self.0.errors = errors;
+    pub fn errors(mut self, errors: Vec<wire::ProblemField>) -> Self {
+        self.0.problem.errors = errors;
         self
     }
 
     pub fn oauth_error(mut self, error: &'static str) -> Self {
-        self.0.error = Some(error);
+        self.0.problem.error = Some(error.to_string());
         self
     }
 
@@ -99,7 +79,7 @@ impl Problem {
     }
 
     pub fn status(&self) -> StatusCode {
-        StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        StatusCode::from_u16(self.0.problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     // The catalogue of problems, one constructor per stable code, so that a code is spelled once.
@@ -175,7 +155,7 @@ impl Problem {
         )
         .detail(detail)
         .www_authenticate(challenge);
-        p.0.error = error;
+        p.0.problem.error = error.map(str::to_string);
         p
     }
 
@@ -191,7 +171,7 @@ impl Problem {
 impl IntoResponse for Problem {
     fn into_response(mut self) -> Response {
         let status = self.status();
-        let body = serde_json::to_vec(&*self.0).unwrap_or_else(|_| b"{}".to_vec());
+        let body = serde_json::to_vec(&self.0.problem).unwrap_or_else(|_| b"{}".to_vec());
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));

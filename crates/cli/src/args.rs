@@ -167,19 +167,15 @@ fn single(options: &Options, inputs: &[&str]) -> Result<String, ArgsError> {
 /// `--country KR` (or none) is domestic mode, as in `phone batch`; `--overseas` without a country
 /// is overseas mode where the number must carry its `+CC`.
 fn mode(options: &Options) -> Result<PhoneMode, ArgsError> {
-    match options.country.as_deref() {
-        Some(code) if engine::region_from_code(code).is_none() => {
-            Err(error(options, ArgsErrorKind::BadCountry(code.into())))
+    let country = options.country.as_deref().map(str::to_ascii_uppercase);
+    if let Some(code) = &country {
+        if engine::region_from_code(code).is_none() {
+            return Err(error(options, ArgsErrorKind::BadCountry(code.clone())));
         }
-        Some(code) if code.eq_ignore_ascii_case("KR") && !options.overseas => {
-            Ok(PhoneMode::Domestic)
-        }
-        Some(code) => Ok(PhoneMode::Overseas {
-            country: Some(code.to_ascii_uppercase()),
-        }),
-        None if options.overseas => Ok(PhoneMode::Overseas { country: None }),
-        None => Ok(PhoneMode::Domestic),
     }
+    // Another country than Korea is what the form's overseas toggle means.
+    let overseas = options.overseas || country.as_deref().is_some_and(|c| c != "KR");
+    Ok(PhoneMode::for_form(overseas, country.as_deref()))
 }
 
 fn error(options: &Options, kind: ArgsErrorKind) -> ArgsError {

@@ -93,14 +93,13 @@ fn read_request(line: &[u8]) -> Request {
             _ => extra.push((key, value)),
         }
     }
+    // As the form: `KR` is domestic mode, another country or none is overseas mode.
     let mode = match (&input, &region) {
-        (Value::String(_), Value::Null) => Some(PhoneMode::Overseas { country: None }),
-        (Value::String(_), Value::String(code)) if code.eq_ignore_ascii_case("KR") => {
-            Some(PhoneMode::Domestic)
+        (Value::String(_), Value::Null) => Some(PhoneMode::for_form(true, None)),
+        (Value::String(_), Value::String(code)) => {
+            let code = code.to_ascii_uppercase();
+            Some(PhoneMode::for_form(code != "KR", Some(&code)))
         }
-        (Value::String(_), Value::String(code)) => Some(PhoneMode::Overseas {
-            country: Some(code.to_ascii_uppercase()),
-        }),
         _ => None,
     };
     Request {

@@ -4,8 +4,10 @@
 //! desktop app, the reference account server and the command-line front all apply the same rules.
 
 pub mod email;
+pub mod identity;
 pub mod locale;
 pub mod phone;
 pub mod policy;
 #[cfg(feature = "sync")]
 pub mod sync;
+pub mod wire;

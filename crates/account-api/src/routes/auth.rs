@@ -9,31 +9,9 @@ use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use mail_identity_core::wire::{RevokeRequest, TokenRequest};
 use rusqlite::OptionalExtension;
-use serde::Deserialize;
 use std::net::SocketAddr;
-
-/// The token request. No `Debug`: it holds a password.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TokenRequest {
-    grant_type: String,
-    username: Option<String>,
-    password: Option<String>,
-    refresh_token: Option<String>,
-    /// Accepted and ignored: this API has one scope.
-    #[allow(dead_code)]
-    scope: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RevokeRequest {
-    token: String,
-    /// Accepted and ignored: the server finds the token's kind by itself (RFC 7009 §2.1).
-    #[allow(dead_code)]
-    token_type_hint: Option<String>,
-}
 
 fn oauth(status: StatusCode, error: &'static str, title: &'static str) -> Problem {
     Problem::new(status, error, title).oauth_error(error)
@@ -59,21 +37,22 @@ fn invalid_grant() -> Problem {
 pub async fn token(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    body: JsonBody<TokenRequest>,
+    body: JsonBody<TokenRequest<'static>>,
 ) -> Result<Response, Problem> {
     let request = body.value;
-    let pair = match request.grant_type.as_str() {
+    let pair = match &*request.grant_type {
         "password" => {
             let (Some(username), Some(password)) = (request.username, request.password) else {
                 return Err(invalid_request(
                     "the password grant needs username and password",
                 ));
             };
-            password_grant(&state, peer, username, password).await?
+            password_grant(&state, peer, username.into_owned(), password.into_owned()).await?
         }
         "refresh_token" => {
             let refresh = request
                 .refresh_token
+                .map(std::borrow::Cow::into_owned)
                 .ok_or_else(|| invalid_request("the refresh_token grant needs refresh_token"))?;
             let (access_ttl, refresh_ttl) = (state.access_token_ttl, state.refresh_token_ttl);
             state
@@ -110,7 +89,7 @@ async fn password_grant(
     peer: SocketAddr,
     username: String,
     password: String,
-) -> Result<tokens::TokenPair, Problem> {
+) -> Result<tokens::TokenResponse, Problem> {
     let ip = peer.ip();
     if let Some(wait) = state.limiter.locked(&username, ip) {
         return Err(Problem::new(
@@ -158,9 +137,9 @@ async fn password_grant(
 /// RFC 7009: 200 whether or not the token was known, so that revocation reveals nothing.
 pub async fn revoke(
     State(state): State<AppState>,
-    body: JsonBody<RevokeRequest>,
+    body: JsonBody<RevokeRequest<'static>>,
 ) -> Result<Response, Problem> {
-    let token = body.value.token;
+    let token = body.value.token.into_owned();
     state
         .store
         .call(move |conn| tokens::revoke(conn, &token).map_err(Problem::from))

@@ -14,31 +14,14 @@ use crate::stats::Write;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde::Deserialize;
+use mail_identity_core::wire::{ConsentDecision, ConsentWrite};
 use serde_json::json;
-
-#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Agreed,
-    Refused,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PutConsent {
-    decision: Decision,
-    /// The version of the notice shown.
-    notice_version: String,
-    /// SHA-256 (hex) of the exact text shown.
-    notice_sha256: String,
-}
 
 pub async fn put(
     State(state): State<AppState>,
     account: Account,
     headers: HeaderMap,
-    body: JsonBody<PutConsent>,
+    body: JsonBody<ConsentWrite>,
 ) -> Result<Response, Problem> {
     let if_match = precondition::if_match(&headers)?;
     let client = client(&headers);
@@ -72,8 +55,8 @@ pub async fn put(
             }
             let now = now_rfc3339();
             let (state, kind) = match value.decision {
-                Decision::Agreed => (ConsentState::Agreed, Kind::ConsentAgreed),
-                Decision::Refused => (ConsentState::Refused, Kind::ConsentRefused),
+                ConsentDecision::Agreed => (ConsentState::Agreed, Kind::ConsentAgreed),
+                ConsentDecision::Refused => (ConsentState::Refused, Kind::ConsentRefused),
             };
             identity::set_consent(
                 tx,

@@ -8,7 +8,7 @@ use crate::clock::now_rfc3339;
 use crate::idempotency::{self, Reply};
 use crate::identity::{self, ConsentState, Phone, Record};
 use crate::precondition::{self, IfMatch};
-use crate::problem::{FieldError, Problem};
+use crate::problem::Problem;
 use crate::state::AppState;
 use crate::stats::Write;
 use crate::store::{Store, StoreError};
@@ -16,10 +16,9 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use mail_identity_core::email::check_email;
-use mail_identity_core::phone::{check_phone, PhoneMode};
+use mail_identity_core::identity::{IdentityInput, InputError};
+use mail_identity_core::wire::IdentityWrite;
 use rusqlite::Transaction;
-use serde::Deserialize;
 use serde_json::json;
 
 pub async fn get(
@@ -44,29 +43,6 @@ pub async fn get(
     let mut response = super::json(StatusCode::OK, record.body());
     response.headers_mut().insert(header::ETAG, etag_value);
     Ok(response)
-}
-
-/// The body of `PUT /v1/identity`. No `Debug`: it holds personal data.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PutIdentity {
-    #[serde(default)]
-    email: Option<String>,
-    #[serde(default)]
-    phone: Option<PhoneInput>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PhoneInput {
-    /// As the person typed it: core normalizes it.
-    number: String,
-    /// The form's overseas toggle: judged for `country` rather than as a Korean mobile.
-    #[serde(default)]
-    overseas: bool,
-    /// ISO 3166-1 alpha-2, for overseas numbers typed without `+CC`.
-    #[serde(default)]
-    country: Option<String>,
 }
 
 /// What a write did, for the idempotency wrapper.
@@ -135,79 +111,38 @@ pub(super) fn current(tx: &Transaction<'_>, account_id: i64) -> Result<(Reply, R
     Ok((reply, record))
 }
 
-fn validate(
-    body: PutIdentity,
-    account_address: &str,
-) -> Result<(Option<String>, Option<Phone>), Problem> {
-    let mut errors = Vec::new();
-    let field = |field: &str, code: &str| FieldError {
-        field: field.to_string(),
-        code: code.to_string(),
-    };
-    if body.email.is_none() && body.phone.is_none() {
-        errors.push(field("", "email_or_phone_required"));
-    }
-    let email = match body
-        .email
-        .as_deref()
-        .map(|e| check_email(e, Some(account_address)))
-    {
-        None => None,
-        Some(Ok(valid)) => Some(valid.address),
-        Some(Err(e)) => {
-            errors.push(field("/email", e.code()));
-            None
-        }
-    };
-    let phone = match body.phone {
-        None => None,
-        Some(input) => {
-            let country_ok = input
-                .country
-                .as_deref()
-                .is_none_or(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()));
-            if !country_ok {
-                errors.push(field("/phone/country", "invalid_country"));
-                None
-            } else {
-                let mode = if input.overseas {
-                    PhoneMode::Overseas {
-                        country: input.country,
-                    }
-                } else {
-                    PhoneMode::Domestic
-                };
-                match check_phone(&input.number, &mode) {
-                    Ok(valid) => Some(Phone {
-                        e164: valid.e164,
-                        country: valid.country,
-                        overseas: input.overseas,
-                    }),
-                    Err(e) => {
-                        errors.push(field("/phone/number", e.code()));
-                        None
-                    }
-                }
-            }
-        }
-    };
-    if errors.is_empty() {
-        Ok((email, phone))
-    } else {
-        Err(Problem::new(
+/// Judges the body with the form's own rule ([`IdentityInput::check`]): the same reasons, at the
+/// same JSON pointers, as the client shows before sending.
+fn validate(body: IdentityWrite, account_address: &str) -> Result<Validated, Problem> {
+    match IdentityInput::from_write(body).check(account_address) {
+        Ok(valid) => Ok(Validated {
+            email: valid.email.map(|e| e.address),
+            phone: valid.phone.map(|p| Phone {
+                e164: p.e164,
+                country: p.country,
+                overseas: valid.overseas,
+            }),
+        }),
+        Err(errors) => Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
             "Some fields are not valid",
         )
-        .errors(errors))
+        .errors(errors.iter().map(InputError::to_problem_field).collect())),
     }
+}
+
+/// A body that passed: normalized values ready to store.
+struct Validated {
+    email: Option<String>,
+    phone: Option<Phone>,
 }
 
 pub async fn put(
     State(state): State<AppState>,
     account: Account,
     headers: HeaderMap,
-    body: JsonBody<PutIdentity>,
+    body: JsonBody<IdentityWrite>,
 ) -> Result<Response, Problem> {
     let if_match = precondition::require_if_match(&headers)?;
     let client = client(&headers);
@@ -232,7 +167,7 @@ fn put_info(
     tx: &Transaction<'_>,
     id: i64,
     if_match: &IfMatch,
-    validated: Result<(Option<String>, Option<Phone>), Problem>,
+    validated: Result<Validated, Problem>,
     client: &str,
 ) -> Result<Applied, Problem> {
     let old = identity::load(tx, id)?;
@@ -247,7 +182,7 @@ fn put_info(
     if !if_match.matches(&old.etag()) {
         return Err(precondition::stale(&old.etag()));
     }
-    let (email, phone) = validated?;
+    let Validated { email, phone } = validated?;
     let now = now_rfc3339();
     identity::set_info(tx, id, email.as_deref(), phone.as_ref(), &now)?;
     let old_email = old.identity.email.as_deref();

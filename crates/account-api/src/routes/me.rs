@@ -6,14 +6,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Serialize;
-
-#[derive(Serialize)]
-struct Me {
-    address: String,
-    display_name: String,
-    organisation: String,
-}
+use mail_identity_core::wire::Account as Me;
 
 pub async fn me(State(state): State<AppState>, account: Account) -> Result<Response, Problem> {
     let me = state

@@ -1,26 +1,20 @@
 //! `GET /v1/identity/notice?locale=ko|en`: the consent notice's version, text and SHA-256. Public:
 //! the text is the same for everyone and is shown before any decision.
 
-use crate::notice::{text, Locale};
+use crate::notice::text;
 use crate::problem::Problem;
 use crate::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
+use mail_identity_core::locale::Locale;
+use mail_identity_core::wire::Notice;
+use serde::Deserialize;
 
 #[derive(Deserialize)]
 pub struct NoticeQuery {
     locale: Option<String>,
-}
-
-#[derive(Serialize)]
-struct NoticeBody<'a> {
-    version: &'a str,
-    locale: &'static str,
-    text: &'static str,
-    sha256: &'a str,
 }
 
 pub async fn notice(
@@ -31,16 +25,16 @@ pub async fn notice(
         query.map_err(|_| Problem::bad_request("the query string could not be read"))?;
     let locale = match query.locale.as_deref() {
         None => Locale::Ko,
-        Some(tag) => Locale::parse(tag).ok_or_else(|| {
+        Some(tag) => Locale::from_tag(tag).ok_or_else(|| {
             Problem::new(StatusCode::BAD_REQUEST, "invalid_locale", "Unknown locale")
                 .detail("locale is ko or en")
         })?,
     };
-    let body = NoticeBody {
-        version: &state.notice.version,
-        locale: locale.tag(),
-        text: text(locale),
-        sha256: state.notice.sha256(locale),
+    let body = Notice {
+        version: state.notice.version.clone(),
+        locale,
+        text: text(locale).to_string(),
+        sha256: state.notice.sha256(locale).to_string(),
     };
     let mut response = super::json(
         StatusCode::OK,

@@ -262,6 +262,33 @@ async fn validation_errors_carry_the_clients_reason_codes_per_field() {
     }
 }
 
+/// A reason that names something keeps it on the wire, so that the app can say "a US number"
+/// after the server refused it, exactly as its own check would have.
+#[tokio::test]
+async fn a_foreign_number_in_domestic_mode_names_its_country_in_the_problem() {
+    let server = TestServer::start().await;
+    let token = server.token(REGISTERED).await;
+    let (etag, _) = server.identity(&token).await;
+    let response = server
+        .put_identity(
+            &token,
+            &etag,
+            json!({"phone": {"number": "+1 650-253-0000"}}),
+        )
+        .await;
+    let problem = expect_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        problem["errors"],
+        json!([{"field": "/phone/number", "code": "foreign_number_in_domestic_mode",
+                "params": {"country": "US"}}])
+    );
+}
+
 #[tokio::test]
 async fn an_overseas_number_is_stored_as_e164_with_its_country() {
     let server = TestServer::start().await;

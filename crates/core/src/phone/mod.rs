@@ -42,6 +42,21 @@ pub enum PhoneMode {
     Overseas { country: Option<RegionCode> },
 }
 
+impl PhoneMode {
+    /// The mode of the identity form: the overseas toggle decides, and the chosen country counts
+    /// only in overseas mode. The form, the server, the stored info and the command line all reach
+    /// their mode through here.
+    pub fn for_form(overseas: bool, country: Option<&str>) -> PhoneMode {
+        if overseas {
+            PhoneMode::Overseas {
+                country: country.map(str::to_string),
+            }
+        } else {
+            PhoneMode::Domestic
+        }
+    }
+}
+
 /// The kind of line a number belongs to, as the numbering plan says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

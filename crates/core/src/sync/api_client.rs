@@ -7,14 +7,16 @@
 //! loopback (the reference server in development and tests). Every answer becomes a typed
 //! [`ApiError`] or a typed value; nothing here logs a body, a token or a header value.
 
-use super::types::{Account, ConsentState, ConsentView, Draft, MaskedInfo, Notice};
+use super::types::{Account, ConsentView, Draft, IdentityInput, MaskedInfo, Notice};
 use crate::email::mask_email;
+use crate::identity::InputError;
 use crate::locale::Locale;
 use crate::phone::{check_phone, mask::mask_formatted, mask_phone, PhoneMode};
+use crate::wire::{Identity, Problem, RevokeRequest, TokenRequest, TokenResponse};
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, ETAG, IF_MATCH, IF_NONE_MATCH};
 use reqwest::{Method, StatusCode, Url};
 use rustls::pki_types::CertificateDer;
-use serde::Deserialize;
+use std::borrow::Cow;
 use std::time::Duration;
 use zeroize::Zeroizing;
 
@@ -76,9 +78,9 @@ pub enum ApiError {
     /// 412: the identity changed since `etag` we sent; `current` is the server's now.
     #[error("precondition failed")]
     PreconditionFailed { current: Option<String> },
-    /// 422 `validation_failed`: `(JSON pointer, code)` per field.
+    /// 422 `validation_failed`: the server's reasons, read back to where they point.
     #[error("validation failed")]
-    Unprocessable { errors: Vec<(String, String)> },
+    Unprocessable { errors: Vec<InputError> },
     /// 409 (`consent_required`, `notice_outdated`, `idempotency_response_purged`).
     #[error("conflict: {code}")]
     Conflict { code: String },
@@ -133,12 +135,14 @@ impl std::fmt::Debug for Tokens {
     }
 }
 
-#[derive(Deserialize)]
-struct TokenBody {
-    access_token: String,
-    refresh_token: String,
-    #[serde(default)]
-    expires_in: Option<u64>,
+impl From<TokenResponse> for Tokens {
+    fn from(answer: TokenResponse) -> Tokens {
+        Tokens {
+            access_token: Zeroizing::new(answer.access_token),
+            refresh_token: Zeroizing::new(answer.refresh_token),
+            expires_in: answer.expires_in.map(Duration::from_secs),
+        }
+    }
 }
 
 /// The identity as the server sent it, already masked: raw values never leave this module.
@@ -150,99 +154,57 @@ pub struct RemoteIdentity {
     pub etag: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct IdentityBody {
-    consent: ConsentBody,
-    email: Option<String>,
-    phone: Option<PhoneBody>,
-    updated_at: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ConsentBody {
-    state: ConsentState,
-    notice_version: Option<String>,
-    decided_at: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct PhoneBody {
-    e164: String,
-    country: String,
-    overseas: bool,
-}
-
-impl IdentityBody {
-    /// The registered values as the form shows them: the phone in its national format, the way a
-    /// person types it, with the overseas toggle and country it was registered with.
-    fn into_draft(self) -> Draft {
-        let phone = self.phone.as_ref().map(|p| {
-            let mode = if p.overseas {
-                PhoneMode::Overseas {
-                    country: Some(p.country.clone()),
-                }
-            } else {
-                PhoneMode::Domestic
-            };
-            check_phone(&p.e164, &mode)
-                .map(|valid| valid.national)
-                .unwrap_or_else(|_| p.e164.clone())
-        });
-        Draft {
-            email: self.email.unwrap_or_default(),
-            phone: phone.unwrap_or_default(),
-            overseas: self.phone.as_ref().is_some_and(|p| p.overseas),
-            country: self
-                .phone
-                .as_ref()
-                .filter(|p| p.overseas)
-                .map(|p| p.country.clone()),
-            focus: None,
-            caret: None,
-        }
-    }
-
-    fn masked(self, etag: Option<String>) -> RemoteIdentity {
-        let phone = self.phone.as_ref().map(|p| {
-            let mode = PhoneMode::Overseas {
+impl RemoteIdentity {
+    /// The answer masked for the snapshot and the screens.
+    fn masked(identity: Identity, etag: Option<String>) -> RemoteIdentity {
+        let phone = identity.phone.as_ref().map(|p| {
+            // The number's own country gives its national format, whatever mode it was typed in.
+            let own_country = PhoneMode::Overseas {
                 country: Some(p.country.clone()),
             };
-            match check_phone(&p.e164, &mode) {
+            match check_phone(&p.e164, &own_country) {
                 Ok(valid) => mask_phone(&valid),
                 Err(_) => mask_formatted(&p.e164),
             }
         });
-        let info = (self.email.is_some() || phone.is_some()).then(|| MaskedInfo {
-            email: self.email.as_deref().map(mask_email),
+        let info = (identity.email.is_some() || phone.is_some()).then(|| MaskedInfo {
+            email: identity.email.as_deref().map(mask_email),
             phone,
-            phone_country: self.phone.as_ref().map(|p| p.country.clone()),
-            overseas: self.phone.as_ref().is_some_and(|p| p.overseas),
+            phone_country: identity.phone.as_ref().map(|p| p.country.clone()),
+            overseas: identity.phone.as_ref().is_some_and(|p| p.overseas),
         });
         RemoteIdentity {
-            consent: ConsentView {
-                state: self.consent.state,
-                notice_version: self.consent.notice_version,
-                decided_at: self.consent.decided_at,
-            },
+            consent: identity.consent.into(),
             info,
-            updated_at: self.updated_at,
+            updated_at: Some(identity.updated_at),
             etag,
         }
     }
 }
 
-#[derive(Deserialize, Default)]
-struct ProblemBody {
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    errors: Vec<ProblemField>,
-}
-
-#[derive(Deserialize)]
-struct ProblemField {
-    field: String,
-    code: String,
+/// The registered values as the form shows them: the phone in its national format, the way a
+/// person types it, with the overseas toggle and country it was registered with.
+fn form_values(identity: Identity) -> Draft {
+    let (phone, overseas, country) = match identity.phone {
+        Some(p) => {
+            let mode = PhoneMode::for_form(p.overseas, Some(&p.country));
+            let shown = check_phone(&p.e164, &mode)
+                .map(|valid| valid.national)
+                .unwrap_or(p.e164);
+            (shown, p.overseas, p.overseas.then_some(p.country))
+        }
+        None => (String::new(), false, None),
+    };
+    Draft {
+        input: IdentityInput {
+            email: identity.email.unwrap_or_default(),
+            phone,
+            overseas,
+            country,
+        },
+        focus: None,
+        caret: None,
+    }
 }
 
 /// What a conditional read found.
@@ -343,26 +305,19 @@ impl ApiClient {
 
     /// Password sign-in.
     pub async fn sign_in(&self, username: &str, password: &str) -> Result<Tokens, ApiError> {
-        let body = Zeroizing::new(
-            serde_json::to_vec(&serde_json::json!({
-                "grant_type": "password", "username": username, "password": password
-            }))
-            .map_err(|_| ApiError::BadResponse("request"))?,
-        );
-        self.token(body.to_vec()).await
+        self.token(&TokenRequest::password(username, password))
+            .await
     }
 
     /// Rotates the refresh token (single use: the answer carries the next one).
     pub async fn refresh(&self, refresh_token: &str) -> Result<Tokens, ApiError> {
-        let body = serde_json::to_vec(&serde_json::json!({
-            "grant_type": "refresh_token", "refresh_token": refresh_token
-        }))
-        .map_err(|_| ApiError::BadResponse("request"))?;
-        self.token(body).await
+        self.token(&TokenRequest::refresh(refresh_token)).await
     }
 
-    async fn token(&self, body: Vec<u8>) -> Result<Tokens, ApiError> {
-        let body = Zeroizing::new(body);
+    async fn token(&self, request: &TokenRequest<'_>) -> Result<Tokens, ApiError> {
+        let body = Zeroizing::new(
+            serde_json::to_vec(request).map_err(|_| ApiError::BadResponse("request"))?,
+        );
         let (status, headers, bytes) = self
             .send(
                 Method::POST,
@@ -374,27 +329,28 @@ impl ApiClient {
             .await?;
         let bytes = Zeroizing::new(bytes);
         if status == StatusCode::OK {
-            let parsed: TokenBody = json(&headers, &bytes)?;
-            return Ok(Tokens {
-                access_token: Zeroizing::new(parsed.access_token),
-                refresh_token: Zeroizing::new(parsed.refresh_token),
-                expires_in: parsed.expires_in.map(Duration::from_secs),
-            });
+            let answer: TokenResponse = json(&headers, &bytes)?;
+            return Ok(answer.into());
         }
         Err(failure(status, &headers, &bytes))
     }
 
     /// Revokes a token (its whole sign-in for a refresh token). Unknown tokens are fine.
     pub async fn revoke(&self, token: &str) -> Result<(), ApiError> {
-        let body = serde_json::to_vec(&serde_json::json!({ "token": token }))
-            .map_err(|_| ApiError::BadResponse("request"))?;
+        let request = RevokeRequest {
+            token: Cow::Borrowed(token),
+            token_type_hint: None,
+        };
+        let body = Zeroizing::new(
+            serde_json::to_vec(&request).map_err(|_| ApiError::BadResponse("request"))?,
+        );
         let (status, headers, bytes) = self
             .send(
                 Method::POST,
                 "v1/auth/revoke",
                 None,
                 HeaderMap::new(),
-                Some(body),
+                Some(body.to_vec()),
             )
             .await?;
         if status.is_success() {
@@ -457,8 +413,8 @@ impl ApiClient {
         if status != StatusCode::OK {
             return Err(failure(status, &response_headers, &bytes));
         }
-        let body: IdentityBody = json(&response_headers, &bytes)?;
-        Ok(body.into_draft())
+        let identity: Identity = json(&response_headers, &bytes)?;
+        Ok(form_values(identity))
     }
 
     /// `PUT /v1/identity/consent` with the exact body queued.
@@ -591,12 +547,12 @@ fn json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, bytes: &[u8]) -> Re
 }
 
 fn identity(headers: &HeaderMap, bytes: &[u8]) -> Result<RemoteIdentity, ApiError> {
-    let body: IdentityBody = json(headers, bytes)?;
+    let body: Identity = json(headers, bytes)?;
     let etag = etag_of(headers);
     if etag.is_none() {
         return Err(ApiError::BadResponse("no ETag"));
     }
-    Ok(body.masked(etag))
+    Ok(RemoteIdentity::masked(body, etag))
 }
 
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
@@ -609,7 +565,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 
 /// A non-success answer, typed.
 fn failure(status: StatusCode, headers: &HeaderMap, bytes: &[u8]) -> ApiError {
-    let problem: ProblemBody = serde_json::from_slice(bytes).unwrap_or_default();
+    let problem: Problem = serde_json::from_slice(bytes).unwrap_or_default();
     match status.as_u16() {
         401 => ApiError::Unauthorized,
         400 if problem.code == "invalid_grant" => ApiError::InvalidGrant,
@@ -619,8 +575,8 @@ fn failure(status: StatusCode, headers: &HeaderMap, bytes: &[u8]) -> ApiError {
         422 if problem.code == "validation_failed" => ApiError::Unprocessable {
             errors: problem
                 .errors
-                .into_iter()
-                .map(|e| (e.field, e.code))
+                .iter()
+                .map(InputError::from_problem_field)
                 .collect(),
         },
         409 => ApiError::Conflict { code: problem.code },
@@ -692,7 +648,11 @@ mod tests {
                 br#"{"code":"validation_failed","errors":[{"field":"/email","code":"same_as_account"}]}"#
             ),
             ApiError::Unprocessable {
-                errors: vec![("/email".into(), "same_as_account".into())]
+                errors: vec![InputError::from_problem_field(&crate::wire::ProblemField {
+                    field: "/email".into(),
+                    code: "same_as_account".into(),
+                    params: Default::default(),
+                })]
             }
         );
         assert!(matches!(

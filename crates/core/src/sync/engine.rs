@@ -332,13 +332,12 @@ fn from_failure(failure: AuthFailure) -> Outcome {
             }
             ApiError::Unprocessable { errors } => {
                 let mut reason = SyncReason::new("invalid_fields");
-                for (pointer, code) in errors {
-                    let field = if pointer.starts_with("/phone") {
-                        "phone"
-                    } else {
-                        "email"
+                for error in errors {
+                    let field = match error.path.form_field() {
+                        crate::identity::FormField::Phone => "phone",
+                        crate::identity::FormField::Email => "email",
                     };
-                    reason = reason.with(field, code);
+                    reason = reason.with(field, error.code);
                 }
                 Outcome::Rejected(reason)
             }

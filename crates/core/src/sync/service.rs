@@ -18,9 +18,11 @@ use super::store::outbox::{self, NewOp, OpKind, OpState};
 use super::store::snapshot::{self, Snapshot};
 use super::store::{drafts, journal, Store};
 use super::types::*;
-use crate::email::{check_email, mask_email};
+use crate::email::mask_email;
+use crate::identity::InputError;
 use crate::locale::Locale;
-use crate::phone::{check_phone, mask_phone, PhoneMode};
+use crate::phone::mask_phone;
+use crate::wire::ConsentWrite;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -442,11 +444,11 @@ impl Service {
     ) -> Result<Overview, ServiceError> {
         let inner = &self.inner;
         let account = inner.require_account().await?;
-        let body = serde_json::to_vec(&serde_json::json!({
-            "decision": decision.as_str(),
-            "notice_version": notice_version,
-            "notice_sha256": notice_sha256,
-        }))
+        let body = serde_json::to_vec(&ConsentWrite {
+            decision,
+            notice_version: notice_version.to_string(),
+            notice_sha256: notice_sha256.to_string(),
+        })
         .map_err(|_| ServiceError::LocalStore)?;
         let sealed = inner
             .sealer()?
@@ -545,7 +547,9 @@ impl Service {
         // The form waits for this: a slow network gets a short wait, then an empty form that
         // says why.
         match tokio::time::timeout(PREFILL_WAIT, fetch).await {
-            Ok(Ok(draft)) if !draft.email.is_empty() || !draft.phone.is_empty() => Some(draft),
+            Ok(Ok(draft)) if !draft.input.email.is_empty() || !draft.input.phone.is_empty() => {
+                Some(draft)
+            }
             Ok(Ok(_)) => None,
             Ok(Err(_)) | Err(_) => {
                 tracing::info!("registered info could not be fetched to prefill the form");
@@ -691,68 +695,22 @@ impl Service {
     }
 }
 
-/// Core's validation of the form; the request body and its masked view, or the field errors.
+/// The form judged by core's one rule ([`IdentityInput::check`]); the request body and its masked
+/// view, or the field errors as the form shows them.
 fn validate(draft: &Draft, account: &str) -> Result<(Vec<u8>, MaskedInfo), Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let mut masked = MaskedInfo::default();
-    let mut body = serde_json::Map::new();
-    let field_error = |field, code: &str, params: BTreeMap<String, String>| FieldError {
-        field,
-        code: code.to_string(),
-        params,
+    let valid = draft.input.check(account).map_err(|errors| {
+        errors
+            .iter()
+            .map(InputError::to_field_error)
+            .collect::<Vec<_>>()
+    })?;
+    let masked = MaskedInfo {
+        email: valid.email.as_ref().map(|e| mask_email(&e.address)),
+        phone: valid.phone.as_ref().map(mask_phone),
+        phone_country: valid.phone.as_ref().map(|p| p.country.clone()),
+        overseas: valid.phone.is_some() && valid.overseas,
     };
-    if draft.email.trim().is_empty() && draft.phone.trim().is_empty() {
-        errors.push(field_error(
-            FormField::Email,
-            "email_or_phone_required",
-            BTreeMap::new(),
-        ));
-        return Err(errors);
-    }
-    if !draft.email.trim().is_empty() {
-        match check_email(&draft.email, Some(account)) {
-            Ok(valid) => {
-                masked.email = Some(mask_email(&valid.address));
-                body.insert("email".into(), valid.address.into());
-            }
-            Err(e) => errors.push(field_error(FormField::Email, e.code(), BTreeMap::new())),
-        }
-    }
-    if !draft.phone.trim().is_empty() {
-        let mode = if draft.overseas {
-            PhoneMode::Overseas {
-                country: draft.country.clone(),
-            }
-        } else {
-            PhoneMode::Domestic
-        };
-        match check_phone(&draft.phone, &mode) {
-            Ok(valid) => {
-                masked.phone = Some(mask_phone(&valid));
-                masked.phone_country = Some(valid.country.clone());
-                masked.overseas = draft.overseas;
-                body.insert(
-                    "phone".into(),
-                    serde_json::json!({
-                        "number": valid.e164,
-                        "overseas": draft.overseas,
-                        "country": valid.country,
-                    }),
-                );
-            }
-            Err(e) => {
-                let mut params = BTreeMap::new();
-                if let crate::phone::PhoneError::ForeignNumberInDomesticMode { country } = &e {
-                    params.insert("country".to_string(), country.clone());
-                }
-                errors.push(field_error(FormField::Phone, e.code(), params));
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let body = serde_json::to_vec(&serde_json::Value::Object(body)).map_err(|_| Vec::new())?;
+    let body = serde_json::to_vec(&valid.to_write()).map_err(|_| Vec::new())?;
     Ok((body, masked))
 }
 
@@ -1218,8 +1176,11 @@ mod tests {
     #[test]
     fn validation_uses_core_rules_and_masks() {
         let draft = Draft {
-            email: "seoyeon.lee@naver.com".into(),
-            phone: "010 1234 5678".into(),
+            input: IdentityInput {
+                email: "seoyeon.lee@naver.com".into(),
+                phone: "010 1234 5678".into(),
+                ..IdentityInput::default()
+            },
             ..Draft::default()
         };
         let (body, masked) = validate(&draft, "registered@corp.example").unwrap();
@@ -1229,8 +1190,11 @@ mod tests {
         assert_eq!(masked.email.as_deref(), Some("se***@naver.com"));
 
         let bad = Draft {
-            email: "registered@corp.example".into(),
-            phone: "02-123-4567".into(),
+            input: IdentityInput {
+                email: "registered@corp.example".into(),
+                phone: "02-123-4567".into(),
+                ..IdentityInput::default()
+            },
             ..Draft::default()
         };
         let errors = validate(&bad, "registered@corp.example").unwrap_err();

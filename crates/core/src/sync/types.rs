@@ -2,48 +2,11 @@
 //! shapes. Personal data (the recovery e-mail and phone) appears raw only in [`Draft`], whose
 //! `Debug` masks it; everything else holds masked values.
 
-use crate::locale::Locale;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The signed-in webmail account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Account {
-    pub address: String,
-    pub display_name: String,
-    pub organisation: String,
-}
-
-/// Where the consent stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum ConsentState {
-    #[default]
-    Pending,
-    Agreed,
-    Refused,
-    Withdrawn,
-}
-
-/// A decision the user can make on the consent screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum ConsentDecision {
-    Agreed,
-    Refused,
-}
-
-impl ConsentDecision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConsentDecision::Agreed => "agreed",
-            ConsentDecision::Refused => "refused",
-        }
-    }
-}
+pub use crate::identity::{FieldError, FormField, IdentityInput};
+pub use crate::wire::{Account, ConsentDecision, ConsentState, Notice};
 
 /// What the user last decided, even if it is not sent yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -53,6 +16,16 @@ pub struct ConsentView {
     pub notice_version: Option<String>,
     /// RFC 3339.
     pub decided_at: Option<String>,
+}
+
+impl From<crate::wire::Consent> for ConsentView {
+    fn from(consent: crate::wire::Consent) -> ConsentView {
+        ConsentView {
+            state: consent.state,
+            notice_version: consent.notice_version,
+            decided_at: consent.decided_at,
+        }
+    }
 }
 
 /// The registered info (or the info waiting to be sent), masked.
@@ -161,16 +134,6 @@ impl Overview {
     }
 }
 
-/// The consent notice as the server serves it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Notice {
-    pub version: String,
-    pub locale: Locale,
-    pub text: String,
-    pub sha256: String,
-}
-
 /// A decision as kept in the local journal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -224,54 +187,16 @@ pub enum DraftField {
     Overseas,
 }
 
-/// The info form exactly as the user left it. Holds personal data: its `Debug` shows none.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// The info form exactly as the user left it: the form's values, and where the caret was. Holds
+/// personal data: its `Debug` shows none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Draft {
-    pub email: String,
-    pub phone: String,
-    pub overseas: bool,
-    pub country: Option<String>,
+    #[serde(flatten)]
+    pub input: IdentityInput,
     pub focus: Option<DraftField>,
     /// UTF-16 offset in the focused field.
     pub caret: Option<u32>,
-}
-
-impl std::fmt::Debug for Draft {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Draft")
-            .field(
-                "email",
-                &format_args!("<{} chars>", self.email.chars().count()),
-            )
-            .field(
-                "phone",
-                &format_args!("<{} chars>", self.phone.chars().count()),
-            )
-            .field("overseas", &self.overseas)
-            .field("country", &self.country)
-            .field("focus", &self.focus)
-            .field("caret", &self.caret)
-            .finish()
-    }
-}
-
-/// A form field that an error belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum FormField {
-    Email,
-    Phone,
-}
-
-/// A reason next to a field: the UI shows `email.error.<code>` / `phone.error.<code>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct FieldError {
-    pub field: FormField,
-    pub code: String,
-    pub params: BTreeMap<String, String>,
 }
 
 /// What a submit did: non-empty `field_errors` mean nothing was queued.
@@ -321,11 +246,13 @@ mod tests {
     #[test]
     fn draft_debug_shows_no_personal_data() {
         let draft = Draft {
-            email: "seoyeon.lee@naver.com".into(),
-            phone: "010-1234-5678".into(),
+            input: IdentityInput {
+                email: "seoyeon.lee@naver.com".into(),
+                phone: "010-1234-5678".into(),
+                ..IdentityInput::default()
+            },
             focus: Some(DraftField::Phone),
             caret: Some(4),
-            ..Draft::default()
         };
         let shown = format!("{draft:?}");
         assert!(

@@ -1,0 +1,371 @@
+//! The account API's bodies as they travel (`docs/api/openapi.yaml`), spelled once for both ends:
+//! the desktop client (`sync::api_client`) writes requests and reads answers with these types, and
+//! the reference server (`account-api`) reads the same requests and writes the same answers. A change
+//! of the contract is a change here, and the contract test checks the server's side of it against the
+//! document.
+//!
+//! Only shapes live here: no HTTP, no validation (that is [`crate::identity`]), no storage. Types
+//! that carry personal data or secrets have a `Debug` that shows none of it.
+
+use crate::locale::Locale;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+/// `POST /v1/auth/token`: the password and the refresh-token grants (RFC 6749 §4.3, §6).
+///
+/// Borrowing on the client's side so that the password is never copied into a string that outlives
+/// the request body; owned on the server's. No `Debug`: it holds a password or a token.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest<'a> {
+    /// `password` or `refresh_token`; anything else is `unsupported_grant_type`.
+    pub grant_type: Cow<'a, str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<Cow<'a, str>>,
+    /// Accepted and ignored: the API has one scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Cow<'a, str>>,
+}
+
+impl<'a> TokenRequest<'a> {
+    /// The password grant.
+    pub fn password(username: &'a str, password: &'a str) -> Self {
+        TokenRequest {
+            grant_type: Cow::Borrowed("password"),
+            username: Some(Cow::Borrowed(username)),
+            password: Some(Cow::Borrowed(password)),
+            ..TokenRequest::default()
+        }
+    }
+
+    /// The refresh-token grant (the refresh token is single use: the answer carries the next).
+    pub fn refresh(refresh_token: &'a str) -> Self {
+        TokenRequest {
+            grant_type: Cow::Borrowed("refresh_token"),
+            refresh_token: Some(Cow::Borrowed(refresh_token)),
+            ..TokenRequest::default()
+        }
+    }
+}
+
+/// The token answer (RFC 6749 §5.1). The lifetimes are optional for the reader: an answer without
+/// them still signs in (the access token is then not kept between runs); the server always sends them.
+#[derive(Serialize, Deserialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    #[serde(default)]
+    pub token_type: String,
+    /// Seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<u64>,
+    pub refresh_token: String,
+    /// Seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token_expires_in: Option<u64>,
+}
+
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("expires_in", &self.expires_in)
+            .field("refresh_token_expires_in", &self.refresh_token_expires_in)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `POST /v1/auth/revoke` (RFC 7009). No `Debug`: it holds a token.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeRequest<'a> {
+    pub token: Cow<'a, str>,
+    /// Accepted and ignored: the server finds the token's kind by itself (RFC 7009 §2.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_type_hint: Option<Cow<'a, str>>,
+}
+
+/// `GET /v1/me`: the signed-in webmail account (also what the app shows as the account).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Account {
+    pub address: String,
+    pub display_name: String,
+    pub organisation: String,
+}
+
+/// `GET /v1/identity/notice`: the consent notice as served, and as the consent screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Notice {
+    pub version: String,
+    pub locale: Locale,
+    /// The consent box, exactly as hashed (UTF-8, LF line ends).
+    pub text: String,
+    /// SHA-256 (lowercase hex) of `text`.
+    pub sha256: String,
+}
+
+/// Where an account stands on the optional consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentState {
+    /// Never decided: the consent screen is shown.
+    #[default]
+    Pending,
+    Agreed,
+    Refused,
+    /// Agreed once, then withdrew (the info was deleted).
+    Withdrawn,
+}
+
+impl ConsentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentState::Pending => "pending",
+            ConsentState::Agreed => "agreed",
+            ConsentState::Refused => "refused",
+            ConsentState::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ConsentState> {
+        Some(match text {
+            "pending" => ConsentState::Pending,
+            "agreed" => ConsentState::Agreed,
+            "refused" => ConsentState::Refused,
+            "withdrawn" => ConsentState::Withdrawn,
+            _ => return None,
+        })
+    }
+}
+
+/// A decision on the consent screen (`PUT /v1/identity/consent`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentDecision {
+    Agreed,
+    Refused,
+}
+
+impl ConsentDecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentDecision::Agreed => "agreed",
+            ConsentDecision::Refused => "refused",
+        }
+    }
+}
+
+/// The body of `PUT /v1/identity/consent`: the decision on the exact text shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentWrite {
+    pub decision: ConsentDecision,
+    /// The version of the notice shown.
+    pub notice_version: String,
+    /// SHA-256 (hex) of the text shown.
+    pub notice_sha256: String,
+}
+
+/// The consent part of `GET /v1/identity`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Consent {
+    pub state: ConsentState,
+    pub notice_version: Option<String>,
+    /// RFC 3339.
+    pub decided_at: Option<String>,
+}
+
+/// A registered phone number. `Debug` never shows the number.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phone {
+    /// E.164, `+821012345678`.
+    pub e164: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Registered with 해외 사용자인가요? on.
+    pub overseas: bool,
+}
+
+impl std::fmt::Debug for Phone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Phone")
+            .field("country", &self.country)
+            .field("overseas", &self.overseas)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `GET /v1/identity` and the answer of every identity write: the consent and the info itself.
+/// `Debug` shows neither the e-mail nor the number.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub consent: Consent,
+    pub email: Option<String>,
+    pub phone: Option<Phone>,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Identity")
+            .field("consent", &self.consent)
+            .field("email", &self.email.as_ref().map(|_| "…"))
+            .field("phone", &self.phone)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+/// The phone part of `PUT /v1/identity`: the number as typed (the server normalizes it with the
+/// same rule as the client) and the form's mode.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneWrite {
+    pub number: String,
+    /// The form's overseas toggle: judged for `country` rather than as a Korean mobile.
+    #[serde(default)]
+    pub overseas: bool,
+    /// ISO 3166-1 alpha-2, for an overseas number typed without `+CC`.
+    #[serde(default)]
+    pub country: Option<String>,
+}
+
+/// The body of `PUT /v1/identity`: either part may be absent, not both. `Debug` shows no value.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityWrite {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<PhoneWrite>,
+}
+
+impl std::fmt::Debug for IdentityWrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdentityWrite")
+            .field("email", &self.email.as_ref().map(|_| "…"))
+            .field("phone", &self.phone.as_ref().map(|_| "…"))
+            .finish()
+    }
+}
+
+/// One field that failed validation, in a 422 problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemField {
+    /// JSON pointer into the request body: `/email`, `/phone/number`, `/phone/country`, or `""`
+    /// for the body as a whole.
+    pub field: String,
+    /// The reason, the same code the client's own check gives (`too_long`, `not_mobile`, …).
+    pub code: String,
+    /// What the reason names, e.g. `country` for a foreign number in domestic mode. Never a value
+    /// the user typed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
+}
+
+/// Every error answer: `application/problem+json` (RFC 9457) with this API's `code`, the field
+/// errors of a 422, and OAuth's `error` on `/v1/auth/*`. Clients branch on `code`, never on
+/// `title` or `detail`. Read leniently: an error page that is not a problem reads as an empty one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Problem {
+    #[serde(rename = "type", default)]
+    pub type_uri: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub status: u16,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_token_request_names_only_its_grants_fields() {
+        let body = serde_json::to_value(TokenRequest::password("a@b.example", "pw")).unwrap();
+        assert_eq!(
+            body,
+            json!({"grant_type": "password", "username": "a@b.example", "password": "pw"})
+        );
+        let body = serde_json::to_value(TokenRequest::refresh("r1")).unwrap();
+        assert_eq!(
+            body,
+            json!({"grant_type": "refresh_token", "refresh_token": "r1"})
+        );
+        let read: TokenRequest<'static> =
+            serde_json::from_value(json!({"grant_type": "password", "scope": null})).unwrap();
+        assert_eq!(read.grant_type, "password");
+        assert!(serde_json::from_value::<TokenRequest<'static>>(
+            json!({"grant_type": "x", "extra": 1})
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn an_identity_write_omits_what_is_absent_and_refuses_unknown_fields() {
+        let write = IdentityWrite {
+            email: None,
+            phone: Some(PhoneWrite {
+                number: "+821012345678".into(),
+                overseas: false,
+                country: Some("KR".into()),
+            }),
+        };
+        assert_eq!(
+            serde_json::to_value(&write).unwrap(),
+            json!({"phone": {"number": "+821012345678", "overseas": false, "country": "KR"}})
+        );
+        assert!(serde_json::from_value::<IdentityWrite>(json!({"mail": "x"})).is_err());
+        let shown = format!("{write:?}");
+        assert!(!shown.contains("1012345678"), "{shown}");
+    }
+
+    #[test]
+    fn a_problem_that_is_no_problem_reads_as_empty() {
+        let problem: Problem = serde_json::from_str("{}").unwrap();
+        assert_eq!(problem, Problem::default());
+        let problem: Problem = serde_json::from_value(json!({
+            "code": "validation_failed",
+            "errors": [{"field": "/phone/number", "code": "foreign_number_in_domestic_mode",
+                        "params": {"country": "US"}}]
+        }))
+        .unwrap();
+        assert_eq!(problem.errors[0].params["country"], "US");
+    }
+
+    #[test]
+    fn identity_debug_shows_no_personal_data() {
+        let identity = Identity {
+            consent: Consent::default(),
+            email: Some("seoyeon.lee@naver.com".into()),
+            phone: Some(Phone {
+                e164: "+821012345678".into(),
+                country: "KR".into(),
+                overseas: false,
+            }),
+            updated_at: "2026-12-06T00:00:00Z".into(),
+        };
+        let shown = format!("{identity:?}");
+        assert!(
+            !shown.contains("seoyeon") && !shown.contains("12345678"),
+            "{shown}"
+        );
+    }
+}
