@@ -14,7 +14,9 @@
 //! - 422, 409 → refused for good, with the reason (and the field errors) for the user.
 
 use super::api_client::{ApiError, RemoteIdentity};
-use super::service::{keep_remote, now_rfc3339, rfc3339_in, AuthFailure, Inner, OUTBOX_AAD};
+use super::clock::{now_rfc3339, rfc3339_in};
+use super::crypto::OUTBOX_AAD;
+use super::service::{keep_remote, AuthFailure, Inner};
 use super::store::outbox::{self, Op, OpKind, OpState};
 use super::store::{drafts, journal, snapshot};
 use super::types::{ConsentState, ReceiptDecision, SyncReason};

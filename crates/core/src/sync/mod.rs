@@ -13,6 +13,9 @@
 
 pub mod api_client;
 pub mod backoff;
+mod blocking;
+mod clock;
+mod config;
 pub mod credentials;
 pub mod crypto;
 mod engine;
@@ -24,9 +27,10 @@ pub mod trust;
 pub mod types;
 
 pub use backoff::BackoffPolicy;
+pub use config::ServiceConfig;
 pub use credentials::{
     CredentialChoice, CredentialStore, MemoryCredentialStore, OsCredentialStore,
 };
 pub use error::ServiceError;
-pub use service::{Service, ServiceConfig};
+pub use service::Service;
 pub use types::*;

@@ -7,11 +7,12 @@
 
 use super::api_client::Tokens;
 use super::api_client::{ApiClient, ApiConfig, ApiError, Fetched, RemoteIdentity};
-use super::backoff::{BackoffPolicy, Jitter};
-use super::credentials::{
-    access_token_entry, refresh_token_entry, CredentialChoice, CredentialStore, STORE_KEY,
-};
-use super::crypto::Sealer;
+use super::backoff::Jitter;
+use super::blocking::blocking;
+use super::clock::now_rfc3339;
+pub use super::config::ServiceConfig;
+use super::credentials::{access_token_entry, refresh_token_entry, CredentialStore, STORE_KEY};
+use super::crypto::{Sealer, DRAFT_AAD, OUTBOX_AAD};
 use super::error::ServiceError;
 use super::kept_access::{now_unix, KeptAccess};
 use super::store::outbox::{self, NewOp, OpKind, OpState};
@@ -30,58 +31,6 @@ use zeroize::Zeroizing;
 
 /// How long the change form waits for the registered values before opening empty.
 const PREFILL_WAIT: Duration = Duration::from_secs(3);
-
-/// Associated data of sealed records.
-pub(crate) const DRAFT_AAD: &[u8] = b"mail-identity draft v1";
-pub(crate) const OUTBOX_AAD: &[u8] = b"mail-identity outbox v1";
-
-/// What [`Service::open`] needs.
-#[derive(Debug, Clone)]
-pub struct ServiceConfig {
-    /// The app data directory (created owner-only when missing).
-    pub data_dir: PathBuf,
-    /// The account API's base URL (policy, settings, or the reference server in dev builds).
-    pub api_base_url: String,
-    pub app_version: String,
-    /// e.g. `windows 10.0.22631`, `macos 14.5`: sent in the User-Agent and kept in receipts.
-    pub os: String,
-    pub credential_store: CredentialChoice,
-    /// How long a draft lives (policy; 7 days by default).
-    pub draft_lifetime_days: u32,
-    /// A proxy URL from policy; `None` uses the system's.
-    pub proxy: Option<String>,
-    /// Root certificates trusted in addition to the OS store (policy `extra_root_ca`).
-    pub extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
-    pub backoff: BackoffPolicy,
-    pub connect_timeout: Duration,
-    pub request_timeout: Duration,
-}
-
-impl ServiceConfig {
-    /// The production defaults; the OS credential store under the service name `mail-identity`.
-    pub fn new(
-        data_dir: impl Into<PathBuf>,
-        api_base_url: &str,
-        app_version: &str,
-        os: &str,
-    ) -> Self {
-        ServiceConfig {
-            data_dir: data_dir.into(),
-            api_base_url: api_base_url.to_string(),
-            app_version: app_version.to_string(),
-            os: os.to_string(),
-            credential_store: CredentialChoice::OsOrMemory {
-                service: "mail-identity".to_string(),
-            },
-            draft_lifetime_days: 7,
-            proxy: None,
-            extra_roots: Vec::new(),
-            backoff: BackoffPolicy::default(),
-            connect_timeout: Duration::from_secs(5),
-            request_timeout: Duration::from_secs(15),
-        }
-    }
-}
 
 /// The session: the access token lives only here, in memory.
 #[derive(Default)]
@@ -152,36 +101,11 @@ impl From<AuthFailure> for ServiceError {
     }
 }
 
-/// RFC 3339 in UTC, to the second.
-pub(crate) fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    now.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
-pub(crate) fn rfc3339_in(delay: Duration) -> String {
-    let at = time::OffsetDateTime::now_utc() + delay;
-    at.replace_nanosecond(0)
-        .unwrap_or(at)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
 /// A fresh idempotency key: 128 random bits in hex.
 fn new_key() -> Result<String, ServiceError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|_| ServiceError::LocalStore)?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ServiceError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|_| ServiceError::LocalStore)
 }
 
 impl Service {
