@@ -16,7 +16,9 @@
 use super::api_client::{ApiError, RemoteIdentity};
 use super::clock::{now_rfc3339, rfc3339_in};
 use super::crypto::OUTBOX_AAD;
-use super::service::{keep_remote, AuthFailure, Inner};
+use super::runtime::{RetrySchedule, Runtime};
+use super::service::keep_remote;
+use super::session::AuthFailure;
 use super::store::outbox::{self, Op, OpKind, OpState};
 use super::store::{drafts, journal, snapshot};
 use super::types::{ConsentState, ReceiptDecision, SyncReason};
@@ -46,7 +48,7 @@ enum Outcome {
 }
 
 /// The loop. Holds the service only weakly, so dropping the last [`super::Service`] ends it.
-pub(crate) async fn run(weak: Weak<Inner>, wake: Arc<Notify>) {
+pub(crate) async fn run(weak: Weak<Runtime>, wake: Arc<Notify>) {
     loop {
         let next = {
             let Some(inner) = weak.upgrade() else { return };
@@ -70,7 +72,7 @@ pub(crate) async fn run(weak: Weak<Inner>, wake: Arc<Notify>) {
     }
 }
 
-async fn step(inner: &Inner) -> Next {
+async fn step(inner: &Runtime) -> Next {
     if inner
         .live
         .lock()
@@ -79,7 +81,7 @@ async fn step(inner: &Inner) -> Next {
     {
         return Next::Idle;
     }
-    if inner.session.lock().await.account.is_none() {
+    if inner.session.account().await.is_none() {
         return Next::Idle;
     }
     let head = match inner.store.call(|c| outbox::head(c)).await {
@@ -97,10 +99,10 @@ async fn step(inner: &Inner) -> Next {
         return Next::Idle;
     }
     if let Ok(live) = inner.live.lock() {
-        if let Some((seq, _, at, _)) = &live.retry {
+        if let Some(retry) = &live.retry {
             let now = Instant::now();
-            if *seq == op.seq && *at > now {
-                return Next::Wait(*at - now);
+            if retry.seq == op.seq && retry.next_attempt > now {
+                return Next::Wait(retry.next_attempt - now);
             }
         }
     }
@@ -184,13 +186,13 @@ fn reason_of(error: &ApiError) -> SyncReason {
     }
 }
 
-fn schedule_retry(inner: &Inner, seq: i64, error: Option<&ApiError>) -> Next {
+fn schedule_retry(inner: &Runtime, seq: i64, error: Option<&ApiError>) -> Next {
     let unit = inner.jitter.lock().map(|mut j| j.unit()).unwrap_or(0.5);
     let Ok(mut live) = inner.live.lock() else {
         return Next::Wait(Duration::from_secs(5));
     };
     let failures = match &live.retry {
-        Some((s, n, _, _)) if *s == seq => n.saturating_add(1),
+        Some(retry) if retry.seq == seq => retry.failures.saturating_add(1),
         _ => 1,
     };
     let delay =
@@ -204,12 +206,17 @@ fn schedule_retry(inner: &Inner, seq: i64, error: Option<&ApiError>) -> Next {
     if let Some(e) = error {
         live.online = !matches!(e, ApiError::Offline | ApiError::Timeout);
     }
-    live.retry = Some((seq, failures, Instant::now() + delay, Some(reason)));
-    live.retry_at_wall = Some(rfc3339_in(delay));
+    live.retry = Some(RetrySchedule {
+        seq,
+        failures,
+        next_attempt: Instant::now() + delay,
+        next_attempt_at: rfc3339_in(delay),
+        reason,
+    });
     Next::Wait(delay)
 }
 
-async fn attempt(inner: &Inner, op: &Op) -> Outcome {
+async fn attempt(inner: &Runtime, op: &Op) -> Outcome {
     let body = match &op.sealed_body {
         Some(sealed) => match inner.sealer().ok().and_then(|s| s.open(OUTBOX_AAD, sealed)) {
             Some(plain) => Some(plain),
@@ -226,6 +233,7 @@ async fn attempt(inner: &Inner, op: &Op) -> Outcome {
             let body = body.as_deref().map(Vec::as_slice).unwrap_or_default();
             let base = op.base_etag.as_deref();
             inner
+                .session
                 .authed(|t| async move { inner.api.put_consent(&t, body, key, base).await })
                 .await
                 .map(|remote| (Some(remote), op.base_etag.clone()))
@@ -256,6 +264,7 @@ async fn attempt(inner: &Inner, op: &Op) -> Outcome {
             let body = body.as_deref().map(Vec::as_slice).unwrap_or_default();
             let sent = base.clone();
             inner
+                .session
                 .authed(|t| {
                     let base = base.clone();
                     async move { inner.api.put_identity(&t, body, key, &base).await }
@@ -266,6 +275,7 @@ async fn attempt(inner: &Inner, op: &Op) -> Outcome {
         OpKind::Delete => {
             let base = op.base_etag.as_deref();
             inner
+                .session
                 .authed(|t| async move { inner.api.delete_identity(&t, key, base).await })
                 .await
                 .map(|etag| {
@@ -352,7 +362,7 @@ fn from_failure(failure: AuthFailure) -> Outcome {
     }
 }
 
-async fn mark_conflict(inner: &Inner, op: &Op) -> Outcome {
+async fn mark_conflict(inner: &Runtime, op: &Op) -> Outcome {
     let seq = op.seq;
     match inner
         .store
@@ -367,12 +377,12 @@ async fn mark_conflict(inner: &Inner, op: &Op) -> Outcome {
 /// Records an applied write: the server's answer in the snapshot, later writes rebased on it, the
 /// entry gone, and the follow-ups of its kind.
 async fn applied(
-    inner: &Inner,
+    inner: &Runtime,
     op: &Op,
     remote: Option<RemoteIdentity>,
     sent_base: Option<String>,
 ) -> Outcome {
-    let account = inner.session.lock().await.account.clone();
+    let account = inner.session.account().await;
     let (app_version, os) = (inner.config.app_version.clone(), inner.config.os.clone());
     let (seq, kind, created_at) = (op.seq, op.kind, op.created_at);
     let kept = inner

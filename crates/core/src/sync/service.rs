@@ -5,100 +5,35 @@
 //! waiting for happens in the engine, which publishes each new [`Overview`] on a watch channel (the
 //! app forwards it as the `overview-changed` event).
 
-use super::api_client::Tokens;
-use super::api_client::{ApiClient, ApiConfig, ApiError, Fetched, RemoteIdentity};
-use super::backoff::Jitter;
-use super::blocking::blocking;
+use super::api_client::{ApiError, Fetched, RemoteIdentity};
 use super::clock::now_rfc3339;
 pub use super::config::ServiceConfig;
-use super::credentials::{access_token_entry, refresh_token_entry, CredentialStore, STORE_KEY};
-use super::crypto::{Sealer, DRAFT_AAD, OUTBOX_AAD};
+use super::crypto::{DRAFT_AAD, OUTBOX_AAD};
 use super::error::ServiceError;
 use super::kept_access::{now_unix, KeptAccess};
+use super::runtime::{RetrySchedule, Runtime};
+use super::session::AuthFailure;
 use super::store::outbox::{self, NewOp, OpKind, OpState};
 use super::store::snapshot::{self, Snapshot};
-use super::store::{drafts, journal, Store};
+use super::store::{drafts, journal};
 use super::types::*;
 use crate::email::{check_email, mask_email};
 use crate::locale::Locale;
 use crate::phone::{check_phone, mask_phone, PhoneMode};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-use tokio::sync::{watch, Notify};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
 use zeroize::Zeroizing;
 
 /// How long the change form waits for the registered values before opening empty.
 const PREFILL_WAIT: Duration = Duration::from_secs(3);
 
-/// The session: the access token lives only here, in memory.
-#[derive(Default)]
-pub(crate) struct Session {
-    pub access: Option<Zeroizing<String>>,
-    pub account: Option<Account>,
-}
-
-/// What the engine knows that is not in the store.
-#[derive(Debug, Default)]
-pub(crate) struct Live {
-    pub online: bool,
-    pub sign_in_required: bool,
-    /// The head write's retry schedule: (seq, failed attempts, next attempt, why).
-    pub retry: Option<(i64, u32, Instant, Option<SyncReason>)>,
-    pub retry_at_wall: Option<String>,
-    pub stopped: bool,
-}
-
-/// Wakes the engine so that it sees the service is gone.
-impl Drop for Inner {
-    fn drop(&mut self) {
-        self.wake.notify_one();
-    }
-}
-
-pub(crate) struct Inner {
-    pub config: ServiceConfig,
-    pub api: ApiClient,
-    pub store: Store,
-    pub creds: Arc<dyn CredentialStore>,
-    pub sealer: Mutex<Option<Arc<Sealer>>>,
-    pub session: tokio::sync::Mutex<Session>,
-    pub live: Mutex<Live>,
-    pub jitter: Mutex<Jitter>,
-    pub wake: Arc<Notify>,
-    pub overview_tx: watch::Sender<Overview>,
-    pub attempts_tx: watch::Sender<u64>,
-}
-
 /// The service. Cheap to clone; the engine stops when the last clone is dropped or on [`Service::close`].
 #[derive(Clone)]
 pub struct Service {
-    inner: Arc<Inner>,
-}
-
-/// Why the engine could not authenticate a request.
-#[derive(Debug)]
-pub(crate) enum AuthFailure {
-    Api(ApiError),
-    SignInRequired,
-    Local(ServiceError),
-}
-
-impl From<ApiError> for AuthFailure {
-    fn from(e: ApiError) -> Self {
-        AuthFailure::Api(e)
-    }
-}
-
-impl From<AuthFailure> for ServiceError {
-    fn from(f: AuthFailure) -> Self {
-        match f {
-            AuthFailure::Api(e) => e.into(),
-            AuthFailure::SignInRequired => ServiceError::SessionExpired,
-            AuthFailure::Local(e) => e,
-        }
-    }
+    inner: Arc<Runtime>,
 }
 
 /// A fresh idempotency key: 128 random bits in hex.
@@ -111,38 +46,7 @@ fn new_key() -> Result<String, ServiceError> {
 impl Service {
     /// Opens the store and the credential store and starts the engine. Makes no network request.
     pub async fn open(config: ServiceConfig) -> Result<Service, ServiceError> {
-        let api = ApiClient::new(&ApiConfig {
-            base_url: config.api_base_url.clone(),
-            app_version: config.app_version.clone(),
-            os: config.os.clone(),
-            proxy: config.proxy.clone(),
-            extra_roots: config.extra_roots.clone(),
-            connect_timeout: config.connect_timeout,
-            request_timeout: config.request_timeout,
-        })?;
-        let data_dir = config.data_dir.clone();
-        let store = blocking(move || Store::open(&data_dir)).await??;
-        let choice = config.credential_store.clone();
-        let creds = blocking(move || choice.open()).await?;
-        let credential_store = creds.kind();
-        let (overview_tx, _) = watch::channel(Overview::signed_out(true, credential_store));
-        let (attempts_tx, _) = watch::channel(0);
-        let inner = Arc::new(Inner {
-            config,
-            api,
-            store,
-            creds,
-            sealer: Mutex::new(None),
-            session: tokio::sync::Mutex::new(Session::default()),
-            live: Mutex::new(Live {
-                online: true,
-                ..Live::default()
-            }),
-            jitter: Mutex::new(Jitter::from_entropy()),
-            wake: Arc::new(Notify::new()),
-            overview_tx,
-            attempts_tx,
-        });
+        let inner = Arc::new(Runtime::open(config).await?);
         inner.publish().await;
         tokio::spawn(super::engine::run(
             Arc::downgrade(&inner),
@@ -153,10 +57,7 @@ impl Service {
 
     /// Stops the engine (also when the last clone is dropped).
     pub fn close(&self) {
-        if let Ok(mut live) = self.inner.live.lock() {
-            live.stopped = true;
-        }
-        self.inner.wake.notify_one();
+        self.inner.stop();
     }
 
     /// The overview as it changes: the app forwards each value as `overview-changed`.
@@ -180,7 +81,7 @@ impl Service {
     /// is returned and the engine renews the session when the server is back.
     pub async fn restore_session(&self) -> Result<Option<Account>, ServiceError> {
         let inner = &self.inner;
-        let (Some(refresh), kept) = inner.stored_tokens().await? else {
+        let (Some(refresh), kept) = inner.session.stored_tokens().await? else {
             return Ok(None);
         };
         let cached = inner.store.call(|c| snapshot::get(c)).await?.account;
@@ -191,16 +92,15 @@ impl Service {
         }
         match inner.api.refresh(&refresh).await {
             Ok(tokens) => {
-                inner.keep_tokens(&tokens).await?;
+                inner.session.keep_tokens(&tokens).await?;
                 let account = match cached {
                     Some(account) => account,
                     None => inner.api.me(&tokens.access_token).await?,
                 };
-                {
-                    let mut session = inner.session.lock().await;
-                    session.access = Some(tokens.access_token);
-                    session.account = Some(account.clone());
-                }
+                inner
+                    .session
+                    .begin(tokens.access_token, account.clone())
+                    .await;
                 inner.set_online(true);
                 inner.set_sign_in_required(false);
                 inner.remember_account(&account).await?;
@@ -210,12 +110,12 @@ impl Service {
                 Ok(Some(account))
             }
             Err(ApiError::InvalidGrant | ApiError::Unauthorized) => {
-                inner.forget_tokens().await?;
+                inner.session.forget_tokens().await?;
                 Ok(None)
             }
             Err(error) if error.is_transient() => match cached {
                 Some(account) => {
-                    inner.session.lock().await.account = Some(account.clone());
+                    inner.session.begin_offline(account.clone()).await;
                     inner.set_online(false);
                     inner.publish().await;
                     inner.wake.notify_one();
@@ -236,17 +136,13 @@ impl Service {
         account: Account,
     ) -> Result<Option<Account>, ServiceError> {
         let inner = &self.inner;
-        {
-            let mut session = inner.session.lock().await;
-            session.access = Some(kept.token);
-            session.account = Some(account.clone());
-        }
+        inner.session.begin(kept.token, account.clone()).await;
         inner.set_sign_in_required(false);
         // Offline or failing, the cache serves and the engine retries; only a refused refresh
         // token ends the start-up at sign-in.
         if let Err(ServiceError::SessionExpired) = self.refresh().await {
-            inner.forget_tokens().await?;
-            *inner.session.lock().await = Session::default();
+            inner.session.forget_tokens().await?;
+            inner.session.end().await;
             inner.set_sign_in_required(false);
             inner.publish().await;
             return Ok(None);
@@ -266,12 +162,11 @@ impl Service {
         if cached.is_some_and(|c| !c.address.eq_ignore_ascii_case(&account.address)) {
             inner.wipe_local().await?;
         }
-        inner.keep_tokens(&tokens).await?;
-        {
-            let mut session = inner.session.lock().await;
-            session.access = Some(tokens.access_token);
-            session.account = Some(account.clone());
-        }
+        inner.session.keep_tokens(&tokens).await?;
+        inner
+            .session
+            .begin(tokens.access_token, account.clone())
+            .await;
         inner.set_online(true);
         inner.set_sign_in_required(false);
         inner.remember_account(&account).await?;
@@ -285,19 +180,15 @@ impl Service {
     /// skipped; the token is deleted locally all the same.
     pub async fn sign_out(&self) -> Result<(), ServiceError> {
         let inner = &self.inner;
-        let (refresh, _) = inner.stored_tokens().await?;
+        let (refresh, _) = inner.session.stored_tokens().await?;
         if let Some(token) = refresh {
             if let Err(error) = inner.api.revoke(&token).await {
                 tracing::warn!(%error, "sign-out: the token could not be revoked on the server");
             }
         }
-        inner.forget_tokens().await?;
-        let creds = Arc::clone(&inner.creds);
-        blocking(move || creds.delete(STORE_KEY)).await??;
-        if let Ok(mut sealer) = inner.sealer.lock() {
-            *sealer = None;
-        }
-        *inner.session.lock().await = Session::default();
+        inner.session.forget_tokens().await?;
+        inner.forget_key().await?;
+        inner.session.end().await;
         inner.wipe_local().await?;
         inner.set_sign_in_required(false);
         inner.publish().await;
@@ -313,7 +204,7 @@ impl Service {
     /// One conditional GET of the identity (304 when unchanged).
     pub async fn refresh(&self) -> Result<Overview, ServiceError> {
         let inner = &self.inner;
-        inner.require_account().await?;
+        inner.session.require_account().await?;
         match inner.fetch_identity(true).await {
             Ok(_) => {}
             Err(AuthFailure::SignInRequired) => {
@@ -365,7 +256,7 @@ impl Service {
         notice_sha256: &str,
     ) -> Result<Overview, ServiceError> {
         let inner = &self.inner;
-        let account = inner.require_account().await?;
+        let account = inner.session.require_account().await?;
         let body = serde_json::to_vec(&serde_json::json!({
             "decision": decision.as_str(),
             "notice_version": notice_version,
@@ -423,7 +314,7 @@ impl Service {
 
     /// The local consent journal of the signed-in account, newest first.
     pub async fn consent_receipts(&self) -> Result<Vec<ConsentReceipt>, ServiceError> {
-        let account = self.inner.require_account().await?;
+        let account = self.inner.session.require_account().await?;
         Ok(self
             .inner
             .store
@@ -465,7 +356,9 @@ impl Service {
         if !registered || !online {
             return None;
         }
-        let fetch = inner.authed(|token| async move { inner.api.current_values(&token).await });
+        let fetch = inner
+            .session
+            .authed(|token| async move { inner.api.current_values(&token).await });
         // The form waits for this: a slow network gets a short wait, then an empty form that
         // says why.
         match tokio::time::timeout(PREFILL_WAIT, fetch).await {
@@ -506,7 +399,7 @@ impl Service {
     /// errors come back here too.
     pub async fn submit_identity(&self, draft: &Draft) -> Result<SubmitOutcome, ServiceError> {
         let inner = &self.inner;
-        let account = inner.require_account().await?;
+        let account = inner.session.require_account().await?;
         let overview = self.overview().await;
         if overview.consent.state != ConsentState::Agreed {
             return Err(ServiceError::ConsentRequired);
@@ -557,7 +450,7 @@ impl Service {
     /// journals it.
     pub async fn delete_identity(&self) -> Result<Overview, ServiceError> {
         let inner = &self.inner;
-        inner.require_account().await?;
+        inner.session.require_account().await?;
         let key = new_key()?;
         inner
             .store
@@ -680,87 +573,7 @@ fn validate(draft: &Draft, account: &str) -> Result<(Vec<u8>, MaskedInfo), Vec<F
     Ok((body, masked))
 }
 
-impl Inner {
-    /// The local key, loaded (or created) from the credential store on first use.
-    pub fn sealer(&self) -> Result<Arc<Sealer>, ServiceError> {
-        let mut slot = self.sealer.lock().map_err(|_| ServiceError::LocalStore)?;
-        if let Some(sealer) = slot.as_ref() {
-            return Ok(Arc::clone(sealer));
-        }
-        let sealer = Arc::new(Sealer::load_or_create(self.creds.as_ref())?);
-        *slot = Some(Arc::clone(&sealer));
-        Ok(sealer)
-    }
-
-    pub async fn require_account(&self) -> Result<Account, ServiceError> {
-        self.session
-            .lock()
-            .await
-            .account
-            .clone()
-            .ok_or(ServiceError::NotSignedIn)
-    }
-
-    /// The credential-store entry of this server's refresh token.
-    pub fn refresh_token_entry(&self) -> String {
-        refresh_token_entry(&self.config.api_base_url)
-    }
-
-    /// The credential-store entry of this server's kept access token.
-    pub fn access_token_entry(&self) -> String {
-        access_token_entry(&self.config.api_base_url)
-    }
-
-    /// Keeps a fresh token pair: the refresh token, and the access token with its expiry so that
-    /// the next start-up within its lifetime needs no refresh (see [`super::kept_access`]).
-    pub async fn keep_tokens(&self, tokens: &Tokens) -> Result<(), ServiceError> {
-        let creds = Arc::clone(&self.creds);
-        let refresh = Zeroizing::new(tokens.refresh_token.as_bytes().to_vec());
-        let access = tokens.expires_in.map(|lifetime| {
-            KeptAccess::issued(&tokens.access_token, lifetime, now_unix()).encode()
-        });
-        let (refresh_entry, access_entry) = (self.refresh_token_entry(), self.access_token_entry());
-        blocking(move || -> Result<(), ServiceError> {
-            creds.set(&refresh_entry, &refresh)?;
-            match access {
-                Some(access) => creds.set(&access_entry, &access)?,
-                None => creds.delete(&access_entry)?,
-            }
-            Ok(())
-        })
-        .await??;
-        Ok(())
-    }
-
-    /// The stored refresh token and the kept access token (one trip to the credential store).
-    async fn stored_tokens(
-        &self,
-    ) -> Result<(Option<Zeroizing<String>>, Option<KeptAccess>), ServiceError> {
-        let creds = Arc::clone(&self.creds);
-        let (refresh_entry, access_entry) = (self.refresh_token_entry(), self.access_token_entry());
-        let (refresh, access) = blocking(move || -> Result<_, ServiceError> {
-            Ok((creds.get(&refresh_entry)?, creds.get(&access_entry)?))
-        })
-        .await??;
-        let refresh =
-            refresh.map(|bytes| Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned()));
-        let access = access.and_then(|bytes| KeptAccess::decode(&bytes));
-        Ok((refresh, access))
-    }
-
-    /// Deletes this server's tokens from the credential store (sign-out, a sign-in that ended).
-    async fn forget_tokens(&self) -> Result<(), ServiceError> {
-        let creds = Arc::clone(&self.creds);
-        let (refresh_entry, access_entry) = (self.refresh_token_entry(), self.access_token_entry());
-        blocking(move || -> Result<(), ServiceError> {
-            creds.delete(&refresh_entry)?;
-            creds.delete(&access_entry)?;
-            Ok(())
-        })
-        .await??;
-        Ok(())
-    }
-
+impl Runtime {
     async fn remember_account(&self, account: &Account) -> Result<(), ServiceError> {
         let account = account.clone();
         self.store
@@ -791,84 +604,6 @@ impl Inner {
         Ok(())
     }
 
-    pub fn set_online(&self, online: bool) {
-        if let Ok(mut live) = self.live.lock() {
-            live.online = online;
-        }
-    }
-
-    pub fn set_sign_in_required(&self, required: bool) {
-        if let Ok(mut live) = self.live.lock() {
-            live.sign_in_required = required;
-        }
-    }
-
-    pub fn reset_retry(&self) {
-        if let Ok(mut live) = self.live.lock() {
-            live.retry = None;
-            live.retry_at_wall = None;
-        }
-    }
-
-    /// A valid access token: the one in memory, else a renewed one.
-    pub async fn access_token(&self) -> Result<Zeroizing<String>, AuthFailure> {
-        if let Some(token) = self.session.lock().await.access.clone() {
-            return Ok(token);
-        }
-        self.renew(None).await
-    }
-
-    /// Renews the access token with the stored refresh token (rotating it), unless another task
-    /// already replaced `failed`.
-    pub async fn renew(&self, failed: Option<&str>) -> Result<Zeroizing<String>, AuthFailure> {
-        let mut session = self.session.lock().await;
-        if let Some(current) = &session.access {
-            if failed.is_none_or(|f| f != current.as_str()) {
-                return Ok(current.clone());
-            }
-        }
-        session.access = None;
-        // The one reader of the stored tokens; the kept access token it also returns is the one
-        // just refused.
-        let (stored, _) = self.stored_tokens().await.map_err(AuthFailure::Local)?;
-        let Some(refresh) = stored else {
-            return Err(AuthFailure::SignInRequired);
-        };
-        match self.api.refresh(&refresh).await {
-            Ok(tokens) => {
-                self.keep_tokens(&tokens)
-                    .await
-                    .map_err(AuthFailure::Local)?;
-                session.access = Some(tokens.access_token.clone());
-                Ok(tokens.access_token)
-            }
-            Err(ApiError::InvalidGrant | ApiError::Unauthorized) => {
-                Err(AuthFailure::SignInRequired)
-            }
-            Err(e) => Err(AuthFailure::Api(e)),
-        }
-    }
-
-    /// Runs an authenticated request: on 401 the token is renewed once and the request repeated;
-    /// a second 401 means the user must sign in again.
-    pub async fn authed<T, F, Fut>(&self, f: F) -> Result<T, AuthFailure>
-    where
-        F: Fn(Zeroizing<String>) -> Fut,
-        Fut: std::future::Future<Output = Result<T, ApiError>>,
-    {
-        let token = self.access_token().await?;
-        match f(token.clone()).await {
-            Err(ApiError::Unauthorized) => {
-                let renewed = self.renew(Some(&token)).await?;
-                match f(renewed).await {
-                    Err(ApiError::Unauthorized) => Err(AuthFailure::SignInRequired),
-                    other => other.map_err(AuthFailure::Api),
-                }
-            }
-            other => other.map_err(AuthFailure::Api),
-        }
-    }
-
     /// GETs the identity (conditionally when `conditional`) and keeps it in the snapshot.
     pub async fn fetch_identity(
         &self,
@@ -884,6 +619,7 @@ impl Inner {
             None
         };
         let fetched = self
+            .session
             .authed(|token| {
                 let known = known.clone();
                 async move { self.api.identity(&token, known.as_deref()).await }
@@ -952,15 +688,9 @@ impl Inner {
 
     /// Recomputes the overview and publishes it if it changed.
     pub async fn publish(&self) {
-        let account = self.session.lock().await.account.clone();
+        let account = self.session.account().await;
         let (online, sign_in_required, retry) = match self.live.lock() {
-            Ok(live) => (
-                live.online,
-                live.sign_in_required,
-                live.retry
-                    .as_ref()
-                    .map(|(_, _, _, reason)| (live.retry_at_wall.clone(), reason.clone())),
-            ),
+            Ok(live) => (live.online, live.sign_in_required, live.retry.clone()),
             Err(_) => return,
         };
         let credential_store = self.creds.kind();
@@ -1030,15 +760,13 @@ fn reason_field_errors(reason: &SyncReason) -> Vec<FieldError> {
         .collect()
 }
 
-type Retry = Option<(Option<String>, Option<SyncReason>)>;
-
 /// The overview from the store and the live state.
 fn compose(
     c: &mut rusqlite::Connection,
     account: Option<Account>,
     online: bool,
     sign_in_required: bool,
-    retry: Retry,
+    retry: Option<RetrySchedule>,
     credential_store: CredentialStoreKind,
 ) -> Result<Overview, super::store::StoreError> {
     let snap: Snapshot = snapshot::get(c)?;
@@ -1106,8 +834,10 @@ fn compose(
                 .unwrap_or_else(|| SyncReason::new("unknown")),
         }
     } else if !ops.is_empty() {
-        let (retry_at, reason) = retry.unwrap_or((None, None));
-        SyncStatus::Pending { retry_at, reason }
+        SyncStatus::Pending {
+            retry_at: retry.as_ref().map(|r| r.next_attempt_at.clone()),
+            reason: retry.map(|r| r.reason),
+        }
     } else if has_draft {
         SyncStatus::SavedLocally
     } else {
