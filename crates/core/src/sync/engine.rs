@@ -16,6 +16,7 @@
 use super::api_client::{ApiError, RemoteIdentity};
 use super::clock::{now_rfc3339, rfc3339_in};
 use super::crypto::OUTBOX_AAD;
+use super::overview;
 use super::runtime::{RetrySchedule, Runtime};
 use super::service::keep_remote;
 use super::session::AuthFailure;
@@ -56,7 +57,7 @@ pub(crate) async fn run(weak: Weak<Runtime>, wake: Arc<Notify>) {
                 return;
             }
             let next = step(&inner).await;
-            inner.publish().await;
+            overview::publish(&inner).await;
             next
         };
         match next {

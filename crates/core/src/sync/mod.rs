@@ -21,6 +21,7 @@ pub mod crypto;
 mod engine;
 pub mod error;
 pub mod kept_access;
+mod overview;
 mod runtime;
 pub mod service;
 mod session;

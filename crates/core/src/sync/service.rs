@@ -11,10 +11,11 @@ pub use super::config::ServiceConfig;
 use super::crypto::{DRAFT_AAD, OUTBOX_AAD};
 use super::error::ServiceError;
 use super::kept_access::{now_unix, KeptAccess};
-use super::runtime::{RetrySchedule, Runtime};
+use super::overview;
+use super::runtime::Runtime;
 use super::session::AuthFailure;
 use super::store::outbox::{self, NewOp, OpKind, OpState};
-use super::store::snapshot::{self, Snapshot};
+use super::store::snapshot;
 use super::store::{drafts, journal};
 use super::types::*;
 use crate::email::{check_email, mask_email};
@@ -47,7 +48,7 @@ impl Service {
     /// Opens the store and the credential store and starts the engine. Makes no network request.
     pub async fn open(config: ServiceConfig) -> Result<Service, ServiceError> {
         let inner = Arc::new(Runtime::open(config).await?);
-        inner.publish().await;
+        overview::publish(&inner).await;
         tokio::spawn(super::engine::run(
             Arc::downgrade(&inner),
             Arc::clone(&inner.wake),
@@ -117,7 +118,7 @@ impl Service {
                 Some(account) => {
                     inner.session.begin_offline(account.clone()).await;
                     inner.set_online(false);
-                    inner.publish().await;
+                    overview::publish(&inner).await;
                     inner.wake.notify_one();
                     Ok(Some(account))
                 }
@@ -144,10 +145,10 @@ impl Service {
             inner.session.forget_tokens().await?;
             inner.session.end().await;
             inner.set_sign_in_required(false);
-            inner.publish().await;
+            overview::publish(&inner).await;
             return Ok(None);
         }
-        inner.publish().await;
+        overview::publish(&inner).await;
         inner.wake.notify_one();
         Ok(Some(account))
     }
@@ -191,13 +192,13 @@ impl Service {
         inner.session.end().await;
         inner.wipe_local().await?;
         inner.set_sign_in_required(false);
-        inner.publish().await;
+        overview::publish(&inner).await;
         Ok(())
     }
 
     /// The overview from the local store; never fails (a store failure shows the last one).
     pub async fn overview(&self) -> Overview {
-        self.inner.publish().await;
+        overview::publish(&self.inner).await;
         self.inner.overview_tx.borrow().clone()
     }
 
@@ -209,14 +210,14 @@ impl Service {
             Ok(_) => {}
             Err(AuthFailure::SignInRequired) => {
                 inner.set_sign_in_required(true);
-                inner.publish().await;
+                overview::publish(&inner).await;
                 return Err(ServiceError::SessionExpired);
             }
             Err(AuthFailure::Api(e)) => {
                 if matches!(e, ApiError::Offline | ApiError::Timeout) {
                     inner.set_online(false);
                 }
-                inner.publish().await;
+                overview::publish(&inner).await;
                 return Err(e.into());
             }
             Err(AuthFailure::Local(e)) => return Err(e),
@@ -384,13 +385,13 @@ impl Service {
             .store
             .call(move |c| drafts::put(c, &sealed, lifetime))
             .await?;
-        inner.publish().await;
+        overview::publish(&inner).await;
         Ok(())
     }
 
     pub async fn discard_draft(&self) -> Result<(), ServiceError> {
         self.inner.store.call(|c| drafts::delete(c)).await?;
-        self.inner.publish().await;
+        overview::publish(&self.inner).await;
         Ok(())
     }
 
@@ -583,7 +584,7 @@ impl Runtime {
                 snapshot::put(c, &snap)
             })
             .await?;
-        self.publish().await;
+        overview::publish(self).await;
         Ok(())
     }
 
@@ -685,42 +686,6 @@ impl Runtime {
             .await
             .unwrap_or(Ok(Vec::new()))
     }
-
-    /// Recomputes the overview and publishes it if it changed.
-    pub async fn publish(&self) {
-        let account = self.session.account().await;
-        let (online, sign_in_required, retry) = match self.live.lock() {
-            Ok(live) => (live.online, live.sign_in_required, live.retry.clone()),
-            Err(_) => return,
-        };
-        let credential_store = self.creds.kind();
-        let computed = self
-            .store
-            .call(move |c| {
-                compose(
-                    c,
-                    account,
-                    online,
-                    sign_in_required,
-                    retry,
-                    credential_store,
-                )
-            })
-            .await;
-        match computed {
-            Ok(overview) => {
-                self.overview_tx.send_if_modified(|current| {
-                    if *current == overview {
-                        false
-                    } else {
-                        *current = overview;
-                        true
-                    }
-                });
-            }
-            Err(error) => tracing::error!(%error, "overview"),
-        }
-    }
 }
 
 /// Keeps what the server said in the snapshot (masked).
@@ -758,111 +723,6 @@ fn reason_field_errors(reason: &SyncReason) -> Vec<FieldError> {
             })
         })
         .collect()
-}
-
-/// The overview from the store and the live state.
-fn compose(
-    c: &mut rusqlite::Connection,
-    account: Option<Account>,
-    online: bool,
-    sign_in_required: bool,
-    retry: Option<RetrySchedule>,
-    credential_store: CredentialStoreKind,
-) -> Result<Overview, super::store::StoreError> {
-    let snap: Snapshot = snapshot::get(c)?;
-    let ops = outbox::all(c)?;
-    let has_draft = drafts::exists(c)?;
-    let notice_version = snapshot::notice_version(c)?;
-    let mut consent = snap.consent.clone().unwrap_or_default();
-    let mut info = snap.info.clone();
-    // What the user last did, even if not sent: queued writes overlay the server's view.
-    for op in ops
-        .iter()
-        .filter(|op| op.state == OpState::Queued || op.state == OpState::Conflict)
-    {
-        match op.kind {
-            OpKind::Consent => {
-                let row = c.query_row(
-                    "SELECT decision, decided_at, notice_version FROM journal WHERE outbox_seq = ?1",
-                    [op.seq],
-                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)),
-                );
-                if let Ok((decision, decided_at, version)) = row {
-                    consent = ConsentView {
-                        state: if decision == "agreed" {
-                            ConsentState::Agreed
-                        } else {
-                            ConsentState::Refused
-                        },
-                        notice_version: version,
-                        decided_at: Some(decided_at),
-                    };
-                    if decision != "agreed" {
-                        info = None;
-                    }
-                }
-            }
-            OpKind::Save => info = op.masked.clone(),
-            OpKind::Delete => {
-                info = None;
-                if consent.state == ConsentState::Agreed {
-                    consent.state = ConsentState::Withdrawn;
-                }
-            }
-        }
-    }
-    let needs_consent = account.is_some()
-        && (consent.state == ConsentState::Pending
-            || (matches!(consent.state, ConsentState::Agreed | ConsentState::Refused)
-                && notice_version.is_some()
-                && consent.notice_version != notice_version));
-    let head = ops.first();
-    let sync = if account.is_none() {
-        SyncStatus::Synced { at: None }
-    } else if sign_in_required {
-        SyncStatus::SignInRequired
-    } else if let Some(op) = head.filter(|op| op.state == OpState::Conflict) {
-        SyncStatus::Conflict {
-            server: snap.info.clone(),
-            mine: op.masked.clone(),
-        }
-    } else if let Some(op) = head.filter(|op| op.state == OpState::Rejected) {
-        SyncStatus::Error {
-            reason: op
-                .reason
-                .clone()
-                .unwrap_or_else(|| SyncReason::new("unknown")),
-        }
-    } else if !ops.is_empty() {
-        SyncStatus::Pending {
-            retry_at: retry.as_ref().map(|r| r.next_attempt_at.clone()),
-            reason: retry.map(|r| r.reason),
-        }
-    } else if has_draft {
-        SyncStatus::SavedLocally
-    } else {
-        SyncStatus::Synced {
-            at: snap.synced_at.clone(),
-        }
-    };
-    Ok(Overview {
-        account: account.clone(),
-        consent: if account.is_some() {
-            consent
-        } else {
-            ConsentView::default()
-        },
-        needs_consent,
-        info: if account.is_some() { info } else { None },
-        updated_at: if account.is_some() {
-            snap.updated_at
-        } else {
-            None
-        },
-        sync,
-        online,
-        credential_store,
-    })
 }
 
 #[cfg(test)]
