@@ -14,9 +14,9 @@ use super::kept_access::{now_unix, KeptAccess};
 use super::overview;
 use super::runtime::Runtime;
 use super::session::AuthFailure;
-use super::store::outbox::{self, NewOp, OpKind, OpState};
+use super::store::outbox::{self, OpKind, OpState};
 use super::store::snapshot;
-use super::store::{drafts, journal};
+use super::store::{drafts, journal, StoreError};
 use super::types::*;
 use crate::email::{check_email, mask_email};
 use crate::locale::Locale;
@@ -45,6 +45,32 @@ fn new_key() -> Result<String, ServiceError> {
 }
 
 impl Service {
+    /// Queues a write of `kind` under a fresh idempotency key, its body sealed, in one transaction
+    /// with `also` (see [`outbox::queue`]); returns its sequence number.
+    async fn queue_write(
+        &self,
+        kind: OpKind,
+        body: Option<&[u8]>,
+        masked: Option<MaskedInfo>,
+        also: impl FnOnce(&rusqlite::Connection, i64) -> Result<(), StoreError> + Send + 'static,
+    ) -> Result<i64, ServiceError> {
+        let sealed = match body {
+            Some(body) => Some(
+                self.inner
+                    .sealer()?
+                    .seal(OUTBOX_AAD, body)
+                    .ok_or(ServiceError::LocalStore)?,
+            ),
+            None => None,
+        };
+        let key = new_key()?;
+        let seq = self
+            .inner
+            .store
+            .call(move |c| outbox::queue(c, kind, &key, sealed.as_deref(), masked.as_ref(), also))
+            .await?;
+        Ok(seq)
+    }
     /// Opens the store and the credential store and starts the engine. Makes no network request.
     pub async fn open(config: ServiceConfig) -> Result<Service, ServiceError> {
         let inner = Arc::new(Runtime::open(config).await?);
@@ -264,51 +290,29 @@ impl Service {
             "notice_sha256": notice_sha256,
         }))
         .map_err(|_| ServiceError::LocalStore)?;
-        let sealed = inner
-            .sealer()?
-            .seal(OUTBOX_AAD, &body)
-            .ok_or(ServiceError::LocalStore)?;
-        let key = new_key()?;
         let (version, sha) = (notice_version.to_string(), notice_sha256.to_string());
         let (app_version, os) = (inner.config.app_version.clone(), inner.config.os.clone());
         let receipt = match decision {
             ConsentDecision::Agreed => ReceiptDecision::Agreed,
             ConsentDecision::Refused => ReceiptDecision::Refused,
         };
-        inner
-            .store
-            .call(move |c| {
-                let tx = c.transaction()?;
-                outbox::clear_rejected(&tx)?;
-                let base = snapshot::get(&tx)?.etag;
-                let seq = outbox::push(
-                    &tx,
-                    &NewOp {
-                        kind: OpKind::Consent,
-                        idempotency_key: &key,
-                        sealed_body: Some(&sealed),
-                        masked: None,
-                        base_etag: base.as_deref(),
-                    },
-                )?;
-                journal::append(
-                    &tx,
-                    &journal::NewEntry {
-                        account: &account.address,
-                        decision: receipt,
-                        decided_at: &now_rfc3339(),
-                        notice_version: Some(&version),
-                        notice_sha256: Some(&sha),
-                        app_version: &app_version,
-                        os: &os,
-                        outbox_seq: Some(seq),
-                        synced: false,
-                    },
-                )?;
-                tx.commit()?;
-                Ok(())
-            })
-            .await?;
+        self.queue_write(OpKind::Consent, Some(&body), None, move |c, seq| {
+            journal::append(
+                c,
+                &journal::NewEntry {
+                    account: &account.address,
+                    decision: receipt,
+                    decided_at: &now_rfc3339(),
+                    notice_version: Some(&version),
+                    notice_sha256: Some(&sha),
+                    app_version: &app_version,
+                    os: &os,
+                    outbox_seq: Some(seq),
+                    synced: false,
+                },
+            )
+        })
+        .await?;
         inner.wake.notify_one();
         Ok(self.overview().await)
     }
@@ -415,30 +419,8 @@ impl Service {
             }
         };
         let body = Zeroizing::new(body);
-        let sealed = inner
-            .sealer()?
-            .seal(OUTBOX_AAD, &body)
-            .ok_or(ServiceError::LocalStore)?;
-        let key = new_key()?;
-        let seq = inner
-            .store
-            .call(move |c| {
-                let tx = c.transaction()?;
-                outbox::clear_rejected(&tx)?;
-                let base = snapshot::get(&tx)?.etag;
-                let seq = outbox::push(
-                    &tx,
-                    &NewOp {
-                        kind: OpKind::Save,
-                        idempotency_key: &key,
-                        sealed_body: Some(&sealed),
-                        masked: Some(&masked),
-                        base_etag: base.as_deref(),
-                    },
-                )?;
-                tx.commit()?;
-                Ok(seq)
-            })
+        let seq = self
+            .queue_write(OpKind::Save, Some(&body), Some(masked), |_, _| Ok(()))
             .await?;
         let field_errors = inner.await_first_answer(seq).await?;
         Ok(SubmitOutcome {
@@ -452,27 +434,8 @@ impl Service {
     pub async fn delete_identity(&self) -> Result<Overview, ServiceError> {
         let inner = &self.inner;
         inner.session.require_account().await?;
-        let key = new_key()?;
-        inner
-            .store
-            .call(move |c| {
-                let tx = c.transaction()?;
-                outbox::clear_rejected(&tx)?;
-                let base = snapshot::get(&tx)?.etag;
-                outbox::push(
-                    &tx,
-                    &NewOp {
-                        kind: OpKind::Delete,
-                        idempotency_key: &key,
-                        sealed_body: None,
-                        masked: None,
-                        base_etag: base.as_deref(),
-                    },
-                )?;
-                drafts::delete(&tx)?;
-                tx.commit()?;
-                Ok(())
-            })
+        // A draft is a local copy of the info being deleted: it goes with the write.
+        self.queue_write(OpKind::Delete, None, None, |c, _| drafts::delete(c))
             .await?;
         inner.wake.notify_one();
         Ok(self.overview().await)

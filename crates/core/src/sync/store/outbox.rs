@@ -4,7 +4,7 @@
 //! Only the head is ever sent: a later write waits for the earlier ones, which keeps the order the
 //! user made them in. `conflict` and `rejected` entries hold the head until the user acts.
 
-use super::{now_ms, StoreError};
+use super::{now_ms, snapshot, StoreError};
 use crate::sync::types::{MaskedInfo, SyncReason};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -122,6 +122,36 @@ pub fn push(conn: &Connection, op: &NewOp<'_>) -> Result<i64, StoreError> {
         ],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Queues a write the user made, in one transaction: the writes refused for good go (making a new
+/// one is acting on them), the new one is based on the server version last seen, and `also` adds
+/// what else the write changes locally (the journal entry a decision carries, the draft a delete
+/// ends), given the write's sequence number. Nothing is kept if any part fails.
+pub fn queue(
+    conn: &mut Connection,
+    kind: OpKind,
+    idempotency_key: &str,
+    sealed_body: Option<&[u8]>,
+    masked: Option<&MaskedInfo>,
+    also: impl FnOnce(&Connection, i64) -> Result<(), StoreError>,
+) -> Result<i64, StoreError> {
+    let tx = conn.transaction()?;
+    clear_rejected(&tx)?;
+    let base = snapshot::get(&tx)?.etag;
+    let seq = push(
+        &tx,
+        &NewOp {
+            kind,
+            idempotency_key,
+            sealed_body,
+            masked,
+            base_etag: base.as_deref(),
+        },
+    )?;
+    also(&tx, seq)?;
+    tx.commit()?;
+    Ok(seq)
 }
 
 const COLUMNS: &str = "seq, kind, idempotency_key, sealed_body, masked, base_etag, state, attempts, reason, created_at";
@@ -297,6 +327,44 @@ mod tests {
                 assert_eq!(get(c, b)?.unwrap().reason.unwrap().code, "invalid_fields");
                 clear_rejected(c)?;
                 assert_eq!(head(c)?.unwrap().seq, d);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_queued_write_replaces_the_refused_ones_and_is_based_on_the_last_seen_version() {
+        let (_dir, store) = temp_store();
+        store
+            .call_sync(|c| {
+                let mut snap = snapshot::get(c)?;
+                snap.etag = Some("\"e5\"".to_string());
+                snapshot::put(c, &snap)?;
+                let refused = push(c, &new(OpKind::Save, "k1", None))?;
+                set_state(c, refused, OpState::Rejected, None)?;
+                let mut seen = None;
+                let seq = queue(c, OpKind::Delete, "k2", None, None, |_, seq| {
+                    seen = Some(seq);
+                    Ok(())
+                })?;
+                assert_eq!(seen, Some(seq));
+                let entries = all(c)?;
+                assert_eq!(entries.len(), 1);
+                assert_eq!(entries[0].seq, seq);
+                assert_eq!(entries[0].kind, OpKind::Delete);
+                assert_eq!(entries[0].state, OpState::Queued);
+                assert_eq!(entries[0].base_etag.as_deref(), Some("\"e5\""));
+
+                // What goes with the write fails: neither the write nor the clean-up is kept.
+                let refused = push(c, &new(OpKind::Save, "k3", None))?;
+                set_state(c, refused, OpState::Rejected, None)?;
+                let failed = queue(c, OpKind::Save, "k4", Some(b"sealed"), None, |_, _| {
+                    Err(StoreError::Corrupt("test"))
+                });
+                assert!(failed.is_err());
+                let entries = all(c)?;
+                assert_eq!(entries.len(), 2);
+                assert_eq!(entries[1].state, OpState::Rejected);
                 Ok(())
             })
             .unwrap();
