@@ -1,5 +1,5 @@
 //! Offline drafting and sync (the `sync` feature): the local store, the credential store, the API
-//! client, the sync engine and the [`Service`] façade the desktop app's commands call.
+//! client, the outbox sender and the [`Service`] façade the desktop app's commands call.
 //!
 //! - [`api_client`]: the only HTTP;
 //! - [`credentials`]: the OS credential store, or memory where there is none;
@@ -8,7 +8,7 @@
 //! - [`store`]: SQLite (drafts, outbox, consent journal, masked snapshot);
 //! - [`backoff`]: when to retry;
 //! - [`trust`]: the company's extra root certificates from policy;
-//! - `engine`: the task that sends the outbox;
+//! - `sender`: the task that sends the outbox;
 //! - [`service`]: the façade, one method per command of docs/design/ipc.md.
 
 pub mod api_client;
@@ -18,11 +18,12 @@ mod clock;
 mod config;
 pub mod credentials;
 pub mod crypto;
-mod engine;
 pub mod error;
 pub mod kept_access;
 mod overview;
 mod runtime;
+mod sender;
+mod server_view;
 pub mod service;
 mod session;
 pub mod store;

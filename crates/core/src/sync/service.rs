@@ -1,11 +1,11 @@
 //! The façade the desktop app's commands call, one method per command of docs/design/ipc.md.
 //!
-//! A [`Service`] owns the local store, the credential store, the API client and the sync engine (a
+//! A [`Service`] owns the local store, the credential store, the API client and the outbox sender (a
 //! tokio task). Every method answers from the local store first; network work that the user is not
-//! waiting for happens in the engine, which publishes each new [`Overview`] on a watch channel (the
+//! waiting for happens in the sender, which publishes each new [`Overview`] on a watch channel (the
 //! app forwards it as the `overview-changed` event).
 
-use super::api_client::{ApiError, Fetched, RemoteIdentity};
+use super::api_client::ApiError;
 use super::clock::now_rfc3339;
 pub use super::config::ServiceConfig;
 use super::crypto::{DRAFT_AAD, OUTBOX_AAD};
@@ -13,6 +13,8 @@ use super::error::ServiceError;
 use super::kept_access::{now_unix, KeptAccess};
 use super::overview;
 use super::runtime::Runtime;
+use super::sender::OutboxSender;
+use super::server_view;
 use super::session::AuthFailure;
 use super::store::outbox::{self, OpKind, OpState};
 use super::store::snapshot;
@@ -31,7 +33,7 @@ use zeroize::Zeroizing;
 /// How long the change form waits for the registered values before opening empty.
 const PREFILL_WAIT: Duration = Duration::from_secs(3);
 
-/// The service. Cheap to clone; the engine stops when the last clone is dropped or on [`Service::close`].
+/// The service. Cheap to clone; the sender stops when the last clone is dropped or on [`Service::close`].
 #[derive(Clone)]
 pub struct Service {
     inner: Arc<Runtime>,
@@ -71,18 +73,15 @@ impl Service {
             .await?;
         Ok(seq)
     }
-    /// Opens the store and the credential store and starts the engine. Makes no network request.
+    /// Opens the store and the credential store and starts the outbox sender. Makes no network request.
     pub async fn open(config: ServiceConfig) -> Result<Service, ServiceError> {
         let inner = Arc::new(Runtime::open(config).await?);
         overview::publish(&inner).await;
-        tokio::spawn(super::engine::run(
-            Arc::downgrade(&inner),
-            Arc::clone(&inner.wake),
-        ));
+        OutboxSender::start(&inner);
         Ok(Service { inner })
     }
 
-    /// Stops the engine (also when the last clone is dropped).
+    /// Stops the outbox sender (also when the last clone is dropped).
     pub fn close(&self) {
         self.inner.stop();
     }
@@ -105,7 +104,7 @@ impl Service {
     /// Signs in silently with the stored tokens: `None` when there are none or they are no longer
     /// valid (show sign-in). A start-up within the kept access token's lifetime costs one
     /// conditional GET; otherwise the refresh token is rotated first. Offline, the cached account
-    /// is returned and the engine renews the session when the server is back.
+    /// is returned and the sender renews the session when the server is back.
     pub async fn restore_session(&self) -> Result<Option<Account>, ServiceError> {
         let inner = &self.inner;
         let (Some(refresh), kept) = inner.session.stored_tokens().await? else {
@@ -165,7 +164,7 @@ impl Service {
         let inner = &self.inner;
         inner.session.begin(kept.token, account.clone()).await;
         inner.set_sign_in_required(false);
-        // Offline or failing, the cache serves and the engine retries; only a refused refresh
+        // Offline or failing, the cache serves and the sender retries; only a refused refresh
         // token ends the start-up at sign-in.
         if let Err(ServiceError::SessionExpired) = self.refresh().await {
             inner.session.forget_tokens().await?;
@@ -232,7 +231,7 @@ impl Service {
     pub async fn refresh(&self) -> Result<Overview, ServiceError> {
         let inner = &self.inner;
         inner.session.require_account().await?;
-        match inner.fetch_identity(true).await {
+        match server_view::fetch_identity(inner, true).await {
             Ok(_) => {}
             Err(AuthFailure::SignInRequired) => {
                 inner.set_sign_in_required(true);
@@ -275,7 +274,7 @@ impl Service {
         }
     }
 
-    /// Journals the decision and queues it; the engine sends it at once when online.
+    /// Journals the decision and queues it; the sender sends it at once when online.
     pub async fn decide_consent(
         &self,
         decision: ConsentDecision,
@@ -429,7 +428,7 @@ impl Service {
         })
     }
 
-    /// Queues the deletion; when applied, the engine reads back, purges every local copy and
+    /// Queues the deletion; when applied, the sender reads back, purges every local copy and
     /// journals it.
     pub async fn delete_identity(&self) -> Result<Overview, ServiceError> {
         let inner = &self.inner;
@@ -568,50 +567,6 @@ impl Runtime {
         Ok(())
     }
 
-    /// GETs the identity (conditionally when `conditional`) and keeps it in the snapshot.
-    pub async fn fetch_identity(
-        &self,
-        conditional: bool,
-    ) -> Result<Option<RemoteIdentity>, AuthFailure> {
-        let known = if conditional {
-            self.store
-                .call(|c| snapshot::get(c))
-                .await
-                .map_err(|e| AuthFailure::Local(e.into()))?
-                .etag
-        } else {
-            None
-        };
-        let fetched = self
-            .session
-            .authed(|token| {
-                let known = known.clone();
-                async move { self.api.identity(&token, known.as_deref()).await }
-            })
-            .await?;
-        match fetched {
-            Fetched::NotModified => {
-                self.store
-                    .call(|c| {
-                        let mut snap = snapshot::get(c)?;
-                        snap.synced_at = Some(now_rfc3339());
-                        snapshot::put(c, &snap)
-                    })
-                    .await
-                    .map_err(|e| AuthFailure::Local(e.into()))?;
-                Ok(None)
-            }
-            Fetched::Fresh(remote) => {
-                let kept = remote.clone();
-                self.store
-                    .call(move |c| keep_remote(c, &kept))
-                    .await
-                    .map_err(|e| AuthFailure::Local(e.into()))?;
-                Ok(Some(remote))
-            }
-        }
-    }
-
     /// After an attempt of the write `seq`, or when offline, gives back the server's field errors.
     async fn await_first_answer(&self, seq: i64) -> Result<Vec<FieldError>, ServiceError> {
         let mut attempts = self.attempts_tx.subscribe();
@@ -649,20 +604,6 @@ impl Runtime {
             .await
             .unwrap_or(Ok(Vec::new()))
     }
-}
-
-/// Keeps what the server said in the snapshot (masked).
-pub(crate) fn keep_remote(
-    c: &rusqlite::Connection,
-    remote: &RemoteIdentity,
-) -> Result<(), super::store::StoreError> {
-    let mut snap = snapshot::get(c)?;
-    snap.consent = Some(remote.consent.clone());
-    snap.info = remote.info.clone();
-    snap.updated_at = remote.updated_at.clone();
-    snap.etag = remote.etag.clone();
-    snap.synced_at = Some(now_rfc3339());
-    snapshot::put(c, &snap)
 }
 
 /// The field errors carried in an `invalid_fields` reason (`field → code`).
