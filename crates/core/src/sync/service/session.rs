@@ -6,6 +6,7 @@ use crate::sync::error::ServiceError;
 use crate::sync::kept_access::{now_unix, KeptAccess};
 use crate::sync::store::{drafts, outbox, snapshot};
 use crate::sync::types::Account;
+use zeroize::Zeroizing;
 
 impl Service {
     /// Signs in silently with the stored tokens: `None` when there are none or they are no longer
@@ -30,13 +31,7 @@ impl Service {
                     Some(account) => account,
                     None => rt.api.me(&tokens.access_token).await?,
                 };
-                rt.session.begin(tokens.access_token, account.clone()).await;
-                rt.set_online(true);
-                rt.set_sign_in_required(false);
-                self.remember_account(&account).await?;
-                // The one conditional GET of a start-up; offline or failing, the cache serves.
-                let _ = self.refresh().await;
-                rt.wake.notify_one();
+                self.start_session(tokens.access_token, &account).await?;
                 Ok(Some(account))
             }
             Err(ApiError::InvalidGrant | ApiError::Unauthorized) => {
@@ -93,12 +88,7 @@ impl Service {
             self.wipe_local().await?;
         }
         rt.session.keep_tokens(&tokens).await?;
-        rt.session.begin(tokens.access_token, account.clone()).await;
-        rt.set_online(true);
-        rt.set_sign_in_required(false);
-        self.remember_account(&account).await?;
-        let _ = self.refresh().await;
-        rt.wake.notify_one();
+        self.start_session(tokens.access_token, &account).await?;
         Ok(account)
     }
 
@@ -119,6 +109,24 @@ impl Service {
         self.wipe_local().await?;
         rt.set_sign_in_required(false);
         self.publish().await;
+        Ok(())
+    }
+
+    /// Starts the session of `account` with a fresh access token (the tokens are kept already):
+    /// the account is remembered for an offline start-up, and the one conditional GET of a
+    /// start-up is made (offline or failing, the cache serves). The sender is woken.
+    async fn start_session(
+        &self,
+        access: Zeroizing<String>,
+        account: &Account,
+    ) -> Result<(), ServiceError> {
+        let rt = &self.rt;
+        rt.session.begin(access, account.clone()).await;
+        rt.set_online(true);
+        rt.set_sign_in_required(false);
+        self.remember_account(account).await?;
+        let _ = self.refresh().await;
+        rt.wake.notify_one();
         Ok(())
     }
 
