@@ -6,6 +6,7 @@
 //! The faults select request numbers (`@1-3`), not shares, so a run repeats exactly; they are
 //! scoped to the identity writes so that the set-up and the check are not faulted.
 
+use mail_identity_core::identity::IdentityInput;
 use mail_identity_core::locale::Locale;
 use mail_identity_core::sync::api_client::{ApiClient, ApiConfig, Fetched};
 use mail_identity_core::sync::{
@@ -197,7 +198,10 @@ async fn cell(
 
 fn email_draft(email: &str) -> Draft {
     Draft {
-        email: email.into(),
+        input: IdentityInput {
+            email: email.into(),
+            ..IdentityInput::default()
+        },
         ..Draft::default()
     }
 }

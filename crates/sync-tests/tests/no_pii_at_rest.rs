@@ -131,13 +131,13 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
         ..Draft::default()
     };
     for c in EMAIL.chars() {
-        draft.email.push(c);
-        draft.caret = Some(draft.email.len() as u32);
+        draft.input.email.push(c);
+        draft.caret = Some(draft.input.email.len() as u32);
         service.save_draft(&draft).await.unwrap();
     }
     draft.focus = Some(DraftField::Phone);
     for c in PHONE.chars() {
-        draft.phone.push(c);
+        draft.input.phone.push(c);
         service.save_draft(&draft).await.unwrap();
     }
     tracing::info!(?draft, "the draft's Debug, logged on purpose");
@@ -180,7 +180,7 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
     assert!(
         prefilled
             .as_ref()
-            .is_some_and(|d| d.focus.is_none() && d.email == EMAIL),
+            .is_some_and(|d| d.focus.is_none() && d.input.email == EMAIL),
         "applied: the form is prefilled from the server, not from a stored draft"
     );
     scan("prefilled", &[&app_dir], &log_path, &tokens);

@@ -1,6 +1,7 @@
 //! The service's flows against the reference server: sign-in, consent, save, restart, conflict,
 //! delete, sign-out, session renewal. Each test has its own server and data directory.
 
+use mail_identity_core::identity::IdentityInput;
 use mail_identity_core::sync::api_client::{ApiClient, ApiConfig};
 use mail_identity_core::sync::credentials::{
     access_token_entry, refresh_token_entry, CredentialStore,
@@ -44,11 +45,13 @@ async fn open(world: &World, name: &str, creds: &Arc<MemoryCredentialStore>) -> 
 
 fn draft(email: &str, phone: &str) -> Draft {
     Draft {
-        email: email.into(),
-        phone: phone.into(),
+        input: IdentityInput {
+            email: email.into(),
+            phone: phone.into(),
+            ..IdentityInput::default()
+        },
         focus: Some(DraftField::Phone),
         caret: Some(3),
-        ..Draft::default()
     }
 }
 
@@ -226,10 +229,12 @@ async fn a_draft_comes_back_exactly_and_expires() {
     let creds = Arc::new(MemoryCredentialStore::default());
     let service = open(&w, "client", &creds).await;
     let typed = Draft {
-        email: "half.typed@nav".into(),
-        phone: "090-1234".into(),
-        overseas: true,
-        country: Some("JP".into()),
+        input: IdentityInput {
+            email: "half.typed@nav".into(),
+            phone: "090-1234".into(),
+            overseas: true,
+            country: Some("JP".into()),
+        },
         focus: Some(DraftField::Email),
         caret: Some(9),
     };
@@ -420,13 +425,16 @@ async fn the_change_form_starts_from_the_registered_values_so_one_part_is_never_
 
     // Nothing typed yet: the form is the registered info, the phone as a person writes it.
     let prefilled = service.load_draft().await.unwrap().expect("prefilled");
-    assert_eq!(prefilled.email, "seoyeon.lee@naver.com");
-    assert_eq!(prefilled.phone, "010-1234-5678");
-    assert!(!prefilled.overseas);
+    assert_eq!(prefilled.input.email, "seoyeon.lee@naver.com");
+    assert_eq!(prefilled.input.phone, "010-1234-5678");
+    assert!(!prefilled.input.overseas);
 
     // Changing the phone alone keeps the e-mail.
     let changed = Draft {
-        phone: "010-9876-5432".into(),
+        input: IdentityInput {
+            phone: "010-9876-5432".into(),
+            ..prefilled.input
+        },
         ..prefilled
     };
     service.submit_identity(&changed).await.unwrap();

@@ -55,7 +55,7 @@ impl BackoffPolicy {
     }
 }
 
-/// A small seeded generator for the jitter (SplitMix64): no dependency, and every engine draws its
+/// A small seeded generator for the jitter (SplitMix64): no dependency, and every service draws its
 /// own sequence.
 #[derive(Debug, Clone)]
 pub struct Jitter(u64);

@@ -13,6 +13,11 @@ use zeroize::Zeroizing;
 
 const NONCE_LEN: usize = 24;
 
+/// The associated data of a sealed draft.
+pub(crate) const DRAFT_AAD: &[u8] = b"mail-identity draft v1";
+/// The associated data of a sealed queued write's body.
+pub(crate) const OUTBOX_AAD: &[u8] = b"mail-identity outbox v1";
+
 /// The local key, held only while the service runs.
 pub struct Sealer {
     cipher: XChaCha20Poly1305,

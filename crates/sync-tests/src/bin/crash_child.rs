@@ -11,6 +11,7 @@
 //!
 //! Exits with 3 when only the memory credential store is available (drafts could not survive).
 
+use mail_identity_core::identity::IdentityInput;
 use mail_identity_core::sync::{
     CredentialChoice, CredentialStoreKind, Draft, DraftField, Service, SyncStatus,
 };
@@ -88,10 +89,12 @@ async fn type_forever(service: &Service, from: u32) {
     loop {
         caret += 1;
         let draft = Draft {
-            email: "crash.child@naver.com".into(),
-            phone: String::new(),
-            overseas: false,
-            country: None,
+            input: IdentityInput {
+                email: "crash.child@naver.com".into(),
+                phone: String::new(),
+                overseas: false,
+                country: None,
+            },
             focus: Some(DraftField::Email),
             caret: Some(caret),
         };
@@ -102,7 +105,10 @@ async fn type_forever(service: &Service, from: u32) {
             let id = format!("{}-{op}", std::process::id());
             say(format!("op-start {id}"));
             let submit = Draft {
-                email: format!("crash.{caret}@naver.com"),
+                input: IdentityInput {
+                    email: format!("crash.{caret}@naver.com"),
+                    ..draft.input
+                },
                 ..draft
             };
             let outcome = service.submit_identity(&submit).await.expect("submit");

@@ -10,6 +10,7 @@
 //! (peak, and the per-second series, to see whether retries come back in synchronized waves), and
 //! the time until every client was synced.
 
+use mail_identity_core::identity::IdentityInput;
 use mail_identity_core::locale::Locale;
 use mail_identity_core::sync::{
     BackoffPolicy, ConsentDecision, CredentialChoice, Draft, Service, SyncStatus,
@@ -115,7 +116,10 @@ async fn main() {
     let t0 = Instant::now();
     for (i, service) in &services {
         let draft = Draft {
-            email: format!("user{i}.recovery@naver.com"),
+            input: IdentityInput {
+                email: format!("user{i}.recovery@naver.com"),
+                ..IdentityInput::default()
+            },
             ..Draft::default()
         };
         let service = service.clone();

@@ -3,7 +3,7 @@
 
 use super::StoreError;
 use crate::sync::types::{ConsentReceipt, ReceiptDecision};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// A new entry.
 pub struct NewEntry<'a> {
@@ -43,6 +43,40 @@ pub fn append(conn: &Connection, entry: &NewEntry<'_>) -> Result<(), StoreError>
 pub fn mark_synced(conn: &Connection, seq: i64) -> Result<(), StoreError> {
     conn.execute("UPDATE journal SET synced = 1 WHERE outbox_seq = ?1", [seq])?;
     Ok(())
+}
+
+/// A decision journaled with a queued write: what the overview shows until the write is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedDecision {
+    pub decision: ReceiptDecision,
+    pub decided_at: String,
+    pub notice_version: Option<String>,
+}
+
+/// The decision journaled with outbox write `seq`, if any.
+pub fn queued_decision(conn: &Connection, seq: i64) -> Result<Option<QueuedDecision>, StoreError> {
+    let row = conn
+        .query_row(
+            "SELECT decision, decided_at, notice_version FROM journal WHERE outbox_seq = ?1",
+            [seq],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            },
+        )
+        .optional()?;
+    row.map(|(decision, decided_at, notice_version)| {
+        Ok(QueuedDecision {
+            decision: ReceiptDecision::parse(&decision)
+                .ok_or(StoreError::Corrupt("journal decision"))?,
+            decided_at,
+            notice_version,
+        })
+    })
+    .transpose()
 }
 
 /// The entries of `account`, newest first.
@@ -113,6 +147,39 @@ mod tests {
                 assert!(c
                     .execute("UPDATE journal SET decision = 'refused'", [])
                     .is_err());
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn the_decision_a_queued_write_carries_is_read_back_typed() {
+        let (_dir, store) = temp_store();
+        store
+            .call_sync(|c| {
+                append(
+                    c,
+                    &NewEntry {
+                        account: "a@corp.example",
+                        decision: ReceiptDecision::Refused,
+                        decided_at: "2026-01-03T00:00:00Z",
+                        notice_version: Some("v2"),
+                        notice_sha256: Some("00"),
+                        app_version: "0.1.0",
+                        os: "linux",
+                        outbox_seq: Some(3),
+                        synced: false,
+                    },
+                )?;
+                assert_eq!(
+                    queued_decision(c, 3)?,
+                    Some(QueuedDecision {
+                        decision: ReceiptDecision::Refused,
+                        decided_at: "2026-01-03T00:00:00Z".to_string(),
+                        notice_version: Some("v2".to_string()),
+                    })
+                );
+                assert_eq!(queued_decision(c, 4)?, None);
                 Ok(())
             })
             .unwrap();

@@ -89,7 +89,7 @@ CREATE TABLE notice_cache (
 );
 "#];
 
-/// The open database, shared by the service and its engine; every call runs on the blocking pool.
+/// The open database, shared by the service and its outbox sender; every call runs on the blocking pool.
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,

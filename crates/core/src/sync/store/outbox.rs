@@ -4,9 +4,11 @@
 //! Only the head is ever sent: a later write waits for the earlier ones, which keeps the order the
 //! user made them in. `conflict` and `rejected` entries hold the head until the user acts.
 
-use super::{now_ms, StoreError};
+use super::{now_ms, snapshot, StoreError};
+use crate::identity::InputError;
 use crate::sync::types::{MaskedInfo, SyncReason};
 use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
 
 /// What a queued write does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +69,27 @@ impl OpState {
     }
 }
 
+/// Why the server refused a write for good: the reason the status shows and, for a save, the
+/// reasons the form shows next to its fields, typed as core's form rule gives them. Kept as JSON
+/// in the entry's `reason` column (codes and what they name, never a typed value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    #[serde(flatten)]
+    pub reason: SyncReason,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub field_errors: Vec<InputError>,
+}
+
+impl Refusal {
+    /// A refusal without field errors.
+    pub fn because(reason: SyncReason) -> Refusal {
+        Refusal {
+            reason,
+            field_errors: Vec::new(),
+        }
+    }
+}
+
 /// One outbox entry. The body is sealed: `Debug` shows its length only.
 #[derive(Clone)]
 pub struct Op {
@@ -78,7 +101,7 @@ pub struct Op {
     pub base_etag: Option<String>,
     pub state: OpState,
     pub attempts: u32,
-    pub reason: Option<SyncReason>,
+    pub refusal: Option<Refusal>,
     pub created_at: i64,
 }
 
@@ -124,6 +147,36 @@ pub fn push(conn: &Connection, op: &NewOp<'_>) -> Result<i64, StoreError> {
     Ok(conn.last_insert_rowid())
 }
 
+/// Queues a write the user made, in one transaction: the writes refused for good go (making a new
+/// one is acting on them), the new one is based on the server version last seen, and `also` adds
+/// what else the write changes locally (the journal entry a decision carries, the draft a delete
+/// ends), given the write's sequence number. Nothing is kept if any part fails.
+pub fn queue(
+    conn: &mut Connection,
+    kind: OpKind,
+    idempotency_key: &str,
+    sealed_body: Option<&[u8]>,
+    masked: Option<&MaskedInfo>,
+    also: impl FnOnce(&Connection, i64) -> Result<(), StoreError>,
+) -> Result<i64, StoreError> {
+    let tx = conn.transaction()?;
+    clear_rejected(&tx)?;
+    let base = snapshot::get(&tx)?.etag;
+    let seq = push(
+        &tx,
+        &NewOp {
+            kind,
+            idempotency_key,
+            sealed_body,
+            masked,
+            base_etag: base.as_deref(),
+        },
+    )?;
+    also(&tx, seq)?;
+    tx.commit()?;
+    Ok(seq)
+}
+
 const COLUMNS: &str = "seq, kind, idempotency_key, sealed_body, masked, base_etag, state, attempts, reason, created_at";
 
 fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Op, StoreError>> {
@@ -145,7 +198,7 @@ fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Op, StoreError>> {
             base_etag: row.get(5)?,
             state: OpState::parse(&state).ok_or(StoreError::Corrupt("outbox state"))?,
             attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
-            reason: reason
+            refusal: reason
                 .map(|m| serde_json::from_str(&m))
                 .transpose()
                 .map_err(|_| StoreError::Corrupt("outbox reason"))?,
@@ -203,14 +256,14 @@ pub fn remove(conn: &Connection, seq: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Moves an entry to `state` with an optional reason.
+/// Moves an entry to `state`, with why when the server refused it.
 pub fn set_state(
     conn: &Connection,
     seq: i64,
     state: OpState,
-    reason: Option<&SyncReason>,
+    refusal: Option<&Refusal>,
 ) -> Result<(), StoreError> {
-    let reason = reason
+    let reason = refusal
         .map(serde_json::to_string)
         .transpose()
         .map_err(|_| StoreError::Corrupt("reason"))?;
@@ -292,11 +345,52 @@ mod tests {
                     c,
                     b,
                     OpState::Rejected,
-                    Some(&SyncReason::new("invalid_fields")),
+                    Some(&Refusal::because(SyncReason::new("invalid_fields"))),
                 )?;
-                assert_eq!(get(c, b)?.unwrap().reason.unwrap().code, "invalid_fields");
+                assert_eq!(
+                    get(c, b)?.unwrap().refusal.unwrap().reason.code,
+                    "invalid_fields"
+                );
                 clear_rejected(c)?;
                 assert_eq!(head(c)?.unwrap().seq, d);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_queued_write_replaces_the_refused_ones_and_is_based_on_the_last_seen_version() {
+        let (_dir, store) = temp_store();
+        store
+            .call_sync(|c| {
+                let mut snap = snapshot::get(c)?;
+                snap.etag = Some("\"e5\"".to_string());
+                snapshot::put(c, &snap)?;
+                let refused = push(c, &new(OpKind::Save, "k1", None))?;
+                set_state(c, refused, OpState::Rejected, None)?;
+                let mut seen = None;
+                let seq = queue(c, OpKind::Delete, "k2", None, None, |_, seq| {
+                    seen = Some(seq);
+                    Ok(())
+                })?;
+                assert_eq!(seen, Some(seq));
+                let entries = all(c)?;
+                assert_eq!(entries.len(), 1);
+                assert_eq!(entries[0].seq, seq);
+                assert_eq!(entries[0].kind, OpKind::Delete);
+                assert_eq!(entries[0].state, OpState::Queued);
+                assert_eq!(entries[0].base_etag.as_deref(), Some("\"e5\""));
+
+                // What goes with the write fails: neither the write nor the clean-up is kept.
+                let refused = push(c, &new(OpKind::Save, "k3", None))?;
+                set_state(c, refused, OpState::Rejected, None)?;
+                let failed = queue(c, OpKind::Save, "k4", Some(b"sealed"), None, |_, _| {
+                    Err(StoreError::Corrupt("test"))
+                });
+                assert!(failed.is_err());
+                let entries = all(c)?;
+                assert_eq!(entries.len(), 2);
+                assert_eq!(entries[1].state, OpState::Rejected);
                 Ok(())
             })
             .unwrap();

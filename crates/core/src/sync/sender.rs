@@ -1,4 +1,4 @@
-//! The sync engine: one tokio task per service that sends the outbox head, and nothing else.
+//! The outbox sender: one tokio task per service that sends the outbox head, and nothing else.
 //!
 //! It wakes when a write is queued, a retry is due, a sign-in or a conflict answer unblocks it;
 //! otherwise it sleeps, so an idle client sends nothing. Only the head is sent, so writes are applied
@@ -12,10 +12,18 @@
 //!   on a consent or delete → rebase on the server's version and send again (those writes state an
 //!   intent that does not depend on the info the user saw);
 //! - 422, 409 → refused for good, with the reason (and the field errors) for the user.
+//!
+//! The façade starts it and wakes it; it works on the shared [`Runtime`] (store, session, API
+//! client, live state) and knows nothing of the façade.
 
 use super::api_client::{ApiError, RemoteIdentity};
-use super::service::{keep_remote, now_rfc3339, rfc3339_in, AuthFailure, Inner, OUTBOX_AAD};
-use super::store::outbox::{self, Op, OpKind, OpState};
+use super::clock::{now_rfc3339, rfc3339_in};
+use super::crypto::OUTBOX_AAD;
+use super::overview;
+use super::runtime::{RetrySchedule, Runtime};
+use super::server_view::{fetch_identity, keep_remote};
+use super::session::AuthFailure;
+use super::store::outbox::{self, Op, OpKind, OpState, Refusal};
 use super::store::{drafts, journal, snapshot};
 use super::types::{ConsentState, ReceiptDecision, SyncReason};
 use std::sync::{Arc, Weak};
@@ -38,49 +46,64 @@ enum Outcome {
     Retry(ApiError),
     SignIn,
     Conflict,
-    Rejected(SyncReason),
+    Rejected(Refusal),
     /// The local store or key failed: retried like a network failure.
     Local,
 }
 
-/// The loop. Holds the service only weakly, so dropping the last [`super::Service`] ends it.
-pub(crate) async fn run(weak: Weak<Inner>, wake: Arc<Notify>) {
-    loop {
-        let next = {
-            let Some(inner) = weak.upgrade() else { return };
-            if inner.live.lock().map(|l| l.stopped).unwrap_or(true) {
-                return;
-            }
-            let next = step(&inner).await;
-            inner.publish().await;
-            next
+/// The sender of one service. Holds the runtime only weakly, so dropping the last
+/// [`super::Service`] ends it.
+pub(crate) struct OutboxSender {
+    runtime: Weak<Runtime>,
+    wake: Arc<Notify>,
+}
+
+impl OutboxSender {
+    /// Starts the sender of `runtime`: it runs until the service is closed or dropped.
+    pub(crate) fn start(runtime: &Arc<Runtime>) {
+        let sender = OutboxSender {
+            runtime: Arc::downgrade(runtime),
+            wake: Arc::clone(&runtime.wake),
         };
-        match next {
-            Next::Idle => wake.notified().await,
-            Next::Wait(delay) if delay.is_zero() => {}
-            Next::Wait(delay) => {
-                tokio::select! {
-                    _ = tokio::time::sleep(delay) => {}
-                    _ = wake.notified() => {}
+        tokio::spawn(sender.run());
+    }
+
+    /// The loop: a step, then sleep until woken or the next retry is due.
+    async fn run(self) {
+        loop {
+            let next = {
+                let Some(rt) = self.runtime.upgrade() else {
+                    return;
+                };
+                if rt.live.lock().map(|l| l.stopped).unwrap_or(true) {
+                    return;
+                }
+                let next = step(&rt).await;
+                overview::publish(&rt).await;
+                next
+            };
+            match next {
+                Next::Idle => self.wake.notified().await,
+                Next::Wait(delay) if delay.is_zero() => {}
+                Next::Wait(delay) => {
+                    tokio::select! {
+                        _ = tokio::time::sleep(delay) => {}
+                        _ = self.wake.notified() => {}
+                    }
                 }
             }
         }
     }
 }
 
-async fn step(inner: &Inner) -> Next {
-    if inner
-        .live
-        .lock()
-        .map(|l| l.sign_in_required)
-        .unwrap_or(true)
-    {
+async fn step(rt: &Runtime) -> Next {
+    if rt.live.lock().map(|l| l.sign_in_required).unwrap_or(true) {
         return Next::Idle;
     }
-    if inner.session.lock().await.account.is_none() {
+    if rt.session.account().await.is_none() {
         return Next::Idle;
     }
-    let head = match inner.store.call(|c| outbox::head(c)).await {
+    let head = match rt.store.call(|c| outbox::head(c)).await {
         Ok(head) => head,
         Err(error) => {
             tracing::error!(%error, "outbox");
@@ -88,22 +111,22 @@ async fn step(inner: &Inner) -> Next {
         }
     };
     let Some(op) = head else {
-        inner.reset_retry();
+        rt.reset_retry();
         return Next::Idle;
     };
     if op.state != OpState::Queued {
         return Next::Idle;
     }
-    if let Ok(live) = inner.live.lock() {
-        if let Some((seq, _, at, _)) = &live.retry {
+    if let Ok(live) = rt.live.lock() {
+        if let Some(retry) = &live.retry {
             let now = Instant::now();
-            if *seq == op.seq && *at > now {
-                return Next::Wait(*at - now);
+            if retry.seq == op.seq && retry.next_attempt > now {
+                return Next::Wait(retry.next_attempt - now);
             }
         }
     }
     let seq = op.seq;
-    if inner
+    if rt
         .store
         .call(move |c| outbox::attempted(c, seq))
         .await
@@ -111,8 +134,8 @@ async fn step(inner: &Inner) -> Next {
     {
         return Next::Wait(Duration::from_secs(5));
     }
-    let outcome = attempt(inner, &op).await;
-    inner.attempts_tx.send_modify(|n| *n += 1);
+    let outcome = attempt(rt, &op).await;
+    rt.attempts_tx.send_modify(|n| *n += 1);
     tracing::debug!(
         kind = op.kind.as_str(),
         seq,
@@ -121,25 +144,25 @@ async fn step(inner: &Inner) -> Next {
     );
     match outcome {
         Outcome::Applied | Outcome::Again => {
-            inner.reset_retry();
-            inner.set_online(true);
+            rt.reset_retry();
+            rt.set_online(true);
             Next::Wait(Duration::ZERO)
         }
-        Outcome::Retry(error) => schedule_retry(inner, seq, Some(&error)),
-        Outcome::Local => schedule_retry(inner, seq, None),
+        Outcome::Retry(error) => schedule_retry(rt, seq, Some(&error)),
+        Outcome::Local => schedule_retry(rt, seq, None),
         Outcome::SignIn => {
-            inner.set_sign_in_required(true);
+            rt.set_sign_in_required(true);
             Next::Idle
         }
         Outcome::Conflict => {
-            inner.set_online(true);
+            rt.set_online(true);
             Next::Idle
         }
-        Outcome::Rejected(reason) => {
-            inner.set_online(true);
-            let stored = inner
+        Outcome::Rejected(refusal) => {
+            rt.set_online(true);
+            let stored = rt
                 .store
-                .call(move |c| outbox::set_state(c, seq, OpState::Rejected, Some(&reason)))
+                .call(move |c| outbox::set_state(c, seq, OpState::Rejected, Some(&refusal)))
                 .await;
             if stored.is_err() {
                 return Next::Wait(Duration::from_secs(5));
@@ -182,38 +205,42 @@ fn reason_of(error: &ApiError) -> SyncReason {
     }
 }
 
-fn schedule_retry(inner: &Inner, seq: i64, error: Option<&ApiError>) -> Next {
-    let unit = inner.jitter.lock().map(|mut j| j.unit()).unwrap_or(0.5);
-    let Ok(mut live) = inner.live.lock() else {
+fn schedule_retry(rt: &Runtime, seq: i64, error: Option<&ApiError>) -> Next {
+    let unit = rt.jitter.lock().map(|mut j| j.unit()).unwrap_or(0.5);
+    let Ok(mut live) = rt.live.lock() else {
         return Next::Wait(Duration::from_secs(5));
     };
     let failures = match &live.retry {
-        Some((s, n, _, _)) if *s == seq => n.saturating_add(1),
+        Some(retry) if retry.seq == seq => retry.failures.saturating_add(1),
         _ => 1,
     };
-    let delay =
-        inner
-            .config
-            .backoff
-            .delay(failures - 1, error.and_then(ApiError::retry_after), unit);
+    let delay = rt
+        .config
+        .backoff
+        .delay(failures - 1, error.and_then(ApiError::retry_after), unit);
     let reason = error
         .map(reason_of)
         .unwrap_or_else(|| SyncReason::new("unknown"));
     if let Some(e) = error {
         live.online = !matches!(e, ApiError::Offline | ApiError::Timeout);
     }
-    live.retry = Some((seq, failures, Instant::now() + delay, Some(reason)));
-    live.retry_at_wall = Some(rfc3339_in(delay));
+    live.retry = Some(RetrySchedule {
+        seq,
+        failures,
+        next_attempt: Instant::now() + delay,
+        next_attempt_at: rfc3339_in(delay),
+        reason,
+    });
     Next::Wait(delay)
 }
 
-async fn attempt(inner: &Inner, op: &Op) -> Outcome {
+async fn attempt(rt: &Runtime, op: &Op) -> Outcome {
     let body = match &op.sealed_body {
-        Some(sealed) => match inner.sealer().ok().and_then(|s| s.open(OUTBOX_AAD, sealed)) {
+        Some(sealed) => match rt.sealer().ok().and_then(|s| s.open(OUTBOX_AAD, sealed)) {
             Some(plain) => Some(plain),
             None => {
                 // The key is gone (deleted by hand): the body cannot be sent, ever.
-                return Outcome::Rejected(SyncReason::new("unknown"));
+                return Outcome::Rejected(Refusal::because(SyncReason::new("unknown")));
             }
         },
         None => None,
@@ -223,8 +250,8 @@ async fn attempt(inner: &Inner, op: &Op) -> Outcome {
         OpKind::Consent => {
             let body = body.as_deref().map(Vec::as_slice).unwrap_or_default();
             let base = op.base_etag.as_deref();
-            inner
-                .authed(|t| async move { inner.api.put_consent(&t, body, key, base).await })
+            rt.session
+                .authed(|t| async move { rt.api.put_consent(&t, body, key, base).await })
                 .await
                 .map(|remote| (Some(remote), op.base_etag.clone()))
         }
@@ -233,11 +260,11 @@ async fn attempt(inner: &Inner, op: &Op) -> Outcome {
                 Some(base) => base.clone(),
                 // Queued before the server's version was ever known: base it on the server's
                 // version only if that holds no info (else the user must choose).
-                None => match inner.fetch_identity(false).await {
+                None => match fetch_identity(rt, false).await {
                     Ok(Some(remote)) if remote.info.is_none() => {
                         let etag = remote.etag.clone().unwrap_or_default();
                         let (seq, base) = (op.seq, etag.clone());
-                        if inner
+                        if rt
                             .store
                             .call(move |c| outbox::set_base(c, seq, Some(&base)))
                             .await
@@ -247,24 +274,24 @@ async fn attempt(inner: &Inner, op: &Op) -> Outcome {
                         }
                         etag
                     }
-                    Ok(_) => return mark_conflict(inner, op).await,
+                    Ok(_) => return mark_conflict(rt, op).await,
                     Err(failure) => return from_failure(failure),
                 },
             };
             let body = body.as_deref().map(Vec::as_slice).unwrap_or_default();
             let sent = base.clone();
-            inner
+            rt.session
                 .authed(|t| {
                     let base = base.clone();
-                    async move { inner.api.put_identity(&t, body, key, &base).await }
+                    async move { rt.api.put_identity(&t, body, key, &base).await }
                 })
                 .await
                 .map(|remote| (Some(remote), Some(sent)))
         }
         OpKind::Delete => {
             let base = op.base_etag.as_deref();
-            inner
-                .authed(|t| async move { inner.api.delete_identity(&t, key, base).await })
+            rt.session
+                .authed(|t| async move { rt.api.delete_identity(&t, key, base).await })
                 .await
                 .map(|etag| {
                     (
@@ -280,16 +307,16 @@ async fn attempt(inner: &Inner, op: &Op) -> Outcome {
         }
     };
     match result {
-        Ok((remote, sent_base)) => applied(inner, op, remote, sent_base).await,
+        Ok((remote, sent_base)) => applied(rt, op, remote, sent_base).await,
         Err(AuthFailure::Api(ApiError::PreconditionFailed { .. })) => match op.kind {
-            OpKind::Save => match inner.fetch_identity(false).await {
-                Ok(_) => mark_conflict(inner, op).await,
+            OpKind::Save => match fetch_identity(rt, false).await {
+                Ok(_) => mark_conflict(rt, op).await,
                 Err(failure) => from_failure(failure),
             },
-            OpKind::Consent | OpKind::Delete => match inner.fetch_identity(false).await {
+            OpKind::Consent | OpKind::Delete => match fetch_identity(rt, false).await {
                 Ok(Some(remote)) => {
                     let (seq, etag) = (op.seq, remote.etag.clone());
-                    match inner
+                    match rt
                         .store
                         .call(move |c| outbox::set_base(c, seq, etag.as_deref()))
                         .await
@@ -306,8 +333,8 @@ async fn attempt(inner: &Inner, op: &Op) -> Outcome {
             if code == "idempotency_response_purged" =>
         {
             // Applied before; its kept answer held info destroyed since. Read the state now.
-            match inner.fetch_identity(false).await {
-                Ok(remote) => applied(inner, op, remote, op.base_etag.clone()).await,
+            match fetch_identity(rt, false).await {
+                Ok(remote) => applied(rt, op, remote, op.base_etag.clone()).await,
                 Err(failure) => from_failure(failure),
             }
         }
@@ -325,33 +352,26 @@ fn from_failure(failure: AuthFailure) -> Outcome {
                 Outcome::Retry(e)
             }
             ApiError::Conflict { code } => {
-                Outcome::Rejected(SyncReason::new(match code.as_str() {
+                Outcome::Rejected(Refusal::because(SyncReason::new(match code.as_str() {
                     "notice_outdated" | "consent_required" => code.as_str(),
                     _ => "unknown",
-                }))
+                })))
             }
-            ApiError::Unprocessable { errors } => {
-                let mut reason = SyncReason::new("invalid_fields");
-                for error in errors {
-                    let field = match error.path.form_field() {
-                        crate::identity::FormField::Phone => "phone",
-                        crate::identity::FormField::Email => "email",
-                    };
-                    reason = reason.with(field, error.code);
-                }
-                Outcome::Rejected(reason)
-            }
-            ApiError::Refused { status, .. } => {
-                Outcome::Rejected(SyncReason::new("unknown").with("status", status.to_string()))
-            }
-            _ => Outcome::Rejected(SyncReason::new("unknown")),
+            ApiError::Unprocessable { errors } => Outcome::Rejected(Refusal {
+                reason: SyncReason::new("invalid_fields"),
+                field_errors: errors,
+            }),
+            ApiError::Refused { status, .. } => Outcome::Rejected(Refusal::because(
+                SyncReason::new("unknown").with("status", status.to_string()),
+            )),
+            _ => Outcome::Rejected(Refusal::because(SyncReason::new("unknown"))),
         },
     }
 }
 
-async fn mark_conflict(inner: &Inner, op: &Op) -> Outcome {
+async fn mark_conflict(rt: &Runtime, op: &Op) -> Outcome {
     let seq = op.seq;
-    match inner
+    match rt
         .store
         .call(move |c| outbox::set_state(c, seq, OpState::Conflict, None))
         .await
@@ -364,15 +384,15 @@ async fn mark_conflict(inner: &Inner, op: &Op) -> Outcome {
 /// Records an applied write: the server's answer in the snapshot, later writes rebased on it, the
 /// entry gone, and the follow-ups of its kind.
 async fn applied(
-    inner: &Inner,
+    rt: &Runtime,
     op: &Op,
     remote: Option<RemoteIdentity>,
     sent_base: Option<String>,
 ) -> Outcome {
-    let account = inner.session.lock().await.account.clone();
-    let (app_version, os) = (inner.config.app_version.clone(), inner.config.os.clone());
+    let account = rt.session.account().await;
+    let (app_version, os) = (rt.config.app_version.clone(), rt.config.os.clone());
     let (seq, kind, created_at) = (op.seq, op.kind, op.created_at);
-    let kept = inner
+    let kept = rt
         .store
         .call(move |c| {
             let tx = c.transaction()?;
@@ -430,7 +450,7 @@ async fn applied(
     }
     if kind == OpKind::Delete {
         // Read back to confirm: the server must hold no info any more.
-        match inner.fetch_identity(false).await {
+        match fetch_identity(rt, false).await {
             Ok(Some(remote)) if remote.info.is_some() => {
                 tracing::error!("delete: the server still holds info after the delete");
             }

@@ -1,0 +1,162 @@
+//! What an open service holds while it runs, shared by the façade ([`super::Service`]) and the
+//! outbox sender: the local store, the credential store and the local key, the API client, the
+//! sign-in, what is known about the connection and the retry schedule, and the channels that wake
+//! the sender and publish the overview.
+//!
+//! The façade holds it strongly and the sender weakly, so that the sender ends when the last
+//! [`super::Service`] is dropped.
+
+use super::api_client::{ApiClient, ApiConfig};
+use super::backoff::Jitter;
+use super::blocking::blocking;
+use super::config::ServiceConfig;
+use super::credentials::{CredentialStore, STORE_KEY};
+use super::crypto::Sealer;
+use super::error::ServiceError;
+use super::session::Session;
+use super::store::Store;
+use super::types::{Overview, SyncReason};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::sync::{watch, Notify};
+
+/// When the outbox head is tried again, and why it waits.
+#[derive(Debug, Clone)]
+pub(crate) struct RetrySchedule {
+    /// The write being retried.
+    pub seq: i64,
+    /// How many attempts of it have failed in a row.
+    pub failures: u32,
+    /// When it is tried next.
+    pub next_attempt: Instant,
+    /// The same moment on the wall clock (RFC 3339), for the status chip.
+    pub next_attempt_at: String,
+    /// Why it waits, for the status chip.
+    pub reason: SyncReason,
+}
+
+/// What is known beyond the store: the connection, whether sign-in is needed, the retry schedule.
+#[derive(Debug, Default)]
+pub(crate) struct Live {
+    pub online: bool,
+    pub sign_in_required: bool,
+    /// The outbox head's retry schedule, while it waits after a failed attempt.
+    pub retry: Option<RetrySchedule>,
+    /// The service was closed: the sender ends.
+    pub stopped: bool,
+}
+
+/// The state of an open service.
+pub(crate) struct Runtime {
+    pub config: ServiceConfig,
+    pub api: ApiClient,
+    pub store: Store,
+    pub creds: Arc<dyn CredentialStore>,
+    pub session: Session,
+    /// The local key, loaded on first use.
+    sealer: Mutex<Option<Arc<Sealer>>>,
+    pub live: Mutex<Live>,
+    /// The retry jitter's generator.
+    pub jitter: Mutex<Jitter>,
+    /// Wakes the sender: a write was queued, a sign-in or a conflict answer unblocked it.
+    pub wake: Arc<Notify>,
+    /// The overview as last published.
+    pub overview_tx: watch::Sender<Overview>,
+    /// Counts the sender's attempts, for a caller waiting for a write's first answer.
+    pub attempts_tx: watch::Sender<u64>,
+}
+
+/// Wakes the sender so that it sees the service is gone.
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.wake.notify_one();
+    }
+}
+
+impl Runtime {
+    /// Opens the store and the credential store. Makes no network request.
+    pub async fn open(config: ServiceConfig) -> Result<Runtime, ServiceError> {
+        let api = ApiClient::new(&ApiConfig {
+            base_url: config.api_base_url.clone(),
+            app_version: config.app_version.clone(),
+            os: config.os.clone(),
+            proxy: config.proxy.clone(),
+            extra_roots: config.extra_roots.clone(),
+            connect_timeout: config.connect_timeout,
+            request_timeout: config.request_timeout,
+        })?;
+        let data_dir = config.data_dir.clone();
+        let store = blocking(move || Store::open(&data_dir)).await??;
+        let choice = config.credential_store.clone();
+        let creds = blocking(move || choice.open()).await?;
+        let credential_store = creds.kind();
+        let (overview_tx, _) = watch::channel(Overview::signed_out(true, credential_store));
+        let (attempts_tx, _) = watch::channel(0);
+        let session = Session::new(api.clone(), Arc::clone(&creds), &config.api_base_url);
+        Ok(Runtime {
+            config,
+            api,
+            store,
+            creds,
+            session,
+            sealer: Mutex::new(None),
+            live: Mutex::new(Live {
+                online: true,
+                ..Live::default()
+            }),
+            jitter: Mutex::new(Jitter::from_entropy()),
+            wake: Arc::new(Notify::new()),
+            overview_tx,
+            attempts_tx,
+        })
+    }
+
+    /// The local key, loaded (or created) from the credential store on first use.
+    pub fn sealer(&self) -> Result<Arc<Sealer>, ServiceError> {
+        let mut slot = self.sealer.lock().map_err(|_| ServiceError::LocalStore)?;
+        if let Some(sealer) = slot.as_ref() {
+            return Ok(Arc::clone(sealer));
+        }
+        let sealer = Arc::new(Sealer::load_or_create(self.creds.as_ref())?);
+        *slot = Some(Arc::clone(&sealer));
+        Ok(sealer)
+    }
+
+    /// Deletes the local key from the credential store and forgets it here: every draft and queued
+    /// body sealed under it can no longer be opened.
+    pub async fn forget_key(&self) -> Result<(), ServiceError> {
+        let creds = Arc::clone(&self.creds);
+        blocking(move || creds.delete(STORE_KEY)).await??;
+        if let Ok(mut sealer) = self.sealer.lock() {
+            *sealer = None;
+        }
+        Ok(())
+    }
+
+    pub fn set_online(&self, online: bool) {
+        if let Ok(mut live) = self.live.lock() {
+            live.online = online;
+        }
+    }
+
+    pub fn set_sign_in_required(&self, required: bool) {
+        if let Ok(mut live) = self.live.lock() {
+            live.sign_in_required = required;
+        }
+    }
+
+    /// Forgets the retry schedule (the head was sent, dropped, or the outbox wiped).
+    pub fn reset_retry(&self) {
+        if let Ok(mut live) = self.live.lock() {
+            live.retry = None;
+        }
+    }
+
+    /// Stops the sender.
+    pub fn stop(&self) {
+        if let Ok(mut live) = self.live.lock() {
+            live.stopped = true;
+        }
+        self.wake.notify_one();
+    }
+}

@@ -1,0 +1,106 @@
+//! The façade the desktop app's commands call, one method per command of docs/design/ipc.md.
+//!
+//! A [`Service`] opens the local store and the credential store (the shared `Runtime`) and starts
+//! the outbox sender (a tokio task). Every method answers from the local store first; network work
+//! that the user is not waiting for happens in the sender, which publishes each new [`Overview`] on
+//! a watch channel (the app forwards it as the `overview-changed` event).
+//!
+//! The methods are grouped as the app's commands are (`src-tauri/src/commands/`): `session`
+//! (restore, sign in, sign out), `consent` (notice, decision, receipts) and `identity` (overview,
+//! refresh, drafts, submit, delete, conflicts).
+
+mod consent;
+mod identity;
+mod session;
+
+pub use super::config::ServiceConfig;
+
+use super::crypto::OUTBOX_AAD;
+use super::error::ServiceError;
+use super::overview;
+use super::runtime::Runtime;
+use super::sender::OutboxSender;
+use super::store::outbox::{self, OpKind};
+use super::store::StoreError;
+use super::types::{CredentialStoreKind, MaskedInfo, Overview};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// The service. Cheap to clone; the sender stops when the last clone is dropped or on
+/// [`Service::close`].
+#[derive(Clone)]
+pub struct Service {
+    rt: Arc<Runtime>,
+}
+
+impl Service {
+    /// Opens the store and the credential store and starts the outbox sender. Makes no network
+    /// request.
+    pub async fn open(config: ServiceConfig) -> Result<Service, ServiceError> {
+        let rt = Arc::new(Runtime::open(config).await?);
+        overview::publish(&rt).await;
+        OutboxSender::start(&rt);
+        Ok(Service { rt })
+    }
+
+    /// Stops the outbox sender (also when the last clone is dropped).
+    pub fn close(&self) {
+        self.rt.stop();
+    }
+
+    /// The overview as it changes: the app forwards each value as `overview-changed`.
+    pub fn subscribe(&self) -> watch::Receiver<Overview> {
+        self.rt.overview_tx.subscribe()
+    }
+
+    /// Which credential store is in use.
+    pub fn credential_store(&self) -> CredentialStoreKind {
+        self.rt.creds.kind()
+    }
+
+    /// The local database file (diagnostics, tests).
+    pub fn database_path(&self) -> PathBuf {
+        self.rt.store.path().to_path_buf()
+    }
+
+    /// Recomputes the overview and publishes it if it changed.
+    async fn publish(&self) {
+        overview::publish(&self.rt).await;
+    }
+
+    /// Queues a write of `kind` under a fresh idempotency key, its body sealed, in one transaction
+    /// with `also` (see [`outbox::queue`]); returns its sequence number. A write without a body
+    /// never loads the local key.
+    async fn queue_write(
+        &self,
+        kind: OpKind,
+        body: Option<&[u8]>,
+        masked: Option<MaskedInfo>,
+        also: impl FnOnce(&rusqlite::Connection, i64) -> Result<(), StoreError> + Send + 'static,
+    ) -> Result<i64, ServiceError> {
+        let sealed = match body {
+            Some(body) => Some(
+                self.rt
+                    .sealer()?
+                    .seal(OUTBOX_AAD, body)
+                    .ok_or(ServiceError::LocalStore)?,
+            ),
+            None => None,
+        };
+        let key = new_key()?;
+        let seq = self
+            .rt
+            .store
+            .call(move |c| outbox::queue(c, kind, &key, sealed.as_deref(), masked.as_ref(), also))
+            .await?;
+        Ok(seq)
+    }
+}
+
+/// A fresh idempotency key: 128 random bits in hex.
+fn new_key() -> Result<String, ServiceError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|_| ServiceError::LocalStore)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}

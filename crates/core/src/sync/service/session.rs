@@ -1,0 +1,165 @@
+//! Signing in and out: a silent start-up with the stored tokens, password sign-in, sign-out.
+
+use super::Service;
+use crate::sync::api_client::ApiError;
+use crate::sync::error::ServiceError;
+use crate::sync::kept_access::{now_unix, KeptAccess};
+use crate::sync::store::{drafts, outbox, snapshot};
+use crate::sync::types::Account;
+use zeroize::Zeroizing;
+
+impl Service {
+    /// Signs in silently with the stored tokens: `None` when there are none or they are no longer
+    /// valid (show sign-in). A start-up within the kept access token's lifetime costs one
+    /// conditional GET; otherwise the refresh token is rotated first. Offline, the cached account
+    /// is returned and the sender renews the session when the server is back.
+    pub async fn restore_session(&self) -> Result<Option<Account>, ServiceError> {
+        let rt = &self.rt;
+        let (Some(refresh), kept) = rt.session.stored_tokens().await? else {
+            return Ok(None);
+        };
+        let cached = rt.store.call(|c| snapshot::get(c)).await?.account;
+        if let (Some(kept), Some(account)) = (kept, cached.clone()) {
+            if kept.usable_at(now_unix()) {
+                return self.resume(kept, account).await;
+            }
+        }
+        match rt.api.refresh(&refresh).await {
+            Ok(tokens) => {
+                rt.session.keep_tokens(&tokens).await?;
+                let account = match cached {
+                    Some(account) => account,
+                    None => rt.api.me(&tokens.access_token).await?,
+                };
+                self.start_session(tokens.access_token, &account).await?;
+                Ok(Some(account))
+            }
+            Err(ApiError::InvalidGrant | ApiError::Unauthorized) => {
+                rt.session.forget_tokens().await?;
+                Ok(None)
+            }
+            Err(error) if error.is_transient() => match cached {
+                Some(account) => {
+                    rt.session.begin_offline(account.clone()).await;
+                    rt.set_online(false);
+                    self.publish().await;
+                    rt.wake.notify_one();
+                    Ok(Some(account))
+                }
+                None => Err(error.into()),
+            },
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Resumes with the kept access token: its conditional GET is the whole start-up. A token the
+    /// server refuses is renewed once with the refresh token (inside [`Service::refresh`]); if that
+    /// is refused too, the sign-in has ended elsewhere and sign-in is shown.
+    async fn resume(
+        &self,
+        kept: KeptAccess,
+        account: Account,
+    ) -> Result<Option<Account>, ServiceError> {
+        let rt = &self.rt;
+        rt.session.begin(kept.token, account.clone()).await;
+        rt.set_sign_in_required(false);
+        // Offline or failing, the cache serves and the sender retries; only a refused refresh
+        // token ends the start-up at sign-in.
+        if let Err(ServiceError::SessionExpired) = self.refresh().await {
+            rt.session.forget_tokens().await?;
+            rt.session.end().await;
+            rt.set_sign_in_required(false);
+            self.publish().await;
+            return Ok(None);
+        }
+        self.publish().await;
+        rt.wake.notify_one();
+        Ok(Some(account))
+    }
+
+    /// Password sign-in. Signing in as another account than the one cached wipes the local copy
+    /// of the previous one (drafts, outbox, caches) first.
+    pub async fn sign_in(&self, address: &str, password: &str) -> Result<Account, ServiceError> {
+        let rt = &self.rt;
+        let tokens = rt.api.sign_in(address.trim(), password).await?;
+        let account = rt.api.me(&tokens.access_token).await?;
+        let cached = rt.store.call(|c| snapshot::get(c)).await?.account;
+        if cached.is_some_and(|c| !c.address.eq_ignore_ascii_case(&account.address)) {
+            self.wipe_local().await?;
+        }
+        rt.session.keep_tokens(&tokens).await?;
+        self.start_session(tokens.access_token, &account).await?;
+        Ok(account)
+    }
+
+    /// Revokes the sign-in, deletes the stored token and the local key (destroying every draft and
+    /// queued body at once), and wipes drafts, outbox and caches. Offline, the revocation is
+    /// skipped; the token is deleted locally all the same.
+    pub async fn sign_out(&self) -> Result<(), ServiceError> {
+        let rt = &self.rt;
+        let (refresh, _) = rt.session.stored_tokens().await?;
+        if let Some(token) = refresh {
+            if let Err(error) = rt.api.revoke(&token).await {
+                tracing::warn!(%error, "sign-out: the token could not be revoked on the server");
+            }
+        }
+        rt.session.forget_tokens().await?;
+        rt.forget_key().await?;
+        rt.session.end().await;
+        self.wipe_local().await?;
+        rt.set_sign_in_required(false);
+        self.publish().await;
+        Ok(())
+    }
+
+    /// Starts the session of `account` with a fresh access token (the tokens are kept already):
+    /// the account is remembered for an offline start-up, and the one conditional GET of a
+    /// start-up is made (offline or failing, the cache serves). The sender is woken.
+    async fn start_session(
+        &self,
+        access: Zeroizing<String>,
+        account: &Account,
+    ) -> Result<(), ServiceError> {
+        let rt = &self.rt;
+        rt.session.begin(access, account.clone()).await;
+        rt.set_online(true);
+        rt.set_sign_in_required(false);
+        self.remember_account(account).await?;
+        let _ = self.refresh().await;
+        rt.wake.notify_one();
+        Ok(())
+    }
+
+    /// Keeps the signed-in account in the snapshot, so that an offline start-up can show it.
+    async fn remember_account(&self, account: &Account) -> Result<(), ServiceError> {
+        let account = account.clone();
+        self.rt
+            .store
+            .call(move |c| {
+                let mut snap = snapshot::get(c)?;
+                snap.account = Some(account);
+                snapshot::put(c, &snap)
+            })
+            .await?;
+        self.publish().await;
+        Ok(())
+    }
+
+    /// Drafts, outbox and the server view; the journal stays (it holds no personal data and is
+    /// the user's record of what was decided).
+    async fn wipe_local(&self) -> Result<(), ServiceError> {
+        self.rt
+            .store
+            .call(|c| {
+                let tx = c.transaction()?;
+                drafts::delete(&tx)?;
+                outbox::clear(&tx)?;
+                snapshot::clear(&tx)?;
+                tx.commit()?;
+                Ok(())
+            })
+            .await?;
+        self.rt.reset_retry();
+        Ok(())
+    }
+}
