@@ -19,7 +19,7 @@ mod validation;
 
 use crate::exec::{self, cmd, repo_root};
 use crate::setup::{self, Purpose};
-use crate::{display, keyring_session, python};
+use crate::{display, keyring_session, python, tools};
 use report::{Report, Row};
 use stats::Summary;
 use std::path::{Path, PathBuf};
@@ -93,7 +93,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// Everything measured later, built first, so that no build competes with a measurement.
 fn build() -> Result<(), String> {
     let root = repo_root();
-    exec::run(&mut cmd(setup::npm(), &["run", "--silent", "build"]))?;
+    exec::run(&mut cmd(tools::npm(), &["run", "--silent", "build"]))?;
     exec::run(&mut niced(RELEASE_APP))?;
     let target = root.join("target");
     let target_arg = target.to_string_lossy().into_owned();
@@ -285,7 +285,7 @@ fn webdriver_flow(
 ) -> Result<(), String> {
     let flow_out = work.join("flow.json");
     let _ = std::fs::remove_file(&flow_out);
-    let driver = setup::tauri_driver_path().ok_or("tauri-driver is not installed")?;
+    let driver = tools::tauri_driver_path().ok_or("tauri-driver is not installed")?;
     let mut args = FLOW_TEST.to_vec();
     // `--exact` with the full name: only the bench, never the flows of the test command.
     args.extend([

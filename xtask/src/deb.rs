@@ -23,7 +23,7 @@ pub fn run() -> Result<(), String> {
     }
     let binaries = build_workspace_binaries()?;
     exec::run(&mut cmd(
-        crate::setup::npm(),
+        crate::tools::npm(),
         &[
             "exec",
             "--",

@@ -2,7 +2,7 @@
 
 use crate::exec::{self, cmd, repo_root};
 use crate::setup::{self, Purpose};
-use crate::{catalog, demo_server, display, phone_diff};
+use crate::{catalog, demo_server, display, phone_diff, tools};
 use std::time::{Duration, Instant};
 
 /// Where `cargo xtask run` serves the reference account API (the dev/demo default backend).
@@ -31,7 +31,7 @@ pub fn exe(name: &str) -> String {
 }
 
 fn build_ui() -> Result<(), String> {
-    exec::run(&mut cmd(setup::npm(), &["run", "--silent", "build"]))
+    exec::run(&mut cmd(tools::npm(), &["run", "--silent", "build"]))
 }
 
 /// One test layer: a name for the summary and the work that decides its verdict.
@@ -170,11 +170,11 @@ fn cargo_test() -> Result<(), String> {
 }
 
 fn svelte_check() -> Result<(), String> {
-    exec::run(&mut cmd(setup::npm(), &["run", "--silent", "check"]))
+    exec::run(&mut cmd(tools::npm(), &["run", "--silent", "check"]))
 }
 
 fn vitest() -> Result<(), String> {
-    exec::run(&mut cmd(setup::npm(), &["run", "--silent", "test:unit"]))
+    exec::run(&mut cmd(tools::npm(), &["run", "--silent", "test:unit"]))
 }
 
 /// Every screen of the built UI in Chromium with mocked IPC: screenshots (ko/en, light/dark,
@@ -194,7 +194,7 @@ fn e2e() -> Result<(), String> {
 /// `cargo test` of the end-to-end tests whose names hold `filter` (all for ""), one at a time,
 /// with tauri-driver and the display in the environment. The caller provides the display.
 pub fn e2e_command(filter: &str) -> Result<std::process::Command, String> {
-    let driver = setup::tauri_driver_path().ok_or("tauri-driver is not installed")?;
+    let driver = tools::tauri_driver_path().ok_or("tauri-driver is not installed")?;
     // `--workspace` as in the other layers: the same feature unification, so nothing is rebuilt.
     let mut args = vec!["test", "--workspace"];
     args.extend(APP_FEATURES);

@@ -16,6 +16,7 @@ mod layers;
 mod phone_diff;
 mod python;
 mod setup;
+mod tools;
 
 use std::process::ExitCode;
 
