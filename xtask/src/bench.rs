@@ -17,6 +17,7 @@ mod stampede;
 mod stats;
 mod validation;
 
+use crate::build::build_ui;
 use crate::exec::{self, cmd, repo_root};
 use crate::setup::{self, Purpose};
 use crate::{display, keyring_session, python, tools};
@@ -93,7 +94,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// Everything measured later, built first, so that no build competes with a measurement.
 fn build() -> Result<(), String> {
     let root = repo_root();
-    exec::run(&mut cmd(tools::npm(), &["run", "--silent", "build"]))?;
+    build_ui()?;
     exec::run(&mut niced(RELEASE_APP))?;
     let target = root.join("target");
     let target_arg = target.to_string_lossy().into_owned();

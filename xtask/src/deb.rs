@@ -7,8 +7,8 @@
 //! installed `/usr/bin/mail-identity` through WebDriver to the help screen, and finally removes the
 //! package and checks nothing of it is left. The machine's own policy file, if any, is put back.
 
+use crate::build::{build_workspace_binaries, e2e_command};
 use crate::exec::{self, cmd, cmd_as_root, repo_root};
-use crate::layers::{build_workspace_binaries, e2e_command};
 use std::path::{Path, PathBuf};
 
 const PACKAGE: &str = "mail-identity";

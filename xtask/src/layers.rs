@@ -1,5 +1,6 @@
 //! `run` and `test`: the two commands at the top of the README.
 
+use crate::build::{build_ui, build_workspace_binaries, e2e_command, exe, APP_FEATURES};
 use crate::exec::{self, cmd, repo_root};
 use crate::setup::{self, Purpose};
 use crate::{catalog, demo_server, display, phone_diff, tools};
@@ -23,15 +24,6 @@ pub fn run() -> Result<(), String> {
         format!("http://{DEMO_API_LISTEN}"),
     );
     exec::run(&mut app)
-}
-
-/// A file name with the platform's executable suffix.
-pub fn exe(name: &str) -> String {
-    format!("{name}{}", std::env::consts::EXE_SUFFIX)
-}
-
-fn build_ui() -> Result<(), String> {
-    exec::run(&mut cmd(tools::npm(), &["run", "--silent", "build"]))
 }
 
 /// One test layer: a name for the summary and the work that decides its verdict.
@@ -86,19 +78,6 @@ const LAYERS: &[Layer] = &[
         action: crate::deb::run,
     },
 ];
-
-/// Same features for clippy, unit tests and end-to-end tests, so the app's dependency chain is built once.
-const APP_FEATURES: &[&str] = &["--features", "mail-identity/custom-protocol"];
-
-/// Builds every binary of the workspace (the app, the CLI, the reference server) with the features
-/// the tests use, and returns the folder they are in. Building one package alone (`-p`) would
-/// unify features differently and compile the shared crates a second time.
-pub fn build_workspace_binaries() -> Result<std::path::PathBuf, String> {
-    let mut args = vec!["build", "--workspace", "--bins"];
-    args.extend(APP_FEATURES);
-    exec::run(&mut cmd("cargo", &args))?;
-    Ok(repo_root().join("target").join("debug"))
-}
 
 /// Runs every layer (or the ones named on the command line), then prints a summary.
 pub fn test(selected: &[String]) -> Result<(), String> {
@@ -189,26 +168,4 @@ fn e2e() -> Result<(), String> {
     let _display = display::ensure()?;
     // The app keeps its token and draft key in the Secret Service, as on an employee's desktop.
     exec::run(&mut crate::keyring_session::wrap(e2e_command("")?))
-}
-
-/// `cargo test` of the end-to-end tests whose names hold `filter` (all for ""), one at a time,
-/// with tauri-driver and the display in the environment. The caller provides the display.
-pub fn e2e_command(filter: &str) -> Result<std::process::Command, String> {
-    let driver = tools::tauri_driver_path().ok_or("tauri-driver is not installed")?;
-    // `--workspace` as in the other layers: the same feature unification, so nothing is rebuilt.
-    let mut args = vec!["test", "--workspace"];
-    args.extend(APP_FEATURES);
-    args.extend(["--test", "e2e", "--"]);
-    if !filter.is_empty() {
-        args.push(filter);
-    }
-    args.push("--test-threads=1");
-    let mut command = cmd("cargo", &args);
-    command
-        .env("MAIL_IDENTITY_E2E", "1")
-        .env("TAURI_DRIVER", &driver);
-    if let Some(display) = std::env::var_os("DISPLAY") {
-        command.env("DISPLAY", display);
-    }
-    Ok(command)
 }

@@ -6,6 +6,7 @@
 mod account_server;
 mod api_contract;
 mod bench;
+mod build;
 mod catalog;
 mod deb;
 mod demo_server;
