@@ -13,10 +13,11 @@ mod demo_server;
 mod display;
 mod exec;
 mod keyring_session;
-mod layers;
 mod phone_diff;
 mod python;
+mod run;
 mod setup;
+mod test;
 mod tools;
 
 use std::process::ExitCode;
@@ -35,8 +36,8 @@ usage: cargo xtask <command>
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("run") => layers::run(),
-        Some("test") => layers::test(&args[1..]),
+        Some("run") => run::run(),
+        Some("test") => test::run(&args[1..]),
         Some("setup") => setup::ensure(setup::Purpose::Test),
         Some("bench") => bench::run(&args[1..]),
         Some("catalog") => catalog::check(&exec::repo_root()).map(|report| println!("{report}")),

@@ -1,30 +1,13 @@
-//! `run` and `test`: the two commands at the top of the README.
+//! `cargo xtask test`: every test layer in a fixed order (or only the ones named on the command
+//! line), after installing what is missing and building the UI, then a summary with each layer's
+//! verdict and time. The short layers are written here; the longer ones (`phone-diff`,
+//! `api-contract`, `deb`) have their own modules.
 
-use crate::build::{build_ui, build_workspace_binaries, e2e_command, exe, APP_FEATURES};
+use crate::build::{build_ui, e2e_command, APP_FEATURES};
 use crate::exec::{self, cmd, repo_root};
 use crate::setup::{self, Purpose};
-use crate::{catalog, demo_server, display, phone_diff, tools};
+use crate::{api_contract, catalog, deb, display, keyring_session, phone_diff, tools};
 use std::time::{Duration, Instant};
-
-/// Where `cargo xtask run` serves the reference account API (the dev/demo default backend).
-const DEMO_API_LISTEN: &str = "127.0.0.1:8787";
-
-/// Builds the UI, the app (with the UI embedded) and the reference account server; starts the
-/// server with its demo accounts and then the app pointed at it; stops the server when the app exits.
-pub fn run() -> Result<(), String> {
-    setup::ensure(Purpose::Run)?;
-    build_ui()?;
-    // `--workspace` and the same features as the tests: one build of the dependency chain for both.
-    let binaries = build_workspace_binaries()?;
-    let _server = demo_server::start(DEMO_API_LISTEN)?;
-    let binary = binaries.join(exe("mail-identity"));
-    let mut app = std::process::Command::new(binary);
-    app.env(
-        "MAIL_IDENTITY_API_BASE_URL",
-        format!("http://{DEMO_API_LISTEN}"),
-    );
-    exec::run(&mut app)
-}
 
 /// One test layer: a name for the summary and the work that decides its verdict.
 struct Layer {
@@ -55,7 +38,7 @@ const LAYERS: &[Layer] = &[
     },
     Layer {
         name: "api-contract",
-        action: crate::api_contract::run,
+        action: api_contract::run,
     },
     Layer {
         name: "svelte-check",
@@ -75,12 +58,12 @@ const LAYERS: &[Layer] = &[
     },
     Layer {
         name: "deb",
-        action: crate::deb::run,
+        action: deb::run,
     },
 ];
 
 /// Runs every layer (or the ones named on the command line), then prints a summary.
-pub fn test(selected: &[String]) -> Result<(), String> {
+pub fn run(selected: &[String]) -> Result<(), String> {
     let unknown: Vec<&String> = selected
         .iter()
         .filter(|name| !LAYERS.iter().any(|l| l.name == name.as_str()))
@@ -145,7 +128,7 @@ fn catalog_layer() -> Result<(), String> {
 fn cargo_test() -> Result<(), String> {
     let mut args = vec!["test", "--workspace"];
     args.extend(APP_FEATURES);
-    exec::run(&mut crate::keyring_session::wrap(cmd("cargo", &args)))
+    exec::run(&mut keyring_session::wrap(cmd("cargo", &args)))
 }
 
 fn svelte_check() -> Result<(), String> {
@@ -167,5 +150,5 @@ fn ui_screens() -> Result<(), String> {
 fn e2e() -> Result<(), String> {
     let _display = display::ensure()?;
     // The app keeps its token and draft key in the Secret Service, as on an employee's desktop.
-    exec::run(&mut crate::keyring_session::wrap(e2e_command("")?))
+    exec::run(&mut keyring_session::wrap(e2e_command("")?))
 }
