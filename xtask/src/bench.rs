@@ -20,7 +20,7 @@ mod validation;
 use crate::build::build_ui;
 use crate::exec::{self, cmd, repo_root};
 use crate::setup::{self, Purpose};
-use crate::{display, keyring_session, python, tools};
+use crate::{display, keyring_session, phone_diff, python, tools};
 use report::{Report, Row};
 use stats::Summary;
 use std::path::{Path, PathBuf};
@@ -141,16 +141,10 @@ fn build() -> Result<(), String> {
     exec::run(&mut niced(&criterion))?;
     // The phone corpus the phone-diff layer checks (its generator needs libphonenumber's Python port).
     let work = root.join("target").join("phone-diff");
-    let python = python::ensure(&work, crate::phone_diff::PHONENUMBERS)?.program("python");
+    let python = python::ensure(&work, phone_diff::PHONENUMBERS)?.program("python");
     let corpus = std::fs::File::create(corpus_path())
         .map_err(|e| format!("cannot write {}: {e}", corpus_path().display()))?;
-    exec::run(
-        cmd(
-            &python.to_string_lossy(),
-            &[crate::phone_diff::SCRIPT, "corpus"],
-        )
-        .stdout(corpus),
-    )
+    exec::run(cmd(&python.to_string_lossy(), &[phone_diff::SCRIPT, "corpus"]).stdout(corpus))
 }
 
 /// A cargo build at low priority where `nice` exists: builds are not measured, and a desktop stays

@@ -5,6 +5,7 @@
 //! later with an obscure linker or pkg-config error.
 
 use crate::exec::{self, cmd, on_path, repo_root};
+use crate::keyring_session;
 use crate::tools::{npm, tauri_driver_path};
 use std::path::PathBuf;
 
@@ -80,7 +81,7 @@ fn system_packages(purpose: Purpose) -> Result<(), String> {
     let mut wanted: Vec<&str> = DEBIAN_BUILD_PACKAGES.to_vec();
     if purpose == Purpose::Test {
         wanted.extend(DEBIAN_TEST_PACKAGES);
-        wanted.extend(crate::keyring_session::DEBIAN_PACKAGES);
+        wanted.extend(keyring_session::DEBIAN_PACKAGES);
     }
     let missing: Vec<&str> = wanted
         .into_iter()
