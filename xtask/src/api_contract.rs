@@ -6,6 +6,7 @@
 //! account, runs schemathesis with every check, and stops the server whatever the outcome.
 
 use crate::account_server::AccountServer;
+use crate::build::{build_workspace_binaries, exe};
 use crate::exec::{self, repo_root};
 use crate::python;
 use std::io::{Read, Write};
@@ -23,8 +24,7 @@ pub fn run() -> Result<(), String> {
     let root = repo_root();
     let work = root.join("target").join("api-contract");
     let schemathesis = python::ensure(&work, SCHEMATHESIS)?.program("schemathesis");
-    let server_bin =
-        crate::layers::build_workspace_binaries()?.join(crate::layers::exe("account-api"));
+    let server_bin = build_workspace_binaries()?.join(exe("account-api"));
     let run_dir = work.join("run");
     let _ = std::fs::remove_dir_all(&run_dir);
     std::fs::create_dir_all(&run_dir)

@@ -17,9 +17,10 @@ mod stampede;
 mod stats;
 mod validation;
 
+use crate::build::build_ui;
 use crate::exec::{self, cmd, repo_root};
 use crate::setup::{self, Purpose};
-use crate::{display, keyring_session, python};
+use crate::{display, keyring_session, phone_diff, python, tools};
 use report::{Report, Row};
 use stats::Summary;
 use std::path::{Path, PathBuf};
@@ -93,7 +94,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// Everything measured later, built first, so that no build competes with a measurement.
 fn build() -> Result<(), String> {
     let root = repo_root();
-    exec::run(&mut cmd(setup::npm(), &["run", "--silent", "build"]))?;
+    build_ui()?;
     exec::run(&mut niced(RELEASE_APP))?;
     let target = root.join("target");
     let target_arg = target.to_string_lossy().into_owned();
@@ -140,16 +141,10 @@ fn build() -> Result<(), String> {
     exec::run(&mut niced(&criterion))?;
     // The phone corpus the phone-diff layer checks (its generator needs libphonenumber's Python port).
     let work = root.join("target").join("phone-diff");
-    let python = python::ensure(&work, crate::phone_diff::PHONENUMBERS)?.program("python");
+    let python = python::ensure(&work, phone_diff::PHONENUMBERS)?.program("python");
     let corpus = std::fs::File::create(corpus_path())
         .map_err(|e| format!("cannot write {}: {e}", corpus_path().display()))?;
-    exec::run(
-        cmd(
-            &python.to_string_lossy(),
-            &[crate::phone_diff::SCRIPT, "corpus"],
-        )
-        .stdout(corpus),
-    )
+    exec::run(cmd(&python.to_string_lossy(), &[phone_diff::SCRIPT, "corpus"]).stdout(corpus))
 }
 
 /// A cargo build at low priority where `nice` exists: builds are not measured, and a desktop stays
@@ -285,7 +280,7 @@ fn webdriver_flow(
 ) -> Result<(), String> {
     let flow_out = work.join("flow.json");
     let _ = std::fs::remove_file(&flow_out);
-    let driver = setup::tauri_driver_path().ok_or("tauri-driver is not installed")?;
+    let driver = tools::tauri_driver_path().ok_or("tauri-driver is not installed")?;
     let mut args = FLOW_TEST.to_vec();
     // `--exact` with the full name: only the bench, never the flows of the test command.
     args.extend([

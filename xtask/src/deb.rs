@@ -7,8 +7,9 @@
 //! installed `/usr/bin/mail-identity` through WebDriver to the help screen, and finally removes the
 //! package and checks nothing of it is left. The machine's own policy file, if any, is put back.
 
+use crate::build::{build_workspace_binaries, e2e_command};
 use crate::exec::{self, cmd, cmd_as_root, repo_root};
-use crate::layers::{build_workspace_binaries, e2e_command};
+use crate::{display, keyring_session, tools};
 use std::path::{Path, PathBuf};
 
 const PACKAGE: &str = "mail-identity";
@@ -23,7 +24,7 @@ pub fn run() -> Result<(), String> {
     }
     let binaries = build_workspace_binaries()?;
     exec::run(&mut cmd(
-        crate::setup::npm(),
+        tools::npm(),
         &[
             "exec",
             "--",
@@ -97,13 +98,13 @@ fn install(deb: &Path) -> Result<(), String> {
 }
 
 fn installed_app_test() -> Result<(), String> {
-    let _display = crate::display::ensure()?;
+    let _display = display::ensure()?;
     let mut command = e2e_command("installed")?;
     // The test prints the installed app's start-up figures: keep them in the log.
     command
         .arg("--nocapture")
         .env("MAIL_IDENTITY_INSTALLED_APP", INSTALLED_BINARY);
-    exec::run(&mut crate::keyring_session::wrap(command))
+    exec::run(&mut keyring_session::wrap(command))
 }
 
 fn remove() -> Result<(), String> {

@@ -2,8 +2,8 @@
 //! `target/demo/`, kept between runs so that what was registered is still there next time.
 
 use crate::account_server::AccountServer;
+use crate::build::exe;
 use crate::exec::repo_root;
-use crate::layers::exe;
 use std::net::TcpStream;
 
 /// Starts the server on `listen` with the demo database, unless something already answers there

@@ -6,16 +6,19 @@
 mod account_server;
 mod api_contract;
 mod bench;
+mod build;
 mod catalog;
 mod deb;
 mod demo_server;
 mod display;
 mod exec;
 mod keyring_session;
-mod layers;
 mod phone_diff;
 mod python;
+mod run;
 mod setup;
+mod test;
+mod tools;
 
 use std::process::ExitCode;
 
@@ -33,8 +36,8 @@ usage: cargo xtask <command>
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("run") => layers::run(),
-        Some("test") => layers::test(&args[1..]),
+        Some("run") => run::run(),
+        Some("test") => test::run(&args[1..]),
         Some("setup") => setup::ensure(setup::Purpose::Test),
         Some("bench") => bench::run(&args[1..]),
         Some("catalog") => catalog::check(&exec::repo_root()).map(|report| println!("{report}")),

@@ -5,6 +5,8 @@
 //! later with an obscure linker or pkg-config error.
 
 use crate::exec::{self, cmd, on_path, repo_root};
+use crate::keyring_session;
+use crate::tools::{npm, tauri_driver_path};
 use std::path::PathBuf;
 
 /// What the machine is being prepared for: tests need a virtual display and a WebDriver on top.
@@ -79,7 +81,7 @@ fn system_packages(purpose: Purpose) -> Result<(), String> {
     let mut wanted: Vec<&str> = DEBIAN_BUILD_PACKAGES.to_vec();
     if purpose == Purpose::Test {
         wanted.extend(DEBIAN_TEST_PACKAGES);
-        wanted.extend(crate::keyring_session::DEBIAN_PACKAGES);
+        wanted.extend(keyring_session::DEBIAN_PACKAGES);
     }
     let missing: Vec<&str> = wanted
         .into_iter()
@@ -127,15 +129,6 @@ fn node_packages() -> Result<(), String> {
     exec::run(&mut cmd(npm(), &["ci", "--no-audit", "--no-fund"]))
 }
 
-/// npm's launcher name: a `.cmd` shim on Windows.
-pub fn npm() -> &'static str {
-    if cfg!(windows) {
-        "npm.cmd"
-    } else {
-        "npm"
-    }
-}
-
 /// The tauri-driver executable, installed with cargo when it is not there yet.
 pub fn tauri_driver() -> Result<(), String> {
     if tauri_driver_path().is_some() {
@@ -146,21 +139,6 @@ pub fn tauri_driver() -> Result<(), String> {
         tauri_driver_path().is_some(),
         "tauri-driver was installed but is not on the PATH nor in ~/.cargo/bin",
     )
-}
-
-/// Where tauri-driver is: on the PATH, else in cargo's own bin directory.
-pub fn tauri_driver_path() -> Option<PathBuf> {
-    exec::find_on_path("tauri-driver").or_else(|| {
-        let home = std::env::var_os("CARGO_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
-        let candidate = home.join("bin").join(if cfg!(windows) {
-            "tauri-driver.exe"
-        } else {
-            "tauri-driver"
-        });
-        candidate.is_file().then_some(candidate)
-    })
 }
 
 /// vswhere, present wherever a Visual Studio product (including the Build Tools) is installed.

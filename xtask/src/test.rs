@@ -1,38 +1,13 @@
-//! `run` and `test`: the two commands at the top of the README.
+//! `cargo xtask test`: every test layer in a fixed order (or only the ones named on the command
+//! line), after installing what is missing and building the UI, then a summary with each layer's
+//! verdict and time. The short layers are written here; the longer ones (`phone-diff`,
+//! `api-contract`, `deb`) have their own modules.
 
+use crate::build::{build_ui, e2e_command, APP_FEATURES};
 use crate::exec::{self, cmd, repo_root};
 use crate::setup::{self, Purpose};
-use crate::{catalog, demo_server, display, phone_diff};
+use crate::{api_contract, catalog, deb, display, keyring_session, phone_diff, tools};
 use std::time::{Duration, Instant};
-
-/// Where `cargo xtask run` serves the reference account API (the dev/demo default backend).
-const DEMO_API_LISTEN: &str = "127.0.0.1:8787";
-
-/// Builds the UI, the app (with the UI embedded) and the reference account server; starts the
-/// server with its demo accounts and then the app pointed at it; stops the server when the app exits.
-pub fn run() -> Result<(), String> {
-    setup::ensure(Purpose::Run)?;
-    build_ui()?;
-    // `--workspace` and the same features as the tests: one build of the dependency chain for both.
-    let binaries = build_workspace_binaries()?;
-    let _server = demo_server::start(DEMO_API_LISTEN)?;
-    let binary = binaries.join(exe("mail-identity"));
-    let mut app = std::process::Command::new(binary);
-    app.env(
-        "MAIL_IDENTITY_API_BASE_URL",
-        format!("http://{DEMO_API_LISTEN}"),
-    );
-    exec::run(&mut app)
-}
-
-/// A file name with the platform's executable suffix.
-pub fn exe(name: &str) -> String {
-    format!("{name}{}", std::env::consts::EXE_SUFFIX)
-}
-
-fn build_ui() -> Result<(), String> {
-    exec::run(&mut cmd(setup::npm(), &["run", "--silent", "build"]))
-}
 
 /// One test layer: a name for the summary and the work that decides its verdict.
 struct Layer {
@@ -63,7 +38,7 @@ const LAYERS: &[Layer] = &[
     },
     Layer {
         name: "api-contract",
-        action: crate::api_contract::run,
+        action: api_contract::run,
     },
     Layer {
         name: "svelte-check",
@@ -83,25 +58,12 @@ const LAYERS: &[Layer] = &[
     },
     Layer {
         name: "deb",
-        action: crate::deb::run,
+        action: deb::run,
     },
 ];
 
-/// Same features for clippy, unit tests and end-to-end tests, so the app's dependency chain is built once.
-const APP_FEATURES: &[&str] = &["--features", "mail-identity/custom-protocol"];
-
-/// Builds every binary of the workspace (the app, the CLI, the reference server) with the features
-/// the tests use, and returns the folder they are in. Building one package alone (`-p`) would
-/// unify features differently and compile the shared crates a second time.
-pub fn build_workspace_binaries() -> Result<std::path::PathBuf, String> {
-    let mut args = vec!["build", "--workspace", "--bins"];
-    args.extend(APP_FEATURES);
-    exec::run(&mut cmd("cargo", &args))?;
-    Ok(repo_root().join("target").join("debug"))
-}
-
 /// Runs every layer (or the ones named on the command line), then prints a summary.
-pub fn test(selected: &[String]) -> Result<(), String> {
+pub fn run(selected: &[String]) -> Result<(), String> {
     let unknown: Vec<&String> = selected
         .iter()
         .filter(|name| !LAYERS.iter().any(|l| l.name == name.as_str()))
@@ -166,15 +128,15 @@ fn catalog_layer() -> Result<(), String> {
 fn cargo_test() -> Result<(), String> {
     let mut args = vec!["test", "--workspace"];
     args.extend(APP_FEATURES);
-    exec::run(&mut crate::keyring_session::wrap(cmd("cargo", &args)))
+    exec::run(&mut keyring_session::wrap(cmd("cargo", &args)))
 }
 
 fn svelte_check() -> Result<(), String> {
-    exec::run(&mut cmd(setup::npm(), &["run", "--silent", "check"]))
+    exec::run(&mut cmd(tools::npm(), &["run", "--silent", "check"]))
 }
 
 fn vitest() -> Result<(), String> {
-    exec::run(&mut cmd(setup::npm(), &["run", "--silent", "test:unit"]))
+    exec::run(&mut cmd(tools::npm(), &["run", "--silent", "test:unit"]))
 }
 
 /// Every screen of the built UI in Chromium with mocked IPC: screenshots (ko/en, light/dark,
@@ -188,27 +150,5 @@ fn ui_screens() -> Result<(), String> {
 fn e2e() -> Result<(), String> {
     let _display = display::ensure()?;
     // The app keeps its token and draft key in the Secret Service, as on an employee's desktop.
-    exec::run(&mut crate::keyring_session::wrap(e2e_command("")?))
-}
-
-/// `cargo test` of the end-to-end tests whose names hold `filter` (all for ""), one at a time,
-/// with tauri-driver and the display in the environment. The caller provides the display.
-pub fn e2e_command(filter: &str) -> Result<std::process::Command, String> {
-    let driver = setup::tauri_driver_path().ok_or("tauri-driver is not installed")?;
-    // `--workspace` as in the other layers: the same feature unification, so nothing is rebuilt.
-    let mut args = vec!["test", "--workspace"];
-    args.extend(APP_FEATURES);
-    args.extend(["--test", "e2e", "--"]);
-    if !filter.is_empty() {
-        args.push(filter);
-    }
-    args.push("--test-threads=1");
-    let mut command = cmd("cargo", &args);
-    command
-        .env("MAIL_IDENTITY_E2E", "1")
-        .env("TAURI_DRIVER", &driver);
-    if let Some(display) = std::env::var_os("DISPLAY") {
-        command.env("DISPLAY", display);
-    }
-    Ok(command)
+    exec::run(&mut keyring_session::wrap(e2e_command("")?))
 }
