@@ -30,6 +30,7 @@ app_commands![
     updates::install_update,
     validation::validate_phone,
     validation::format_phone,
+    validation::check_phone_input,
     validation::validate_email,
     validation::search_countries,
     validation::phone_example,

@@ -287,6 +287,11 @@ export function backend(s: Scenario) {
         const mode = args.mode as { mode: string };
         return formatPhone(String(args.input), Number(args.caret), mode.mode === 'overseas');
       }
+      case 'check_phone_input': {
+        const mode = args.mode as { mode: string; country?: string | null };
+        const formatted = formatPhone(String(args.input), Number(args.caret), mode.mode === 'overseas');
+        return { ...formatted, verdict: validatePhone(formatted.text, mode) };
+      }
       case 'validate_email':
         return validateEmail(String(args.input), (args.account as string | null) ?? null);
       case 'search_countries': {
