@@ -29,7 +29,6 @@ app_commands![
     updates::check_for_update,
     updates::install_update,
     validation::validate_phone,
-    validation::format_phone,
     validation::check_phone_input,
     validation::validate_email,
     validation::search_countries,

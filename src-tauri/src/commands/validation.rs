@@ -48,13 +48,6 @@ pub fn validate_phone(input: String, mode: PhoneMode) -> PhoneVerdict {
     PhoneVerdict::of(&input, &mode)
 }
 
-/// Reformats the phone field as the user types; `caret` in UTF-16 code units, as the web counts.
-#[tauri::command]
-#[specta::specta]
-pub fn format_phone(input: String, caret: u32, mode: PhoneMode) -> AsYouType {
-    phone::format_as_you_type(&input, caret, &mode)
-}
-
 /// The phone field after a keystroke: its text reformatted, the caret moved with it, and the
 /// verdict on that text. One answer per keystroke, so that typing costs one round trip.
 #[derive(Clone, Serialize, specta::Type)]

@@ -79,8 +79,6 @@ export const commands = {
 	 *  restored draft, where nothing is typed and so nothing is reformatted.
 	 */
 	validatePhone: (input: string, mode: PhoneMode_Deserialize) => __TAURI_INVOKE<PhoneVerdict_Serialize>("validate_phone", { input, mode }),
-	/**  Reformats the phone field as the user types; `caret` in UTF-16 code units, as the web counts. */
-	formatPhone: (input: string, caret: number, mode: PhoneMode_Deserialize) => __TAURI_INVOKE<AsYouType>("format_phone", { input, caret, mode }),
 	/**
 	 *  Reformats and judges the phone field as the user types; `caret` in UTF-16 code units, as the
 	 *  web counts. The verdict is on the reformatted text, the one the field will hold.
@@ -139,13 +137,6 @@ export type AppInfo_Serialize = {
 	webmail_url: string | null,
 	/**  The company's helpdesk; `null` shows the notice's own contact block. */
 	helpdesk: Helpdesk_Serialize | null,
-};
-
-/**  The field's text after a keystroke, and where the caret goes. */
-export type AsYouType = {
-	text: string,
-	/**  In UTF-16 code units, like the web's `selectionStart`. */
-	caret: number,
 };
 
 /**  An error returned by a command. */

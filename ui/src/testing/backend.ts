@@ -283,10 +283,6 @@ export function backend(s: Scenario) {
         return null;
       case 'validate_phone':
         return validatePhone(String(args.input), args.mode as { mode: string; country?: string | null });
-      case 'format_phone': {
-        const mode = args.mode as { mode: string };
-        return formatPhone(String(args.input), Number(args.caret), mode.mode === 'overseas');
-      }
       case 'check_phone_input': {
         const mode = args.mode as { mode: string; country?: string | null };
         const formatted = formatPhone(String(args.input), Number(args.caret), mode.mode === 'overseas');
