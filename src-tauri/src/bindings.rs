@@ -1,44 +1,23 @@
-//! The typed bridge between Rust commands and the UI: one list of commands, and the TypeScript
-//! generated from it (`ui/src/lib/bindings.ts`), checked to be current by a test.
+//! The typed bridge between Rust commands and the UI: the one list of commands
+//! (`src-tauri/command_list.rs`), and the TypeScript generated from it (`ui/src/lib/bindings.ts`),
+//! checked to be current by a test.
 
 use crate::commands;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-/// Every command the UI can call. Keep in step with `COMMANDS` in `src-tauri/build.rs`, which
-/// grants them to the main window.
+/// `module::command` → the command's path under [`commands`], for `collect_commands!`.
+macro_rules! app_commands {
+    ($($module:ident :: $command:ident),* $(,)?) => {
+        collect_commands![$(commands::$module::$command),*]
+    };
+}
+
+/// Every command the UI can call, from `src-tauri/command_list.rs`: the list `build.rs` also
+/// grants to the main window, so the two cannot drift apart.
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .events(collect_events![crate::service::OverviewChanged])
-        .commands(collect_commands![
-            commands::app::app_info,
-            commands::app::open_webmail,
-            commands::app::open_helpdesk,
-            commands::app::mark_interactive,
-            commands::diagnostics::export_diagnostics,
-            commands::session::restore_session,
-            commands::session::sign_in,
-            commands::session::sign_out,
-            commands::consent::notice,
-            commands::consent::decide_consent,
-            commands::consent::consent_receipts,
-            commands::identity::overview,
-            commands::identity::refresh,
-            commands::identity::load_draft,
-            commands::identity::save_draft,
-            commands::identity::discard_draft,
-            commands::identity::submit_identity,
-            commands::identity::delete_identity,
-            commands::identity::resolve_conflict,
-            commands::settings::set_locale,
-            commands::updates::update_status,
-            commands::updates::check_for_update,
-            commands::updates::install_update,
-            commands::validation::validate_phone,
-            commands::validation::format_phone,
-            commands::validation::validate_email,
-            commands::validation::search_countries,
-            commands::validation::phone_example,
-        ])
+        .commands(include!("../command_list.rs"))
 }
 
 #[cfg(test)]

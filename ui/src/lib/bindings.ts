@@ -74,10 +74,16 @@ export const commands = {
 	 *  itself; a per-machine installation shows the OS's elevation prompt first.
 	 */
 	installUpdate: () => typedError<null, CommandError>(__TAURI_INVOKE("install_update")),
-	/**  Judges the phone field for the mode the form is in. */
+	/**
+	 *  Judges the phone field as it stands, for the mode the form is in: after a mode change, or a
+	 *  restored draft, where nothing is typed and so nothing is reformatted.
+	 */
 	validatePhone: (input: string, mode: PhoneMode_Deserialize) => __TAURI_INVOKE<PhoneVerdict_Serialize>("validate_phone", { input, mode }),
-	/**  Reformats the phone field as the user types; `caret` in UTF-16 code units, as the web counts. */
-	formatPhone: (input: string, caret: number, mode: PhoneMode_Deserialize) => __TAURI_INVOKE<AsYouType>("format_phone", { input, caret, mode }),
+	/**
+	 *  Reformats and judges the phone field as the user types; `caret` in UTF-16 code units, as the
+	 *  web counts. The verdict is on the reformatted text, the one the field will hold.
+	 */
+	checkPhoneInput: (input: string, caret: number, mode: PhoneMode_Deserialize) => __TAURI_INVOKE<PhoneInputCheck_Serialize>("check_phone_input", { input, caret, mode }),
 	/**  Judges the e-mail field; `account` is the signed-in webmail address, which may not be reused. */
 	validateEmail: (input: string, account: string | null) => __TAURI_INVOKE<EmailVerdict_Serialize>("validate_email", { input, account }),
 	/**
@@ -131,13 +137,6 @@ export type AppInfo_Serialize = {
 	webmail_url: string | null,
 	/**  The company's helpdesk; `null` shows the notice's own contact block. */
 	helpdesk: Helpdesk_Serialize | null,
-};
-
-/**  The field's text after a keystroke, and where the caret goes. */
-export type AsYouType = {
-	text: string,
-	/**  In UTF-16 code units, like the web's `selectionStart`. */
-	caret: number,
 };
 
 /**  An error returned by a command. */
@@ -466,6 +465,38 @@ export type PhoneExample = {
 	national: string,
 	/**  With the calling code, e.g. `+82 10-2000-0000`. */
 	international: string,
+};
+
+/**
+ *  The phone field after a keystroke: its text reformatted, the caret moved with it, and the
+ *  verdict on that text. One answer per keystroke, so that typing costs one round trip.
+ */
+export type PhoneInputCheck = PhoneInputCheck_Serialize | PhoneInputCheck_Deserialize;
+
+/**
+ *  The phone field after a keystroke: its text reformatted, the caret moved with it, and the
+ *  verdict on that text. One answer per keystroke, so that typing costs one round trip.
+ */
+export type PhoneInputCheck_Deserialize = {
+	/**  What the field should show (what was typed when it cannot be formatted). */
+	text: string,
+	/**  Where the caret goes in `text`, in UTF-16 code units like the web's `selectionStart`. */
+	caret: number,
+	/**  The verdict on `text`, which is what the form would submit. */
+	verdict: PhoneVerdict_Deserialize,
+};
+
+/**
+ *  The phone field after a keystroke: its text reformatted, the caret moved with it, and the
+ *  verdict on that text. One answer per keystroke, so that typing costs one round trip.
+ */
+export type PhoneInputCheck_Serialize = {
+	/**  What the field should show (what was typed when it cannot be formatted). */
+	text: string,
+	/**  Where the caret goes in `text`, in UTF-16 code units like the web's `selectionStart`. */
+	caret: number,
+	/**  The verdict on `text`, which is what the form would submit. */
+	verdict: PhoneVerdict_Serialize,
 };
 
 /**  Which rules apply to the phone field. */

@@ -98,7 +98,7 @@ describe('Identity form', () => {
     expect(calls.filter((c) => c.cmd === 'validate_email').map((c) => c.args.input)).toEqual(['ab@naver.com']);
   });
 
-  it('keeps the draft while typing (throttled) and on blur, with focus and caret', async () => {
+  it('keeps the draft while typing (once typing pauses) and on blur, with focus and caret', async () => {
     const { calls } = await renderApp({ overview: STATES.agreedEmpty() });
     const input = await type('메일 주소', 'ab@naver.com', 5);
     await waitFor(() => expect(calls.some((c) => c.cmd === 'save_draft')).toBe(true));

@@ -283,9 +283,10 @@ export function backend(s: Scenario) {
         return null;
       case 'validate_phone':
         return validatePhone(String(args.input), args.mode as { mode: string; country?: string | null });
-      case 'format_phone': {
-        const mode = args.mode as { mode: string };
-        return formatPhone(String(args.input), Number(args.caret), mode.mode === 'overseas');
+      case 'check_phone_input': {
+        const mode = args.mode as { mode: string; country?: string | null };
+        const formatted = formatPhone(String(args.input), Number(args.caret), mode.mode === 'overseas');
+        return { ...formatted, verdict: validatePhone(formatted.text, mode) };
       }
       case 'validate_email':
         return validateEmail(String(args.input), (args.account as string | null) ?? null);
