@@ -16,7 +16,7 @@ macro_rules! app_commands {
 /// grants to the main window, so the two cannot drift apart.
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
-        .events(collect_events![crate::service::OverviewChanged])
+        .events(collect_events![crate::sync_link::OverviewChanged])
         .commands(include!("../command_list.rs"))
 }
 

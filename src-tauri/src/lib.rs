@@ -7,7 +7,7 @@ mod deployment;
 mod error;
 mod logging;
 mod preferences;
-mod service;
+mod sync_link;
 mod updates;
 mod window;
 
@@ -47,7 +47,7 @@ pub fn run() {
                 extra_root_ca = %deployment.extra_roots.summary(),
                 "started"
             );
-            app.manage(service::AppService::open(app.handle(), &deployment));
+            app.manage(service::SyncLink::open(app.handle(), &deployment));
             updates::start(app.handle(), &deployment);
             let locale = preferences::effective_locale(app.handle());
             window::open_main(app.handle(), locale)?;

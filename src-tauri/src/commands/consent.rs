@@ -1,7 +1,7 @@
 //! The consent notice, the decision on it, and the receipts of past decisions.
 
 use crate::error::CommandError;
-use crate::service::AppService;
+use crate::sync_link::SyncLink;
 use mail_identity_core::locale::Locale;
 use mail_identity_core::sync::{ConsentDecision, ConsentReceipt, Notice, Overview};
 use tauri::State;
@@ -10,7 +10,7 @@ use tauri::State;
 #[tauri::command]
 #[specta::specta]
 pub async fn notice(
-    service: State<'_, AppService>,
+    service: State<'_, SyncLink>,
     locale: Locale,
 ) -> Result<Notice, CommandError> {
     Ok(service.get()?.notice(locale).await?)
@@ -21,7 +21,7 @@ pub async fn notice(
 #[tauri::command]
 #[specta::specta]
 pub async fn decide_consent(
-    service: State<'_, AppService>,
+    service: State<'_, SyncLink>,
     decision: ConsentDecision,
     notice_version: String,
     notice_sha256: String,
@@ -36,7 +36,7 @@ pub async fn decide_consent(
 #[tauri::command]
 #[specta::specta]
 pub async fn consent_receipts(
-    service: State<'_, AppService>,
+    service: State<'_, SyncLink>,
 ) -> Result<Vec<ConsentReceipt>, CommandError> {
     Ok(service.get()?.consent_receipts().await?)
 }

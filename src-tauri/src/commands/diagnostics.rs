@@ -5,7 +5,7 @@
 use crate::deployment::Deployment;
 use crate::error::CommandError;
 use crate::logging;
-use crate::service::AppService;
+use crate::sync_link::SyncLink;
 use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,7 +16,7 @@ use zip::write::SimpleFileOptions;
 #[tauri::command]
 #[specta::specta]
 pub async fn export_diagnostics(app: AppHandle) -> Result<String, CommandError> {
-    let overview = app.state::<AppService>().overview().await;
+    let overview = app.state::<SyncLink>().overview().await;
     let deployment = app.state::<Deployment>();
     let about = json!({
         "app": app.package_info().name,

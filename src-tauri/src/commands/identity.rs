@@ -2,7 +2,7 @@
 //! writes (save, delete) with their conflicts.
 
 use crate::error::CommandError;
-use crate::service::AppService;
+use crate::sync_link::SyncLink;
 use mail_identity_core::sync::{ConflictChoice, Draft, Overview, SubmitOutcome};
 use tauri::{Manager, State};
 
@@ -11,33 +11,33 @@ use tauri::{Manager, State};
 #[tauri::command]
 #[specta::specta]
 pub async fn overview(app: tauri::AppHandle) -> Overview {
-    app.state::<AppService>().overview().await
+    app.state::<SyncLink>().overview().await
 }
 
 /// Asks the server whether anything changed (one conditional GET).
 #[tauri::command]
 #[specta::specta]
-pub async fn refresh(service: State<'_, AppService>) -> Result<Overview, CommandError> {
+pub async fn refresh(service: State<'_, SyncLink>) -> Result<Overview, CommandError> {
     Ok(service.get()?.refresh().await?)
 }
 
 /// The form exactly as it was left, caret included.
 #[tauri::command]
 #[specta::specta]
-pub async fn load_draft(service: State<'_, AppService>) -> Result<Option<Draft>, CommandError> {
+pub async fn load_draft(service: State<'_, SyncLink>) -> Result<Option<Draft>, CommandError> {
     Ok(service.get()?.load_draft().await?)
 }
 
 /// Keeps the form as typed, encrypted; durable when this returns.
 #[tauri::command]
 #[specta::specta]
-pub async fn save_draft(service: State<'_, AppService>, draft: Draft) -> Result<(), CommandError> {
+pub async fn save_draft(service: State<'_, SyncLink>, draft: Draft) -> Result<(), CommandError> {
     Ok(service.get()?.save_draft(&draft).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn discard_draft(service: State<'_, AppService>) -> Result<(), CommandError> {
+pub async fn discard_draft(service: State<'_, SyncLink>) -> Result<(), CommandError> {
     Ok(service.get()?.discard_draft().await?)
 }
 
@@ -45,7 +45,7 @@ pub async fn discard_draft(service: State<'_, AppService>) -> Result<(), Command
 #[tauri::command]
 #[specta::specta]
 pub async fn submit_identity(
-    service: State<'_, AppService>,
+    service: State<'_, SyncLink>,
     draft: Draft,
 ) -> Result<SubmitOutcome, CommandError> {
     Ok(service.get()?.submit_identity(&draft).await?)
@@ -54,7 +54,7 @@ pub async fn submit_identity(
 /// Queues the deletion; once applied it is read back and every local copy is purged.
 #[tauri::command]
 #[specta::specta]
-pub async fn delete_identity(service: State<'_, AppService>) -> Result<Overview, CommandError> {
+pub async fn delete_identity(service: State<'_, SyncLink>) -> Result<Overview, CommandError> {
     Ok(service.get()?.delete_identity().await?)
 }
 
@@ -62,7 +62,7 @@ pub async fn delete_identity(service: State<'_, AppService>) -> Result<Overview,
 #[tauri::command]
 #[specta::specta]
 pub async fn resolve_conflict(
-    service: State<'_, AppService>,
+    service: State<'_, SyncLink>,
     choice: ConflictChoice,
 ) -> Result<Overview, CommandError> {
     Ok(service.get()?.resolve_conflict(choice).await?)

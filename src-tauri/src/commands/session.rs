@@ -2,7 +2,7 @@
 //! never sees a token.
 
 use crate::error::CommandError;
-use crate::service::AppService;
+use crate::sync_link::SyncLink;
 use mail_identity_core::sync::Account;
 use tauri::State;
 
@@ -10,7 +10,7 @@ use tauri::State;
 #[tauri::command]
 #[specta::specta]
 pub async fn restore_session(
-    service: State<'_, AppService>,
+    service: State<'_, SyncLink>,
 ) -> Result<Option<Account>, CommandError> {
     Ok(service.get()?.restore_session().await?)
 }
@@ -19,7 +19,7 @@ pub async fn restore_session(
 #[tauri::command]
 #[specta::specta]
 pub async fn sign_in(
-    service: State<'_, AppService>,
+    service: State<'_, SyncLink>,
     address: String,
     password: String,
 ) -> Result<Account, CommandError> {
@@ -29,6 +29,6 @@ pub async fn sign_in(
 /// Revokes the session and wipes drafts, the outbox, caches and the stored token.
 #[tauri::command]
 #[specta::specta]
-pub async fn sign_out(service: State<'_, AppService>) -> Result<(), CommandError> {
+pub async fn sign_out(service: State<'_, SyncLink>) -> Result<(), CommandError> {
     Ok(service.get()?.sign_out().await?)
 }

@@ -1,5 +1,6 @@
-//! Core's sync service, opened once at start-up and shared by the commands. Its overview changes
-//! reach the window as the typed `overview-changed` event.
+//! The app's link to core's sync [`Service`]: opened once at start-up and shared by the commands
+//! (or the reason it could not open). Its overview changes reach the window as the typed
+//! `overview-changed` event.
 
 use crate::deployment::Deployment;
 use crate::error::CommandError;
@@ -16,20 +17,20 @@ pub struct OverviewChanged(pub Overview);
 
 /// The service, or why there is none (no server configured, the local database cannot open). The
 /// app still starts without it: the sign-in screen shows the reason instead of a blank window.
-pub enum AppService {
+pub enum SyncLink {
     Ready(Service),
     Unavailable(ServiceError),
 }
 
-impl AppService {
+impl SyncLink {
     /// Opens the service in the app data directory and starts forwarding its overview.
-    pub fn open<R: Runtime>(app: &AppHandle<R>, deployment: &Deployment) -> AppService {
+    pub fn open<R: Runtime>(app: &AppHandle<R>, deployment: &Deployment) -> SyncLink {
         let data_dir = match app.path().app_data_dir() {
             Ok(dir) => dir,
-            Err(_) => return AppService::Unavailable(ServiceError::LocalStore),
+            Err(_) => return SyncLink::Unavailable(ServiceError::LocalStore),
         };
         let Some(api_base_url) = deployment.api_base_url() else {
-            return AppService::Unavailable(ServiceError::ServerUrlInvalid);
+            return SyncLink::Unavailable(ServiceError::ServerUrlInvalid);
         };
         let version = app.package_info().version.to_string();
         let mut config = ServiceConfig::new(data_dir, api_base_url, &version, &os_description());
@@ -39,11 +40,11 @@ impl AppService {
         match tauri::async_runtime::block_on(Service::open(config)) {
             Ok(service) => {
                 forward_overview(app.clone(), &service);
-                AppService::Ready(service)
+                SyncLink::Ready(service)
             }
             Err(error) => {
                 report_unavailable(&error);
-                AppService::Unavailable(error)
+                SyncLink::Unavailable(error)
             }
         }
     }
@@ -51,8 +52,8 @@ impl AppService {
     /// The service, or the error every command answers with while there is none.
     pub fn get(&self) -> Result<&Service, CommandError> {
         match self {
-            AppService::Ready(service) => Ok(service),
-            AppService::Unavailable(error) => Err(error.clone().into()),
+            SyncLink::Ready(service) => Ok(service),
+            SyncLink::Unavailable(error) => Err(error.clone().into()),
         }
     }
 
@@ -60,8 +61,8 @@ impl AppService {
     /// explains why when the user tries).
     pub async fn overview(&self) -> Overview {
         match self {
-            AppService::Ready(service) => service.overview().await,
-            AppService::Unavailable(_) => Overview::signed_out(false, CredentialStoreKind::Memory),
+            SyncLink::Ready(service) => service.overview().await,
+            SyncLink::Unavailable(_) => Overview::signed_out(false, CredentialStoreKind::Memory),
         }
     }
 }
