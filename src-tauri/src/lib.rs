@@ -47,7 +47,7 @@ pub fn run() {
                 extra_root_ca = %deployment.extra_roots.summary(),
                 "started"
             );
-            app.manage(service::SyncLink::open(app.handle(), &deployment));
+            app.manage(sync_link::SyncLink::open(app.handle(), &deployment));
             updates::start(app.handle(), &deployment);
             let locale = preferences::effective_locale(app.handle());
             window::open_main(app.handle(), locale)?;

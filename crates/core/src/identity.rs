@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 pub struct IdentityInput {
     pub email: String,
     pub phone: String,
-    /// 해외 사용자인가요?
+    /// The form's overseas toggle ("are you an overseas user?").
     pub overseas: bool,
     /// ISO 3166-1 alpha-2, chosen in overseas mode.
     pub country: Option<String>,

@@ -189,7 +189,7 @@ pub struct Phone {
     pub e164: String,
     /// ISO 3166-1 alpha-2.
     pub country: String,
-    /// Registered with 해외 사용자인가요? on.
+    /// Registered with the form's overseas toggle on.
     pub overseas: bool,
 }
 

@@ -9,10 +9,7 @@ use tauri::State;
 /// The current notice in `locale`, from the server (or its cached copy offline).
 #[tauri::command]
 #[specta::specta]
-pub async fn notice(
-    service: State<'_, SyncLink>,
-    locale: Locale,
-) -> Result<Notice, CommandError> {
+pub async fn notice(service: State<'_, SyncLink>, locale: Locale) -> Result<Notice, CommandError> {
     Ok(service.get()?.notice(locale).await?)
 }
 

@@ -101,7 +101,7 @@ export const events = {
 };
 
 /* Types */
-/**  The signed-in webmail account. */
+/**  `GET /v1/me`: the signed-in webmail account (also what the app shows as the account). */
 export type Account = {
 	address: string,
 	display_name: string,
@@ -154,7 +154,7 @@ export type ConflictChoice =
 /**  Keep the server's version and drop mine. */
 "server";
 
-/**  A decision the user can make on the consent screen. */
+/**  A decision on the consent screen (`PUT /v1/identity/consent`). */
 export type ConsentDecision = "agreed" | "refused";
 
 /**  One entry of the consent journal: no e-mail, no phone. */
@@ -182,8 +182,12 @@ export type ConsentReceipt_Serialize = {
 	synced: boolean,
 };
 
-/**  Where the consent stands. */
-export type ConsentState = "pending" | "agreed" | "refused" | "withdrawn";
+/**  Where an account stands on the optional consent. */
+export type ConsentState = 
+/**  Never decided: the consent screen is shown. */
+"pending" | "agreed" | "refused" | 
+/**  Agreed once, then withdrew (the info was deleted). */
+"withdrawn";
 
 /**  What the user last decided, even if it is not sent yet. */
 export type ConsentView = ConsentView_Serialize | ConsentView_Deserialize;
@@ -223,33 +227,34 @@ export type CredentialStoreKind =
 /**  No credential store on this machine: nothing survives a restart. */
 "memory";
 
-/**  The info form exactly as the user left it. Holds personal data: its `Debug` shows none. */
+/**
+ *  The info form exactly as the user left it: the form's values, and where the caret was. Holds
+ *  personal data: its `Debug` shows none.
+ */
 export type Draft = Draft_Serialize | Draft_Deserialize;
 
 /**  The form field that had the focus. */
 export type DraftField = "email" | "phone" | "country" | "overseas";
 
-/**  The info form exactly as the user left it. Holds personal data: its `Debug` shows none. */
+/**
+ *  The info form exactly as the user left it: the form's values, and where the caret was. Holds
+ *  personal data: its `Debug` shows none.
+ */
 export type Draft_Deserialize = {
-	email: string,
-	phone: string,
-	overseas: boolean,
-	country?: string | null,
 	focus?: DraftField | null,
 	/**  UTF-16 offset in the focused field. */
 	caret?: number | null,
-};
+} & IdentityInput_Deserialize;
 
-/**  The info form exactly as the user left it. Holds personal data: its `Debug` shows none. */
+/**
+ *  The info form exactly as the user left it: the form's values, and where the caret was. Holds
+ *  personal data: its `Debug` shows none.
+ */
 export type Draft_Serialize = {
-	email: string,
-	phone: string,
-	overseas: boolean,
-	country: string | null,
 	focus: DraftField | null,
 	/**  UTF-16 offset in the focused field. */
 	caret: number | null,
-};
+} & IdentityInput_Serialize;
 
 /**  Why an address is refused; codes are shared with the server and the catalog (`email.error.<code>`). */
 export type EmailError = 
@@ -303,14 +308,14 @@ export type EmailWarning =
  */
 { code: "did_you_mean"; suggestion: string };
 
-/**  A reason next to a field: the UI shows `email.error.<code>` / `phone.error.<code>`. */
+/**  A reason next to a field: the UI shows `email.error.<code>` / `phone.error.<code>` with `params`. */
 export type FieldError = {
 	field: FormField,
 	code: string,
 	params: { [key in string]: string },
 };
 
-/**  A form field that an error belongs to. */
+/**  The form's field a reason is shown next to. */
 export type FormField = "email" | "phone";
 
 /**
@@ -339,6 +344,29 @@ export type Helpdesk_Serialize = {
 	/**  An `https` page; the window opens it in the default browser through `open_helpdesk`. */
 	url: string | null,
 	hours: string | null,
+};
+
+/**  The identity form's values as the employee typed them. Holds personal data: `Debug` shows none. */
+export type IdentityInput = IdentityInput_Serialize | IdentityInput_Deserialize;
+
+/**  The identity form's values as the employee typed them. Holds personal data: `Debug` shows none. */
+export type IdentityInput_Deserialize = {
+	email: string,
+	phone: string,
+	/**  The form's overseas toggle ("are you an overseas user?"). */
+	overseas: boolean,
+	/**  ISO 3166-1 alpha-2, chosen in overseas mode. */
+	country?: string | null,
+};
+
+/**  The identity form's values as the employee typed them. Holds personal data: `Debug` shows none. */
+export type IdentityInput_Serialize = {
+	email: string,
+	phone: string,
+	/**  The form's overseas toggle ("are you an overseas user?"). */
+	overseas: boolean,
+	/**  ISO 3166-1 alpha-2, chosen in overseas mode. */
+	country: string | null,
 };
 
 /**  A language the app has a complete catalog for. */
@@ -373,11 +401,13 @@ export type MaskedInfo_Serialize = {
 	overseas: boolean,
 };
 
-/**  The consent notice as the server serves it. */
+/**  `GET /v1/identity/notice`: the consent notice as served, and as the consent screen shows it. */
 export type Notice = {
 	version: string,
 	locale: Locale,
+	/**  The consent box, exactly as hashed (UTF-8, LF line ends). */
 	text: string,
+	/**  SHA-256 (lowercase hex) of `text`. */
 	sha256: string,
 };
 

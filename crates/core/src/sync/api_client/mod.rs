@@ -6,14 +6,22 @@
 //! request timeout 15 s; the proxy from policy, else the system's; `https` only, except to
 //! loopback (the reference server in development and tests). Every answer becomes a typed
 //! [`ApiError`] or a typed value; nothing here logs a body, a token or a header value.
+//!
+//! - [`error`]: what can go wrong, typed, and how a non-success answer reads;
+//! - [`answers`]: what a success answer becomes (tokens, the masked identity, the form's values).
 
-use super::types::{Account, ConsentView, Draft, IdentityInput, MaskedInfo, Notice};
-use crate::email::mask_email;
-use crate::identity::InputError;
+mod answers;
+mod error;
+
+pub use answers::{Fetched, RemoteIdentity, Tokens};
+pub use error::ApiError;
+
+use super::types::{Account, Draft, Notice};
 use crate::locale::Locale;
-use crate::phone::{check_phone, mask::mask_formatted, mask_phone, PhoneMode};
-use crate::wire::{Identity, Problem, RevokeRequest, TokenRequest, TokenResponse};
-use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, ETAG, IF_MATCH, IF_NONE_MATCH};
+use crate::wire::{Identity, RevokeRequest, TokenRequest, TokenResponse};
+use answers::{etag_of, form_values, identity, json};
+use error::failure;
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, IF_MATCH, IF_NONE_MATCH};
 use reqwest::{Method, StatusCode, Url};
 use rustls::pki_types::CertificateDer;
 use std::borrow::Cow;
@@ -47,172 +55,6 @@ impl ApiConfig {
             request_timeout: Duration::from_secs(15),
         }
     }
-}
-
-/// What went wrong with a request. The variants are what the sync engine branches on.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ApiError {
-    /// The base URL is not `https` (or loopback `http`), or the client could not be built.
-    #[error("the server URL is not usable")]
-    InvalidUrl,
-    /// No connection (refused, unreachable, DNS, or dropped before an answer).
-    #[error("the server cannot be reached")]
-    Offline,
-    #[error("the server did not answer in time")]
-    Timeout,
-    /// 503.
-    #[error("the server is unavailable")]
-    Unavailable { retry_after: Option<Duration> },
-    /// 429 `rate_limited`.
-    #[error("too many requests")]
-    RateLimited { retry_after: Option<Duration> },
-    /// 429 `too_many_sign_in_attempts`.
-    #[error("too many sign-in attempts")]
-    TooManySignIns { retry_after: Option<Duration> },
-    /// 401: the access token is missing, expired or revoked.
-    #[error("unauthorized")]
-    Unauthorized,
-    /// 400 `invalid_grant`: wrong credentials, or a used/expired/revoked refresh token.
-    #[error("invalid grant")]
-    InvalidGrant,
-    /// 412: the identity changed since `etag` we sent; `current` is the server's now.
-    #[error("precondition failed")]
-    PreconditionFailed { current: Option<String> },
-    /// 422 `validation_failed`: the server's reasons, read back to where they point.
-    #[error("validation failed")]
-    Unprocessable { errors: Vec<InputError> },
-    /// 409 (`consent_required`, `notice_outdated`, `idempotency_response_purged`).
-    #[error("conflict: {code}")]
-    Conflict { code: String },
-    /// Another 4xx: the request itself is wrong; retrying will not help.
-    #[error("refused: {status} {code}")]
-    Refused { status: u16, code: String },
-    /// 5xx other than 503.
-    #[error("server error {status}")]
-    Server { status: u16 },
-    /// An answer that is not what the contract says (a captive portal's HTML, truncated JSON).
-    #[error("unexpected answer: {0}")]
-    BadResponse(&'static str),
-}
-
-impl ApiError {
-    /// Worth retrying later without the user: the network or the server's load.
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            ApiError::Offline
-                | ApiError::Timeout
-                | ApiError::Unavailable { .. }
-                | ApiError::RateLimited { .. }
-                | ApiError::Server { .. }
-                | ApiError::BadResponse(_)
-        )
-    }
-
-    /// The server's `Retry-After`, when it gave one.
-    pub fn retry_after(&self) -> Option<Duration> {
-        match self {
-            ApiError::Unavailable { retry_after }
-            | ApiError::RateLimited { retry_after }
-            | ApiError::TooManySignIns { retry_after } => *retry_after,
-            _ => None,
-        }
-    }
-}
-
-/// A token pair. No `Debug` that shows a token.
-pub struct Tokens {
-    pub access_token: Zeroizing<String>,
-    pub refresh_token: Zeroizing<String>,
-    /// The access token's lifetime, when the server said it (the contract requires it; an answer
-    /// without it still signs in, and the token is then not kept between runs).
-    pub expires_in: Option<Duration>,
-}
-
-impl std::fmt::Debug for Tokens {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Tokens(…)")
-    }
-}
-
-impl From<TokenResponse> for Tokens {
-    fn from(answer: TokenResponse) -> Tokens {
-        Tokens {
-            access_token: Zeroizing::new(answer.access_token),
-            refresh_token: Zeroizing::new(answer.refresh_token),
-            expires_in: answer.expires_in.map(Duration::from_secs),
-        }
-    }
-}
-
-/// The identity as the server sent it, already masked: raw values never leave this module.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoteIdentity {
-    pub consent: ConsentView,
-    pub info: Option<MaskedInfo>,
-    pub updated_at: Option<String>,
-    pub etag: Option<String>,
-}
-
-impl RemoteIdentity {
-    /// The answer masked for the snapshot and the screens.
-    fn masked(identity: Identity, etag: Option<String>) -> RemoteIdentity {
-        let phone = identity.phone.as_ref().map(|p| {
-            // The number's own country gives its national format, whatever mode it was typed in.
-            let own_country = PhoneMode::Overseas {
-                country: Some(p.country.clone()),
-            };
-            match check_phone(&p.e164, &own_country) {
-                Ok(valid) => mask_phone(&valid),
-                Err(_) => mask_formatted(&p.e164),
-            }
-        });
-        let info = (identity.email.is_some() || phone.is_some()).then(|| MaskedInfo {
-            email: identity.email.as_deref().map(mask_email),
-            phone,
-            phone_country: identity.phone.as_ref().map(|p| p.country.clone()),
-            overseas: identity.phone.as_ref().is_some_and(|p| p.overseas),
-        });
-        RemoteIdentity {
-            consent: identity.consent.into(),
-            info,
-            updated_at: Some(identity.updated_at),
-            etag,
-        }
-    }
-}
-
-/// The registered values as the form shows them: the phone in its national format, the way a
-/// person types it, with the overseas toggle and country it was registered with.
-fn form_values(identity: Identity) -> Draft {
-    let (phone, overseas, country) = match identity.phone {
-        Some(p) => {
-            let mode = PhoneMode::for_form(p.overseas, Some(&p.country));
-            let shown = check_phone(&p.e164, &mode)
-                .map(|valid| valid.national)
-                .unwrap_or(p.e164);
-            (shown, p.overseas, p.overseas.then_some(p.country))
-        }
-        None => (String::new(), false, None),
-    };
-    Draft {
-        input: IdentityInput {
-            email: identity.email.unwrap_or_default(),
-            phone,
-            overseas,
-            country,
-        },
-        focus: None,
-        caret: None,
-    }
-}
-
-/// What a conditional read found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fetched {
-    /// 304: what the client has is current.
-    NotModified,
-    Fresh(RemoteIdentity),
 }
 
 /// The account API client.
@@ -516,13 +358,6 @@ fn header(value: &str) -> Result<HeaderValue, ApiError> {
     HeaderValue::from_str(value).map_err(|_| ApiError::BadResponse("header"))
 }
 
-fn etag_of(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(ETAG)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-}
-
 fn transport(error: reqwest::Error) -> ApiError {
     if error.is_timeout() {
         ApiError::Timeout
@@ -531,72 +366,6 @@ fn transport(error: reqwest::Error) -> ApiError {
     } else {
         // Refused, unreachable, reset, or closed before an answer: the same to the user.
         ApiError::Offline
-    }
-}
-
-/// A success body: JSON by content type and by parse, else a [`ApiError::BadResponse`].
-fn json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, bytes: &[u8]) -> Result<T, ApiError> {
-    let is_json = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().starts_with("application/json"));
-    if !is_json {
-        return Err(ApiError::BadResponse("not JSON"));
-    }
-    serde_json::from_slice(bytes).map_err(|_| ApiError::BadResponse("malformed JSON"))
-}
-
-fn identity(headers: &HeaderMap, bytes: &[u8]) -> Result<RemoteIdentity, ApiError> {
-    let body: Identity = json(headers, bytes)?;
-    let etag = etag_of(headers);
-    if etag.is_none() {
-        return Err(ApiError::BadResponse("no ETag"));
-    }
-    Ok(RemoteIdentity::masked(body, etag))
-}
-
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
-}
-
-/// A non-success answer, typed.
-fn failure(status: StatusCode, headers: &HeaderMap, bytes: &[u8]) -> ApiError {
-    let problem: Problem = serde_json::from_slice(bytes).unwrap_or_default();
-    match status.as_u16() {
-        401 => ApiError::Unauthorized,
-        400 if problem.code == "invalid_grant" => ApiError::InvalidGrant,
-        412 => ApiError::PreconditionFailed {
-            current: etag_of(headers),
-        },
-        422 if problem.code == "validation_failed" => ApiError::Unprocessable {
-            errors: problem
-                .errors
-                .iter()
-                .map(InputError::from_problem_field)
-                .collect(),
-        },
-        409 => ApiError::Conflict { code: problem.code },
-        429 if problem.code == "too_many_sign_in_attempts" => ApiError::TooManySignIns {
-            retry_after: retry_after(headers),
-        },
-        429 => ApiError::RateLimited {
-            retry_after: retry_after(headers),
-        },
-        503 => ApiError::Unavailable {
-            retry_after: retry_after(headers),
-        },
-        500..=599 => ApiError::Server {
-            status: status.as_u16(),
-        },
-        300..=399 => ApiError::BadResponse("redirect"),
-        s => ApiError::Refused {
-            status: s,
-            code: problem.code,
-        },
     }
 }
 
@@ -628,42 +397,6 @@ mod tests {
         assert_eq!(
             api.url("v1/identity").unwrap().as_str(),
             "https://mail.example.com/account/v1/identity"
-        );
-    }
-
-    #[test]
-    fn failures_are_typed() {
-        let mut headers = HeaderMap::new();
-        headers.insert(reqwest::header::RETRY_AFTER, HeaderValue::from_static("2"));
-        assert_eq!(
-            failure(StatusCode::SERVICE_UNAVAILABLE, &headers, b"{}"),
-            ApiError::Unavailable {
-                retry_after: Some(Duration::from_secs(2))
-            }
-        );
-        assert_eq!(
-            failure(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &HeaderMap::new(),
-                br#"{"code":"validation_failed","errors":[{"field":"/email","code":"same_as_account"}]}"#
-            ),
-            ApiError::Unprocessable {
-                errors: vec![InputError::from_problem_field(&crate::wire::ProblemField {
-                    field: "/email".into(),
-                    code: "same_as_account".into(),
-                    params: Default::default(),
-                })]
-            }
-        );
-        assert!(matches!(
-            failure(StatusCode::BAD_GATEWAY, &HeaderMap::new(), b"<html>"),
-            ApiError::Server { status: 502 }
-        ));
-        let mut html = HeaderMap::new();
-        html.insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
-        assert_eq!(
-            identity(&html, b"<html></html>").err(),
-            Some(ApiError::BadResponse("not JSON"))
         );
     }
 }
