@@ -117,17 +117,31 @@ pub fn with_environment(entry: &str) -> Vec<u32> {
         .collect()
 }
 
-/// Sends SIGTERM to `pids`, waits up to 5 s for them to end, then SIGKILLs what is left.
+/// Sends SIGTERM to `pids`, waits up to 5 s for them to end, then SIGKILLs what is left and waits
+/// (up to 5 s more) until it is gone too: what this returns from has let go of its sockets and bus
+/// names, so that the next start of the same app (a single-instance app asks the session bus
+/// whether it already runs) never meets one still dying.
 pub fn stop(pids: &[u32]) {
     signal("-TERM", pids);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < deadline {
+    if ended_within(pids, Duration::from_secs(5)) {
+        return;
+    }
+    signal("-KILL", pids);
+    ended_within(pids, Duration::from_secs(5));
+}
+
+/// True once none of `pids` is alive, checked until `budget` runs out.
+fn ended_within(pids: &[u32], budget: Duration) -> bool {
+    let deadline = Instant::now() + budget;
+    loop {
         if pids.iter().all(|pid| !alive(*pid)) {
-            return;
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    signal("-KILL", pids);
 }
 
 /// True while `pid` exists and is not a zombie.
