@@ -4,7 +4,8 @@
 use mail_identity_core::locale::Locale;
 use mail_identity_core::policy::keys::{Expected, DEFAULT_DRAFT_LIFETIME_DAYS};
 use mail_identity_core::policy::sources::{
-    parse_policy_file, registry_layer, RegistryValue, MAX_FILE_BYTES,
+    parse_policy_file, registry_layer, RegistryKind, RegistryValue, RegistryValueSpec,
+    MAX_FILE_BYTES, MAX_REGISTRY_TEXT_BYTES, REGISTRY_VALUES,
 };
 use mail_identity_core::policy::{
     environment_layer, policy_file_layer, policy_file_path, resolve, Key, Layer, LocalizedText,
@@ -935,6 +936,107 @@ mod registry {
         );
         // A value of a type policy does not read still locks its key.
         assert!(resolved.is_managed(Key::WebmailUrl));
+    }
+
+    /// A spec's example as the registry holds it when Group Policy writes it.
+    fn as_written(spec: &RegistryValueSpec) -> RegistryValue {
+        match spec.kind {
+            RegistryKind::Integer { .. } | RegistryKind::Boolean => {
+                RegistryValue::Dword(spec.example.parse().expect(spec.name))
+            }
+            RegistryKind::Text { .. } | RegistryKind::Choice | RegistryKind::TextList => {
+                RegistryValue::Text(spec.example.into())
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_has_registry_values_named_after_it() {
+        for key in Key::ALL {
+            assert!(
+                key.registry_values().next().is_some(),
+                "{key:?} has no registry value: Group Policy could not set it"
+            );
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for spec in &REGISTRY_VALUES {
+            let top = spec.name.split('.').next().unwrap_or_default();
+            assert_eq!(Key::from_name(top), Some(spec.key), "{}", spec.name);
+            assert!(
+                names.insert(spec.name.to_ascii_lowercase()),
+                "{} twice",
+                spec.name
+            );
+        }
+    }
+
+    #[test]
+    fn every_keys_registry_values_are_read_as_that_key_without_a_problem() {
+        for key in Key::ALL {
+            let values = key
+                .registry_values()
+                .map(|spec| (spec.name.to_string(), as_written(spec)))
+                .collect();
+            let resolved = resolve(&[registry_layer(Source::HklmPolicy, values)]);
+            assert!(
+                resolved.problems.is_empty(),
+                "{key:?}: {:?}",
+                resolved.problems
+            );
+            assert_eq!(resolved.source_of(key), Some(Source::HklmPolicy), "{key:?}");
+            assert_eq!(resolved.managed, [key].into(), "{key:?}");
+        }
+    }
+
+    #[test]
+    fn the_longest_text_a_template_allows_fits_the_registry_cap() {
+        for spec in &REGISTRY_VALUES {
+            if let RegistryKind::Text { max_chars } = spec.kind {
+                // A character is at most 4 bytes of UTF-8, the reader's measure.
+                assert!(max_chars * 4 <= MAX_REGISTRY_TEXT_BYTES, "{}", spec.name);
+                assert!(spec.example.chars().count() <= max_chars, "{}", spec.name);
+            }
+        }
+    }
+
+    #[test]
+    fn a_blank_field_is_absent_and_a_blank_key_is_refused() {
+        let text = |t: &str| RegistryValue::Text(t.into());
+        let layer = registry_layer(
+            Source::HklmPolicy,
+            vec![
+                ("helpdesk.phone.ko".into(), text("02-1234-5678")),
+                ("helpdesk.phone.en".into(), text("")),
+                ("helpdesk.url.ko".into(), text("  ")),
+                ("helpdesk.url.en".into(), text("")),
+                ("updates.enabled".into(), RegistryValue::Dword(1)),
+                ("updates.endpoint".into(), text("")),
+                ("proxy".into(), text("")),
+            ],
+        );
+        let resolved = resolve(&[layer]);
+        let helpdesk = resolved.helpdesk.clone().unwrap().value;
+        assert_eq!(helpdesk.phone, Some(LocalizedText::same("02-1234-5678")));
+        assert_eq!(helpdesk.url, None);
+        assert!(resolved.updates.value.enabled);
+        assert_eq!(resolved.updates.value.endpoint, None);
+        assert_eq!(
+            problems(&resolved),
+            [(Some("proxy".into()), invalid(Reason::Empty))]
+        );
+        assert!(resolved.is_managed(Key::Proxy));
+
+        let all_blank = registry_layer(
+            Source::HklmPolicy,
+            vec![
+                ("helpdesk.phone.ko".into(), text("")),
+                ("helpdesk.hours.en".into(), text(" ")),
+            ],
+        );
+        let resolved = resolve(&[all_blank]);
+        assert_eq!(resolved.helpdesk, None);
+        assert!(!resolved.is_managed(Key::Helpdesk));
+        assert!(resolved.problems.is_empty());
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub const MAX_PHONE_CHARS: usize = 64;
 pub const MAX_HOURS_CHARS: usize = 200;
 /// Longest accepted file path, in characters.
 pub const MAX_PATH_CHARS: usize = 1024;
+/// Length of a country code (ISO 3166-1 alpha-2), once trimmed.
+pub const COUNTRY_CODE_CHARS: usize = 2;
 /// Draft lifetime bounds, in days: long enough for a holiday, short enough that personal data
 /// typed but never sent does not linger.
 pub const DRAFT_LIFETIME_DAYS_MIN: u32 = 1;
@@ -284,6 +286,14 @@ pub enum LogLevel {
 }
 
 impl LogLevel {
+    /// Every level, from the least to the most detailed.
+    pub const ALL: [LogLevel; 4] = [
+        LogLevel::Error,
+        LogLevel::Warn,
+        LogLevel::Info,
+        LogLevel::Debug,
+    ];
+
     /// The level's name, as written in policy and understood by `tracing`'s filters.
     pub fn name(self) -> &'static str {
         match self {
@@ -523,7 +533,7 @@ fn text_list(value: &Value) -> Result<Vec<Value>, ProblemKind> {
 /// An ISO 3166-1 alpha-2 code the phone engine and the country picker know, upper-cased.
 pub fn country(value: &Value) -> Result<String, ProblemKind> {
     let code = text(value, 8)?;
-    if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
+    if code.len() != COUNTRY_CODE_CHARS || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(invalid(Reason::UnknownCountry));
     }
     crate::phone::country(&code)

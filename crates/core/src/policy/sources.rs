@@ -9,7 +9,10 @@
 //! (`helpdesk.phone`, `helpdesk.phone.ko`, `updates.enabled`); a source with structure (JSON, a
 //! plist) may nest objects or use the same dotted names. Registry subkeys are not read.
 
-use super::keys::ProblemKind;
+use super::keys::{
+    Key, ProblemKind, COUNTRY_CODE_CHARS, DRAFT_LIFETIME_DAYS_MAX, DRAFT_LIFETIME_DAYS_MIN,
+    MAX_HOURS_CHARS, MAX_PATH_CHARS, MAX_PHONE_CHARS, MAX_URL_CHARS,
+};
 use super::resolve::{Layer, Problem, Source, MAX_ENTRIES};
 use serde_json::Value;
 use std::io::Read;
@@ -157,11 +160,184 @@ pub enum RegistryValue {
     Other,
 }
 
+/// What one registry value holds, as the reader and the key's check take it, and so what a Group
+/// Policy template must offer for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistryKind {
+    /// `REG_SZ` of at most `max_chars` characters (a template's text box).
+    Text { max_chars: usize },
+    /// `REG_SZ` holding one word of a closed set that the key's check knows, such as a language
+    /// or a log level (a template's drop-down list).
+    Choice,
+    /// A list: `REG_SZ` with the items separated by commas, or `REG_MULTI_SZ` (a template's
+    /// drop-down list of the allowed combinations, or a multi-line text box).
+    TextList,
+    /// `REG_DWORD` from `min` to `max`.
+    Integer { min: u32, max: u32 },
+    /// `REG_DWORD` `1` for true, `0` for false (a template policy's own enabled/disabled state).
+    Boolean,
+}
+
+/// One registry value under [`REGISTRY_PATH`] that the reader turns into (part of) a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegistryValueSpec {
+    pub key: Key,
+    /// The value name: the key's name, or `key.field` and `key.field.ko`/`.en` for a field of a
+    /// composite key.
+    pub name: &'static str,
+    pub kind: RegistryKind,
+    /// A valid value, written as an administrator would type it (a number for `REG_DWORD`).
+    pub example: &'static str,
+}
+
+const URL: RegistryKind = RegistryKind::Text {
+    max_chars: MAX_URL_CHARS,
+};
+const PHONE: RegistryKind = RegistryKind::Text {
+    max_chars: MAX_PHONE_CHARS,
+};
+const HOURS: RegistryKind = RegistryKind::Text {
+    max_chars: MAX_HOURS_CHARS,
+};
+
+const fn value(
+    key: Key,
+    name: &'static str,
+    kind: RegistryKind,
+    example: &'static str,
+) -> RegistryValueSpec {
+    RegistryValueSpec {
+        key,
+        name,
+        kind,
+        example,
+    }
+}
+
+/// The registry values by which Group Policy sets each key: one per input an administrator fills
+/// in, every key of [`Key::ALL`] at least once. The Group Policy template
+/// (`installer/windows/policy-templates/mail-identity.admx`) offers exactly these, which its test
+/// checks.
+///
+/// A helpdesk field is listed per language (`helpdesk.phone.ko`, `helpdesk.phone.en`) so that each
+/// language can have its own text; the reader uses one language's text for both when only one is
+/// given, and also reads a field written once for both (`helpdesk.phone`, which the installers
+/// write).
+pub const REGISTRY_VALUES: [RegistryValueSpec; 17] = [
+    value(
+        Key::ApiBaseUrl,
+        "api_base_url",
+        URL,
+        "https://mail.example.co.kr/api",
+    ),
+    value(
+        Key::WebmailUrl,
+        "webmail_url",
+        URL,
+        "https://mail.example.co.kr",
+    ),
+    value(
+        Key::Helpdesk,
+        "helpdesk.phone.ko",
+        PHONE,
+        "02-1234-5678 (내선 2)",
+    ),
+    value(
+        Key::Helpdesk,
+        "helpdesk.phone.en",
+        PHONE,
+        "+82 2-1234-5678 (ext. 2)",
+    ),
+    value(
+        Key::Helpdesk,
+        "helpdesk.url.ko",
+        URL,
+        "https://help.example.co.kr/ko",
+    ),
+    value(
+        Key::Helpdesk,
+        "helpdesk.url.en",
+        URL,
+        "https://help.example.co.kr/en",
+    ),
+    value(
+        Key::Helpdesk,
+        "helpdesk.hours.ko",
+        HOURS,
+        "평일 09:00-18:00",
+    ),
+    value(
+        Key::Helpdesk,
+        "helpdesk.hours.en",
+        HOURS,
+        "Weekdays 9:00-18:00 KST",
+    ),
+    value(
+        Key::DefaultLocale,
+        "default_locale",
+        RegistryKind::Choice,
+        "ko",
+    ),
+    value(
+        Key::AllowedLocales,
+        "allowed_locales",
+        RegistryKind::TextList,
+        "ko,en",
+    ),
+    value(
+        Key::DefaultOverseasCountry,
+        "default_overseas_country",
+        RegistryKind::Text {
+            max_chars: COUNTRY_CODE_CHARS,
+        },
+        "US",
+    ),
+    value(Key::Proxy, "proxy", URL, "http://proxy.example.co.kr:8080"),
+    value(
+        Key::ExtraRootCa,
+        "extra_root_ca",
+        RegistryKind::Text {
+            max_chars: MAX_PATH_CHARS,
+        },
+        r"C:\ProgramData\Mailplug\MailIdentity\corp-root.pem",
+    ),
+    value(
+        Key::DraftLifetimeDays,
+        "draft_lifetime_days",
+        RegistryKind::Integer {
+            min: DRAFT_LIFETIME_DAYS_MIN,
+            max: DRAFT_LIFETIME_DAYS_MAX,
+        },
+        "14",
+    ),
+    value(Key::Updates, "updates.enabled", RegistryKind::Boolean, "0"),
+    value(
+        Key::Updates,
+        "updates.endpoint",
+        URL,
+        "https://updates.example.co.kr/mail-identity/{{target}}/{{arch}}/{{current_version}}",
+    ),
+    value(Key::LogLevel, "log_level", RegistryKind::Choice, "info"),
+];
+
+impl Key {
+    /// The registry values by which Group Policy sets this key ([`REGISTRY_VALUES`]).
+    pub fn registry_values(self) -> impl Iterator<Item = &'static RegistryValueSpec> {
+        REGISTRY_VALUES.iter().filter(move |spec| spec.key == self)
+    }
+}
+
 /// A registry key's values as a layer of `source`. Pure, so that it is tested on every OS.
+///
+/// A blank text in a field of a composite key (`helpdesk.url.en`, `updates.endpoint`) is read as
+/// absent: that is how Group Policy writes an optional text box the administrator left empty, and
+/// the policy's other fields are meant, not refused. A blank top-level value is still a refused
+/// value that locks its key.
 pub fn registry_layer(source: Source, values: Vec<(String, RegistryValue)>) -> Layer {
     let mut layer = Layer::new(source);
     for (name, value) in values.into_iter().take(MAX_ENTRIES + 1) {
         let value = match value {
+            RegistryValue::Text(t) if t.trim().is_empty() && is_field_of_a_key(&name) => continue,
             RegistryValue::Text(t) if t.len() > MAX_REGISTRY_TEXT_BYTES => {
                 let kind = ProblemKind::TooLarge {
                     limit: MAX_REGISTRY_TEXT_BYTES,
@@ -189,6 +365,12 @@ pub fn registry_layer(source: Source, values: Vec<(String, RegistryValue)>) -> L
         layer.entries.push((name, value));
     }
     layer
+}
+
+/// True for `key.field…` where `key` is a policy key.
+fn is_field_of_a_key(name: &str) -> bool {
+    name.split_once('.')
+        .is_some_and(|(top, _)| Key::from_name(top).is_some())
 }
 
 /// The environment variables a developer, the demo and the tests use: `MAIL_IDENTITY_` and a key's
