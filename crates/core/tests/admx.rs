@@ -333,6 +333,13 @@ fn each_policy_writes_exactly_the_registry_values_the_reader_reads_for_its_key()
     for policy in policies(&admx) {
         let key = key_of(&policy);
         let name = policy.name;
+        // Intune's import fails on a policy without an explanation.
+        for text in ["displayName", "explainText"] {
+            assert!(
+                reference(attr(policy.node, text), "string").is_some(),
+                "{name}: {text}"
+            );
+        }
         assert_eq!(
             attr(policy.node, "class"),
             "Both",
@@ -595,11 +602,12 @@ fn both_languages_define_every_string_the_template_uses_and_no_other() {
     }
 }
 
-/// The presentation controls that can show each kind of element.
+/// The presentation controls that can show each kind of element. No combo box for a text: Intune's
+/// import of custom templates refuses a template that has one.
 fn control_for(write: &Write) -> &'static [&'static str] {
     match write {
         Write::State { .. } => &[],
-        Write::Text { .. } => &["textBox", "comboBox"],
+        Write::Text { .. } => &["textBox"],
         Write::Decimal { .. } => &["decimalTextBox"],
         Write::Enum { .. } => &["dropdownList"],
         Write::MultiText => &["multiTextBox"],
