@@ -8,6 +8,9 @@
 //! source (the registry, environment variables) writes a nested field with dots in the value name
 //! (`helpdesk.phone`, `helpdesk.phone.ko`, `updates.enabled`); a source with structure (JSON, a
 //! plist) may nest objects or use the same dotted names. Registry subkeys are not read.
+//!
+//! [`REGISTRY_VALUES`] names the registry values each key is read from, with their types and
+//! limits: what the Group Policy template offers, and is tested against.
 
 use super::keys::{
     Key, ProblemKind, COUNTRY_CODE_CHARS, DRAFT_LIFETIME_DAYS_MAX, DRAFT_LIFETIME_DAYS_MIN,
