@@ -3,7 +3,7 @@
 //! file `MAIL_IDENTITY_BENCH_OUT` names. It asserts nothing about time.
 //!
 //! Each round: a fresh reference server behind a counting proxy, a fresh profile, then the first
-//! use of the app as an employee meets it (start signed out, sign in, 동의, the validate command
+//! use of the app as an employee meets it (start signed out, sign in, 동의, the keystroke command
 //! timed from the page as a keystroke makes it, type both values, save), the app's memory after
 //! that, and a second start of the same user with the stored session. Every phase records the
 //! requests and bytes that crossed the wire, as the server saw them.
@@ -22,7 +22,7 @@ const FORM_HEADING: &str = "[선택] 본인 인증 정보";
 const RESULT_HEADING: &str = "본인 인증 정보를 저장했습니다";
 /// The demo account that has not decided on the notice yet.
 const ACCOUNT: &str = "pending@corp.example";
-const VALIDATE_CALLS: usize = 1000;
+const KEYSTROKE_CALLS: usize = 1000;
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a benchmark run by `cargo xtask bench`: writes figures, asserts none"]
@@ -76,7 +76,7 @@ async fn one_round() -> Value {
     phases.push(proxy.phase("consent (동의)", mark, &server));
 
     let mark = proxy.snapshot(&server);
-    let round_trips = app.validate_round_trips(VALIDATE_CALLS).await;
+    let round_trips = app.keystroke_round_trips(KEYSTROKE_CALLS).await;
     phases.push(proxy.phase("1,000 validations", mark, &server));
 
     let mark = proxy.snapshot(&server);
@@ -109,7 +109,7 @@ async fn one_round() -> Value {
     app.close().await;
 
     json!({
-        "validate_round_trips_ms": round_trips,
+        "keystroke_round_trips_ms": round_trips,
         "memory_after_flow": memory,
         "phases": phases,
     })

@@ -39,6 +39,16 @@ async fn the_ui_may_call_the_validation_commands() {
     .expect("validate_phone is granted");
     assert_eq!(verdict["valid"]["e164"], "+821012345678");
 
+    let keystroke = invoke(
+        &app,
+        "check_phone_input",
+        json!({ "input": "01012345678", "caret": 11, "mode": { "mode": "domestic" } }),
+    )
+    .await
+    .expect("check_phone_input is granted");
+    assert_eq!(keystroke["text"], "010-1234-5678");
+    assert_eq!(keystroke["verdict"]["valid"]["e164"], "+821012345678");
+
     let verdict = invoke(
         &app,
         "validate_email",

@@ -5,7 +5,7 @@
 //! app keeps its token and draft key in the Secret Service as on an employee's desktop:
 //! start-up (spawn → the interactive mark the UI sends once its first screen is painted), memory
 //! (PSS and RSS of the app and its WebKit processes) after start and after the consent + form flow,
-//! binary and `.deb` sizes, the validate command's IPC round trip, validation speed against
+//! binary and `.deb` sizes, a phone keystroke's IPC round trip, validation speed against
 //! libphonenumber-js, and the requests and bytes per start-up, consent and save plus the stampede
 //! figures. It writes `target/bench/report.md` and prints it. Never part of `cargo xtask test`:
 //! figures are reported, not asserted.
@@ -496,7 +496,7 @@ fn notes(build_secs: f64, measure_secs: f64) -> Vec<String> {
         "Each figure: median, and in parentheses the smallest and largest run (for criterion, the 95 % confidence interval of its median).".into(),
         format!("Start-up: the process spawned until the mark the page sends after its first screen has mounted and two frames have passed; {STARTS} runs each after one warm-up start (not counted), the two apps alternating, each with its own profile kept between runs. The app starts signed out (its first screen is the sign-in form) and is pointed at a loopback port where nothing listens."),
         "Memory: PSS (shared pages divided among the processes that share them) and RSS (counted in each), summed over the app's process and every process under it (WebKit's web and network processes), 2 s after the mark, from /proc/<pid>/smaps_rollup. The app paints without WebKitGTK's GPU compositor (src-tauri/src/window.rs); the bare window is measured as built (the ≤ 1.3× target) and with WEBKIT_DISABLE_COMPOSITING_MODE=1, the same choice.".into(),
-        format!("WebDriver flow ({FLOW_ROUNDS} rounds, release build, tests/e2e/bench.rs): a fresh reference server behind a counting proxy; start signed out, sign in (pending@corp.example), agree to the consent, 1,000 validate_phone calls through the page's IPC as a keystroke makes them, type an e-mail and a mobile number, save; memory 2 s later; then the same user starts the app again. Requests and bytes are HTTP/1.1 on the wire (headers included) per step."),
+        format!("WebDriver flow ({FLOW_ROUNDS} rounds, release build, tests/e2e/bench.rs): a fresh reference server behind a counting proxy; start signed out, sign in (pending@corp.example), agree to the consent, 1,000 check_phone_input calls through the page's IPC as a keystroke makes them (reformatted text, caret and verdict in one call), type an e-mail and a mobile number, save; memory 2 s later; then the same user starts the app again. Requests and bytes are HTTP/1.1 on the wire (headers included) per step."),
         "Typing: WebKitGTK rounds `performance.now()` to whole milliseconds, so each round trip is known to ±1 ms; the percentiles are of those rounded samples.".into(),
         "Validation: criterion (1 s warm-up, 3 s measurement) for the core; the same inputs through libphonenumber-js (max metadata) in Node for the peer. Batch: the phone-diff corpus through `mail-identity-cli phone batch` and through crates/cli/bench/libphonenumber_js_batch.cjs, whole processes, 5 runs each alternating.".into(),
         format!("Wall time: {:.1} min building, {:.1} min measuring.", build_secs / 60.0, measure_secs / 60.0),

@@ -263,9 +263,10 @@ impl App {
         }
     }
 
-    /// The validate command's IPC round trip from the page, as each debounced keystroke makes it:
-    /// `calls` calls in a row, each time in milliseconds (WebKit's clock has 1 ms resolution).
-    pub async fn validate_round_trips(&self, calls: usize) -> serde_json::Value {
+    /// A phone keystroke's IPC round trip from the page (`check_phone_input`: the reformatted text,
+    /// the caret and the verdict in one call): `calls` calls in a row, each time in milliseconds
+    /// (WebKit's clock has 1 ms resolution).
+    pub async fn keystroke_round_trips(&self, calls: usize) -> serde_json::Value {
         self.client
             .execute_async(
                 "const [calls, done] = arguments;
@@ -275,7 +276,7 @@ impl App {
                    for (let i = 0; i < calls; i++) {
                      const input = '010-1234-' + String(1000 + i).slice(-4, -4 + (i % 4) + 1);
                      const start = performance.now();
-                     await invoke('validate_phone', { input, mode: { mode: 'domestic' } });
+                     await invoke('check_phone_input', { input, caret: input.length, mode: { mode: 'domestic' } });
                      times.push(performance.now() - start);
                    }
                    return times;
@@ -283,7 +284,7 @@ impl App {
                 vec![serde_json::json!(calls)],
             )
             .await
-            .expect("timing the validate command")
+            .expect("timing the keystroke command")
     }
 
     /// The app's isolated home: its data, logs and anything it saved.

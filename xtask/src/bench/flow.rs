@@ -30,7 +30,7 @@ pub fn rows(figures: &Value, bare: &[BarePeer], report: &mut Report) -> Result<(
 
     // Typing: every call of every round together for the percentiles; the spread of the rounds' p95.
     let samples = |round: &Value| -> Vec<f64> {
-        round["validate_round_trips_ms"]
+        round["keystroke_round_trips_ms"]
             .as_array()
             .map(|a| a.iter().filter_map(Value::as_f64).collect())
             .unwrap_or_default()
@@ -50,7 +50,7 @@ pub fn rows(figures: &Value, bare: &[BarePeer], report: &mut Report) -> Result<(
         }
         let row = Row::new(
             format!(
-                "typing: validate_phone IPC round trip from the page, {name} of {} calls ({} rounds × 1,000)",
+                "typing: a keystroke's IPC round trip (check_phone_input) from the page, {name} of {} calls ({} rounds × 1,000)",
                 all.len(),
                 rounds.len()
             ),
