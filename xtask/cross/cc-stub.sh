@@ -8,11 +8,12 @@
 # lets those build scripts finish. What employees install is built with the real toolchains and
 # signed by the release workflow on its own macOS and Windows runners.
 #
-# Every compile (`-c … -o OUT`) writes an empty object for $CROSS_CHECK_CLANG_TARGET (a clang
-# target such as arm64-apple-macosx) to OUT; anything else, such as the cc crate's compiler
-# detection or a resource script's preprocessing (`-E`), goes to clang unchanged.
+# Every compile (`-c … -o OUT`) writes an empty object to OUT for $TARGET, the Rust target that
+# cargo gives the build script (clang knows the same names); anything else, such as the cc crate's
+# compiler detection or the preprocessing of the Windows resource script (`-E`), goes to clang
+# unchanged.
 set -eu
-target=${CROSS_CHECK_CLANG_TARGET:?CROSS_CHECK_CLANG_TARGET names the clang target}
+target=${TARGET:?cargo sets TARGET for build scripts; this compiler is meant to run under one}
 compile=false
 out=
 expect_out=false
