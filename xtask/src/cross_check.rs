@@ -1,8 +1,9 @@
 //! The `cross-check` layer: the code employees actually run — macOS on Apple silicon and Intel,
 //! Windows built with the MSVC toolchain the release uses — is type-checked and linted on every
 //! run, so that what sits behind `cfg(target_os = "macos")` or `cfg(windows)` (the managed
-//! preferences and registry policy readers, the Keychain and Credential Manager, the platform's
-//! paths) cannot break unseen on a Linux machine.
+//! preferences and registry policy readers, the platform's paths, the dependencies that reach the
+//! Keychain, the Credential Manager and the system web views) cannot break unseen on a Linux
+//! machine.
 //!
 //! Check only: there is no Apple or Microsoft SDK here, so nothing can be linked and no test runs.
 //! Each target gets `cargo clippy --workspace --all-targets` with the features of the Linux
