@@ -8,6 +8,7 @@ mod api_contract;
 mod bench;
 mod build;
 mod catalog;
+mod cross_check;
 mod deb;
 mod demo_server;
 mod display;

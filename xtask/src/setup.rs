@@ -83,8 +83,15 @@ fn system_packages(purpose: Purpose) -> Result<(), String> {
         wanted.extend(DEBIAN_TEST_PACKAGES);
         wanted.extend(keyring_session::DEBIAN_PACKAGES);
     }
+    install_debian_packages(&wanted)
+}
+
+/// Installs those of `wanted` that are not installed yet (apt-get, through sudo when not root);
+/// installed packages are left as they are, never upgraded. Debian and Ubuntu only.
+pub fn install_debian_packages(wanted: &[&str]) -> Result<(), String> {
     let missing: Vec<&str> = wanted
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|package| !debian_package_installed(package))
         .collect();
     if missing.is_empty() {
