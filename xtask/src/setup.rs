@@ -83,8 +83,15 @@ fn system_packages(purpose: Purpose) -> Result<(), String> {
         wanted.extend(DEBIAN_TEST_PACKAGES);
         wanted.extend(keyring_session::DEBIAN_PACKAGES);
     }
-    let missing: Vec<&str> = wanted
-        .into_iter()
+    install_debian_packages(&wanted)
+}
+
+/// Installs those of `packages` that are not installed yet (Debian/Ubuntu only), without their
+/// recommendations and without upgrading anything already on the machine.
+pub fn install_debian_packages(packages: &[&str]) -> Result<(), String> {
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
         .filter(|package| !debian_package_installed(package))
         .collect();
     if missing.is_empty() {
@@ -97,7 +104,13 @@ fn system_packages(purpose: Purpose) -> Result<(), String> {
         exec::run(&mut command)
     };
     apt(&["update", "-q"])?;
-    let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
+    let mut install = vec![
+        "install",
+        "-y",
+        "-q",
+        "--no-install-recommends",
+        "--no-upgrade",
+    ];
     install.extend(&missing);
     apt(&install)
 }
