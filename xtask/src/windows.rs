@@ -188,6 +188,8 @@ impl Wine {
         if !system32.join("kernel32.dll").is_file() {
             std::fs::create_dir_all(&self.prefix)
                 .map_err(|e| format!("{}: {e}", self.prefix.display()))?;
+            // 64-bit Wine alone says it cannot open `syswow64\rundll32.exe`: harmless, since
+            // nothing here is 32-bit.
             let mut boot = cmd(&self.wine.to_string_lossy(), &["wineboot", "--init"]);
             exec::run(self.env(&mut boot))?;
             self.wait();
