@@ -20,6 +20,7 @@ mod run;
 mod setup;
 mod test;
 mod tools;
+mod windows;
 
 use std::process::ExitCode;
 

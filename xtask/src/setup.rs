@@ -86,10 +86,10 @@ fn system_packages(purpose: Purpose) -> Result<(), String> {
     install_debian_packages(&wanted)
 }
 
-/// Installs those of `wanted` that are not installed yet (apt-get, through sudo when not root);
-/// installed packages are left as they are, never upgraded. Debian and Ubuntu only.
-pub fn install_debian_packages(wanted: &[&str]) -> Result<(), String> {
-    let missing: Vec<&str> = wanted
+/// Installs those of `packages` that are not installed yet (Debian/Ubuntu only), without their
+/// recommendations and without upgrading anything already on the machine.
+pub fn install_debian_packages(packages: &[&str]) -> Result<(), String> {
+    let missing: Vec<&str> = packages
         .iter()
         .copied()
         .filter(|package| !debian_package_installed(package))
@@ -104,7 +104,13 @@ pub fn install_debian_packages(wanted: &[&str]) -> Result<(), String> {
         exec::run(&mut command)
     };
     apt(&["update", "-q"])?;
-    let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
+    let mut install = vec![
+        "install",
+        "-y",
+        "-q",
+        "--no-install-recommends",
+        "--no-upgrade",
+    ];
     install.extend(&missing);
     apt(&install)
 }

@@ -8,6 +8,8 @@
 //!
 //! and at the end, once a last child has drained the outbox, the server applied every submitted
 //! save that was acknowledged and no more than were started: nothing lost, nothing applied twice.
+//! Each save is counted under its child's run number and its own number: process ids are no
+//! label, since Windows reuses the id of an ended process within a few starts.
 //!
 //! Drafts survive a restart only in the OS credential store (their key is there), so the test
 //! needs one: `cargo xtask test` runs it in a D-Bus session with gnome-keyring. Without one it
@@ -28,6 +30,8 @@ const KILLS: usize = 200;
 
 struct Run {
     lines: Vec<String>,
+    /// The child's process id, for the report of how often the OS reused one.
+    pid: Option<u32>,
 }
 
 impl Run {
@@ -66,6 +70,7 @@ fn child(
     service: &str,
     address: &str,
     from: u64,
+    run: usize,
 ) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_crash-child"));
     command
@@ -76,7 +81,7 @@ fn child(
             service,
             address,
         ])
-        .arg(from.to_string())
+        .args([from.to_string(), run.to_string()])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .kill_on_drop(true);
@@ -97,6 +102,7 @@ enum Kill {
 /// Runs a child until it ends or is killed; returns every line it printed.
 async fn run(mut command: Command, kill: Kill) -> (Run, Option<i32>) {
     let mut process = command.spawn().expect("the child starts");
+    let pid = process.id();
     let stdout = process.stdout.take().expect("stdout");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let reader = tokio::spawn(async move {
@@ -133,7 +139,7 @@ async fn run(mut command: Command, kill: Kill) -> (Run, Option<i32>) {
     while let Ok(line) = rx.try_recv() {
         lines.push(line);
     }
-    (Run { lines }, status.code())
+    (Run { lines, pid }, status.code())
 }
 
 fn integrity_ok(db: &Path) {
@@ -167,7 +173,7 @@ async fn kill_nine_two_hundred_times_while_typing_and_syncing() {
     let keyring_service = format!("mail-identity-crash-test-{}", std::process::id());
 
     let (setup, code) = run(
-        child("setup", &base, &data, &keyring_service, address, 0),
+        child("setup", &base, &data, &keyring_service, address, 0, 0),
         Kill::Never,
     )
     .await;
@@ -186,6 +192,7 @@ async fn kill_nine_two_hundred_times_while_typing_and_syncing() {
     let mut submitted = true;
     let (mut started_ops, mut done_ops) = (HashSet::new(), HashSet::new());
     let (mut restored, mut typing_kills) = (0, 0);
+    let (mut pids, mut reused_pids) = (HashSet::new(), 0);
     for kill in 0..KILLS {
         // One kill in four during start-up, the others while typing and syncing.
         let when = if next(4) == 0 {
@@ -202,6 +209,7 @@ async fn kill_nine_two_hundred_times_while_typing_and_syncing() {
                 &keyring_service,
                 address,
                 acknowledged_draft,
+                kill + 1,
             ),
             when,
         )
@@ -226,13 +234,29 @@ async fn kill_nine_two_hundred_times_while_typing_and_syncing() {
         } else if out.with_prefix("op-start ").next().is_some() {
             submitted = true;
         }
-        started_ops.extend(out.with_prefix("op-start "));
+        if let Some(pid) = out.pid {
+            reused_pids += usize::from(!pids.insert(pid));
+        }
+        for op in out.with_prefix("op-start ") {
+            assert!(
+                started_ops.insert(op.clone()),
+                "kill {kill}: save {op} was reported by an earlier child too"
+            );
+        }
         done_ops.extend(out.with_prefix("op-done "));
         integrity_ok(&data.join(mail_identity_core::sync::store::DB_FILE));
     }
 
     let (drain, code) = run(
-        child("drain", &base, &data, &keyring_service, address, 0),
+        child(
+            "drain",
+            &base,
+            &data,
+            &keyring_service,
+            address,
+            0,
+            KILLS + 1,
+        ),
         Kill::Never,
     )
     .await;
@@ -241,7 +265,8 @@ async fn kill_nine_two_hundred_times_while_typing_and_syncing() {
     let applied = server.stats().identity_writes - writes_before;
     println!(
         "{KILLS} kills in {:.1} s; {restored} restarts reached the draft; last draft {acknowledged_draft}; \
-         saves started {}, acknowledged {}, applied {applied}; replays {}",
+         saves started {}, acknowledged {}, applied {applied}; replays {}; {reused_pids} of \
+         {KILLS} children had the process id of an earlier one",
         started.elapsed().as_secs_f64(),
         started_ops.len(),
         done_ops.len(),

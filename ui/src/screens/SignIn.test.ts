@@ -42,6 +42,7 @@ describe('Sign-in', () => {
     ['server_unavailable', {}, '서버를 일시적으로 사용할 수 없습니다.'],
     ['server_error', {}, '서버에서 오류가 발생했습니다.'],
     ['server_url_invalid', {}, '서버 주소 설정이 올바르지 않습니다.'],
+    ['connection_setup', {}, '서버와의 보안 연결을 준비하지 못했습니다.'],
     ['something_new', {}, '알 수 없는 오류가 발생했습니다.'],
   ])('shows %s in words and keeps what was typed', async (code, params, text) => {
     await renderApp({ overview: STATES.signedOut(), errors: { sign_in: { code, params } } });

@@ -30,6 +30,11 @@ pub enum ServiceError {
     /// `error.server_url_invalid`: the configured server URL is not usable (https only).
     #[error("server_url_invalid")]
     ServerUrlInvalid,
+    /// `error.connection_setup`: a secure connection could not be prepared on this computer (the
+    /// proxy or company root certificate from policy, or the OS's certificate services); the
+    /// cause is in the log.
+    #[error("connection_setup")]
+    ConnectionSetup,
     /// `error.not_signed_in`: the call needs a signed-in account.
     #[error("not_signed_in")]
     NotSignedIn,
@@ -61,6 +66,7 @@ impl ServiceError {
             ServiceError::ServerUnavailable { .. } => "server_unavailable",
             ServiceError::ServerError => "server_error",
             ServiceError::ServerUrlInvalid => "server_url_invalid",
+            ServiceError::ConnectionSetup => "connection_setup",
             ServiceError::NotSignedIn => "not_signed_in",
             ServiceError::SessionExpired => "session_expired",
             ServiceError::ConsentRequired => "consent_required",
@@ -94,6 +100,7 @@ impl ServiceError {
         "server_unavailable",
         "server_error",
         "server_url_invalid",
+        "connection_setup",
         "not_signed_in",
         "session_expired",
         "consent_required",
@@ -107,6 +114,11 @@ impl From<ApiError> for ServiceError {
     fn from(error: ApiError) -> Self {
         match error {
             ApiError::InvalidUrl => ServiceError::ServerUrlInvalid,
+            ApiError::ClientSetup { part, cause } => {
+                // The only place the cause is kept: the window gets the code, IT reads the log.
+                tracing::error!(%part, %cause, "the HTTP client could not be set up");
+                ServiceError::ConnectionSetup
+            }
             ApiError::Offline => ServiceError::Offline,
             ApiError::Timeout => ServiceError::Timeout,
             ApiError::Unavailable { retry_after } | ApiError::RateLimited { retry_after } => {
@@ -166,7 +178,13 @@ mod tests {
             ServiceError::from(ApiError::InvalidUrl).code(),
             "server_url_invalid"
         );
+        let setup = ApiError::ClientSetup {
+            part: crate::sync::api_client::SetupPart::Tls,
+            cause: "Invalid parameter. (os error -2147024809)".into(),
+        };
+        assert_eq!(ServiceError::from(setup).code(), "connection_setup");
         for e in [
+            ServiceError::ConnectionSetup,
             ServiceError::Offline,
             ServiceError::NoConflict,
             ServiceError::LocalStore,

@@ -1,12 +1,14 @@
 //! The app's core in a child process, for the crash test: it types into the draft and submits
 //! saves as fast as a person never could, printing what is durable, until the parent kills it.
 //!
-//! `crash-child MODE BASE_URL DATA_DIR KEYRING_SERVICE ADDRESS [FROM]`, MODE one of
+//! `crash-child MODE BASE_URL DATA_DIR KEYRING_SERVICE ADDRESS [FROM [RUN]]`, MODE one of
 //! - `setup`: sign in, agree to the notice, wait until synced, print `setup`;
 //! - `type`: print `ready <caret>` (the caret of the draft found) or `ready none`, then forever:
 //!   save the draft with the caret one further (counting on from the draft's caret or FROM,
-//!   whichever is larger) and print `draft <caret>`; every tenth time print `op-start <n>`, submit
-//!   the draft as a save, print `op-done <n>`. (An applied save removes the draft it came from.)
+//!   whichever is larger) and print `draft <caret>`; every tenth time print `op-start RUN-<n>`,
+//!   submit the draft as a save, print `op-done RUN-<n>`. (An applied save removes the draft it
+//!   came from.) RUN is the parent's label for this child: a process id would not do, since
+//!   Windows hands the id of an ended process to the next one within a few starts.
 //! - `drain`: wait until the outbox is empty, print `drained <writes pending>`.
 //!
 //! Exits with 3 when only the memory credential store is available (drafts could not survive).
@@ -32,11 +34,17 @@ async fn main() {
             (mode, base_url, data_dir, service_name, address)
         }
         _ => {
-            eprintln!("usage: crash-child MODE BASE_URL DATA_DIR KEYRING_SERVICE ADDRESS [FROM]");
+            eprintln!(
+                "usage: crash-child MODE BASE_URL DATA_DIR KEYRING_SERVICE ADDRESS [FROM [RUN]]"
+            );
             std::process::exit(2);
         }
     };
     let from: u32 = args.get(5).and_then(|f| f.parse().ok()).unwrap_or(0);
+    let run = args
+        .get(6)
+        .cloned()
+        .unwrap_or_else(|| std::process::id().to_string());
     let config = sync_tests::config(
         base_url,
         std::path::Path::new(data_dir),
@@ -69,7 +77,7 @@ async fn main() {
                 .await;
             say(format!("drained {:?}", overview.sync));
         }
-        "type" => type_forever(&service, from).await,
+        "type" => type_forever(&service, from, &run).await,
         other => {
             eprintln!("unknown mode {other}");
             std::process::exit(2);
@@ -77,7 +85,7 @@ async fn main() {
     }
 }
 
-async fn type_forever(service: &Service, from: u32) {
+async fn type_forever(service: &Service, from: u32, run: &str) {
     let draft = service.load_draft().await.expect("load");
     let found = draft.and_then(|d| d.caret);
     say(match found {
@@ -102,7 +110,7 @@ async fn type_forever(service: &Service, from: u32) {
         say(format!("draft {caret}"));
         if caret % 10 == 0 {
             op += 1;
-            let id = format!("{}-{op}", std::process::id());
+            let id = format!("{run}-{op}");
             say(format!("op-start {id}"));
             let submit = Draft {
                 input: IdentityInput {

@@ -11,9 +11,13 @@ use std::time::Duration;
 /// What went wrong with a request. The variants are what the sync engine branches on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
-    /// The base URL is not `https` (or loopback `http`), or the client could not be built.
+    /// The base URL is not `https` (or loopback `http`).
     #[error("the server URL is not usable")]
     InvalidUrl,
+    /// The HTTP client could not be set up: `part` says which part of the configuration, `cause`
+    /// the library's or the OS's reason (configuration only: no URL, address or token is in it).
+    #[error("the HTTP client could not be set up ({part}): {cause}")]
+    ClientSetup { part: SetupPart, cause: String },
     /// No connection (refused, unreachable, DNS, or dropped before an answer).
     #[error("the server cannot be reached")]
     Offline,
@@ -54,7 +58,39 @@ pub enum ApiError {
     BadResponse(&'static str),
 }
 
+/// The part of the client's configuration that could not be set up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SetupPart {
+    /// The proxy named by policy `proxy`.
+    #[error("proxy")]
+    Proxy,
+    /// A certificate from policy `extra_root_ca`.
+    #[error("extra root certificate")]
+    ExtraRoot,
+    /// TLS: the verifier over the OS trust store, with the extra roots when policy adds some.
+    #[error("TLS verifier")]
+    Tls,
+}
+
 impl ApiError {
+    /// The client-setup failure of `part`, with the reasons `error` chains (the builder's own
+    /// "builder error" wrapper left out).
+    pub(super) fn client_setup(part: SetupPart, error: &reqwest::Error) -> ApiError {
+        let mut reasons = Vec::new();
+        let mut next = std::error::Error::source(error);
+        while let Some(reason) = next {
+            reasons.push(reason.to_string());
+            next = reason.source();
+        }
+        if reasons.is_empty() {
+            reasons.push(error.to_string());
+        }
+        ApiError::ClientSetup {
+            part,
+            cause: reasons.join(": "),
+        }
+    }
+
     /// Worth retrying later without the user: the network or the server's load.
     pub fn is_transient(&self) -> bool {
         matches!(

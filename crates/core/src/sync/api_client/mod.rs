@@ -14,7 +14,7 @@ mod answers;
 mod error;
 
 pub use answers::{Fetched, RemoteIdentity, Tokens};
-pub use error::ApiError;
+pub use error::{ApiError, SetupPart};
 
 use super::types::{Account, Draft, Notice};
 use crate::locale::Locale;
@@ -103,7 +103,12 @@ impl ApiClient {
             .redirect(reqwest::redirect::Policy::none())
             .https_only(!loopback(&base));
         if let Some(proxy) = &config.proxy {
-            builder = builder.proxy(reqwest::Proxy::all(proxy).map_err(|_| ApiError::InvalidUrl)?);
+            // The proxy's own error is not kept: its message may quote the URL.
+            let proxy = reqwest::Proxy::all(proxy).map_err(|_| ApiError::ClientSetup {
+                part: SetupPart::Proxy,
+                cause: "the proxy URL is not usable".into(),
+            })?;
+            builder = builder.proxy(proxy);
         }
         if !config.extra_roots.is_empty() {
             // Merged with the platform verifier's roots: the OS store stays in force.
@@ -112,10 +117,14 @@ impl ApiClient {
                 .iter()
                 .map(|der| reqwest::Certificate::from_der(der))
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|_| ApiError::InvalidUrl)?;
+                .map_err(|e| ApiError::client_setup(SetupPart::ExtraRoot, &e))?;
             builder = builder.tls_certs_merge(roots);
         }
-        let http = builder.build().map_err(|_| ApiError::InvalidUrl)?;
+        // Every failure here is TLS's: the platform verifier (the OS trust store, and on Windows a
+        // certificate chain engine holding the extra roots) or the TLS configuration itself.
+        let http = builder
+            .build()
+            .map_err(|e| ApiError::client_setup(SetupPart::Tls, &e))?;
         Ok(ApiClient { http, base })
     }
 
@@ -389,6 +398,18 @@ mod tests {
         );
         assert_eq!(client("ftp://127.0.0.1").err(), Some(ApiError::InvalidUrl));
         assert_eq!(client("not a url").err(), Some(ApiError::InvalidUrl));
+    }
+
+    #[test]
+    fn a_client_that_cannot_be_set_up_says_which_part_and_why() {
+        let mut config = ApiConfig::new("https://mail.example.com", "0.1.0", "linux");
+        config.proxy = Some("http://user:secret@[not-a-host".into());
+        let Err(ApiError::ClientSetup { part, cause }) = ApiClient::new(&config) else {
+            panic!("an unusable proxy is a setup failure, not a bad server URL");
+        };
+        assert_eq!(part, SetupPart::Proxy);
+        assert!(!cause.contains("secret") && !cause.contains("user"));
+        assert!(!ApiError::ClientSetup { part, cause }.is_transient());
     }
 
     #[test]
