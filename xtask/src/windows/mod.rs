@@ -15,8 +15,14 @@
 //!   Windows CLI's `policy show --json` makes of it: each key's value, its source (HKLM over HKCU)
 //!   and its lock. It runs only when asked to, since it writes machine policy.
 //!
-//! Installers (MSI, NSIS) are not run here: their tools are 32-bit and need 32-bit Wine, which
-//! would add a second architecture to the machine.
+//! - the NSIS installer's policy switches ([`nsis_hooks`]): its hooks compiled by makensis into a
+//!   64-bit test installer, installed and uninstalled silently under Wine, the policy read back
+//!   through the Windows CLI.
+//!
+//! The MSI is not run here: WiX and msiexec's custom actions need 32-bit Wine, which would add a
+//! second architecture to the machine.
+
+mod nsis_hooks;
 
 use crate::build::APP_FEATURES;
 use crate::exec::{self, cmd, find_on_path, repo_root};
@@ -28,7 +34,8 @@ use std::process::Command;
 const TARGET: &str = "x86_64-pc-windows-gnu";
 /// MinGW-w64's C compiler (for the C parts of ring and SQLite, and the Wine shim below) and 64-bit
 /// Wine. 32-bit Wine (`wine32`) is not wanted: it would add the i386 architecture to the machine.
-const DEBIAN_PACKAGES: &[&str] = &["gcc-mingw-w64-x86-64", "wine64"];
+/// `nsis` is makensis, for the installer hooks' test installer.
+const DEBIAN_PACKAGES: &[&str] = &["gcc-mingw-w64-x86-64", "wine64", "nsis"];
 const MINGW_GCC: &str = "x86_64-w64-mingw32-gcc";
 /// The packages whose tests run under Wine; `mail-identity` contributes its library's tests.
 const TESTED_PACKAGES: &[&str] = &[
@@ -48,9 +55,15 @@ pub fn run() -> Result<(), String> {
     // Only now: a prefix made before every Wine package is in place comes out broken.
     let wine = Wine::find()?;
     wine.prepare_prefix()?;
-    let tested = test(&wine);
+    let tested = test(&wine).and_then(|()| installer_hooks(&wine));
     wine.wait();
     tested.and(check_the_rest())
+}
+
+/// The NSIS hooks under Wine, read back with the CLI the tests just built for Windows.
+fn installer_hooks(wine: &Wine) -> Result<(), String> {
+    let cli = target_dir().join("mail-identity-cli.exe");
+    nsis_hooks::run(wine, &cli, &repo_root())
 }
 
 /// The standard library for the Windows target, added through rustup when it is missing.
@@ -174,6 +187,13 @@ impl Wine {
             .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
             .env("LANG", "C.UTF-8")
             .env_remove("LC_ALL")
+    }
+
+    /// `wine` with this layer's prefix and environment, ready for its arguments.
+    fn command(&self) -> Command {
+        let mut command = Command::new(&self.wine);
+        self.env(&mut command);
+        command
     }
 
     /// Waits until every process of the prefix has ended and the registry is on disk.

@@ -12,6 +12,7 @@
 //!    uninstall (`/UPDATE`, which keeps what the installer wrote) and a real uninstall (which
 //!    removes only what the installer wrote).
 
+use super::Wine;
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
@@ -22,6 +23,11 @@ const MARKER_KEY: &str = r"HKLM\SOFTWARE\Mailplug\MailIdentity\InstallerPolicy";
 /// own, so that it never keeps one of theirs from being removed).
 const PROBE_KEY: &str = r"HKLM\SOFTWARE\MailIdentityHooksTest";
 const INSTALL_DIR: &str = r"C:\Program Files\mail-identity-hooks-test";
+/// The helpdesk hours in Korean, handed to the batch file through the environment: Wine's `cmd`
+/// reads a batch file in the OEM code page (437 under a C.UTF-8 locale; a Korean Windows reads it
+/// as 949, the code page its administrators save scripts in), so Korean written into the file
+/// itself would arrive as mojibake here, while the environment reaches Windows as Unicode.
+const HOURS: &str = "평일 09:00 ~ 18:00 (점심시간 12:00 ~ 13:00 제외)";
 
 /// Every switch of the admin guide, with a value the policy accepts, in the spellings the hooks
 /// read: `"/NAME=value"` (recommended), `/NAME="value"`, and `/NAME=value` for values without spaces.
@@ -30,7 +36,7 @@ const SWITCHES: &[&str] = &[
     r#""/WEBMAIL_URL=https://mail.example.co.kr/""#,
     r#""/HELPDESK_PHONE=02-1234-5678""#,
     r#"/HELPDESK_URL="https://helpdesk.example.co.kr/ask""#,
-    r#""/HELPDESK_HOURS=평일 09:00 ~ 18:00 (점심시간 12:00 ~ 13:00 제외)""#,
+    r#""/HELPDESK_HOURS=%MI_TEST_HOURS%""#,
     r#""/DEFAULT_LOCALE=en""#,
     r#""/ALLOWED_LOCALES=ko,en""#,
     r#"/DEFAULT_OVERSEAS_COUNTRY=JP"#,
@@ -42,16 +48,8 @@ const SWITCHES: &[&str] = &[
     r#""/LOG_LEVEL=debug""#,
 ];
 
-/// How to run a Windows program here: `wine()` gives a `wine` command with the prefix and its
-/// environment set; `prefix` is that prefix's directory.
-pub struct Wine<'a> {
-    pub wine: &'a dyn Fn() -> Command,
-    pub wineserver_wait: &'a dyn Fn() -> Result<(), String>,
-    pub prefix: &'a Path,
-}
-
 /// Builds the test installer, runs both rounds, and cleans up what it wrote in the registry.
-pub fn run(wine: &Wine<'_>, cli_exe: &Path, root: &Path) -> Result<(), String> {
+pub fn run(wine: &Wine, cli_exe: &Path, root: &Path) -> Result<(), String> {
     let drive_c = wine.prefix.join("drive_c");
     let installer = drive_c.join("mail-identity-hooks-test.exe");
     build_installer(root, &installer)?;
@@ -80,16 +78,17 @@ fn build_installer(root: &Path, out: &Path) -> Result<(), String> {
 }
 
 /// Round 1: every switch in, read back, and all of it out again.
-fn every_switch(wine: &Wine<'_>, drive_c: &Path) -> Result<(), String> {
+fn every_switch(wine: &Wine, drive_c: &Path) -> Result<(), String> {
     install(wine, drive_c, SWITCHES)?;
     if probe(wine, "install_update_mode")?.as_deref() != Some("0") {
         return Err("a quoted \"/UPDATES_ENABLED=0\" put the installer into update mode".into());
     }
-    let policy = policy_show(wine)?;
-    let machine = |key: &str, expected: Value| expect_setting(&policy, key, expected, "hklm_policy");
+    let policy = policy_show(wine, drive_c)?;
+    let machine =
+        |key: &str, expected: Value| expect_setting(&policy, key, expected, "hklm_policy");
     machine("api_base_url", "https://mail.example.co.kr/api".into())?;
     machine("webmail_url", "https://mail.example.co.kr/".into())?;
-    let hours = "평일 09:00 ~ 18:00 (점심시간 12:00 ~ 13:00 제외)";
+    let hours = HOURS;
     machine(
         "helpdesk",
         serde_json::json!({
@@ -116,7 +115,10 @@ fn every_switch(wine: &Wine<'_>, drive_c: &Path) -> Result<(), String> {
     )?;
     machine("log_level", "debug".into())?;
     if policy["problems"].as_array().is_some_and(|p| !p.is_empty()) {
-        return Err(format!("the installed policy has problems: {}", policy["problems"]));
+        return Err(format!(
+            "the installed policy has problems: {}",
+            policy["problems"]
+        ));
     }
     uninstall(wine, drive_c, false)?;
     for key in [POLICY_KEY, MARKER_KEY] {
@@ -124,25 +126,40 @@ fn every_switch(wine: &Wine<'_>, drive_c: &Path) -> Result<(), String> {
             return Err(format!("{key} is still there after the uninstall"));
         }
     }
-    println!("nsis hooks: {} switches installed, read back and removed", SWITCHES.len());
+    println!(
+        "nsis hooks: {} switches installed, read back and removed",
+        SWITCHES.len()
+    );
     Ok(())
 }
 
 /// Round 2: a Group Policy value survives an update's uninstall and a real one.
-fn group_policy_stays(wine: &Wine<'_>, drive_c: &Path) -> Result<(), String> {
+fn group_policy_stays(wine: &Wine, drive_c: &Path) -> Result<(), String> {
     reg_add(wine, POLICY_KEY, "log_level", "warn")?;
     install(
         wine,
         drive_c,
-        &[r#""/API_BASE_URL=https://mail.example.co.kr/api""#, r#""/UPDATES_ENABLED=0""#],
+        &[
+            r#""/API_BASE_URL=https://mail.example.co.kr/api""#,
+            r#""/UPDATES_ENABLED=0""#,
+        ],
     )?;
     uninstall(wine, drive_c, true)?;
-    let policy = policy_show(wine)?;
-    expect_setting(&policy, "api_base_url", "https://mail.example.co.kr/api".into(), "hklm_policy")
-        .map_err(|e| format!("after an update's uninstall (/UPDATE): {e}"))?;
-    install(wine, drive_c, &[r#""/API_BASE_URL=https://mail.example.co.kr/api""#])?;
+    let policy = policy_show(wine, drive_c)?;
+    expect_setting(
+        &policy,
+        "api_base_url",
+        "https://mail.example.co.kr/api".into(),
+        "hklm_policy",
+    )
+    .map_err(|e| format!("after an update's uninstall (/UPDATE): {e}"))?;
+    install(
+        wine,
+        drive_c,
+        &[r#""/API_BASE_URL=https://mail.example.co.kr/api""#],
+    )?;
     uninstall(wine, drive_c, false)?;
-    let policy = policy_show(wine)?;
+    let policy = policy_show(wine, drive_c)?;
     expect_setting(&policy, "log_level", "warn".into(), "hklm_policy")
         .map_err(|e| format!("the Group Policy value after the uninstall: {e}"))?;
     if !policy["api_base_url"].is_null() {
@@ -158,46 +175,57 @@ fn group_policy_stays(wine: &Wine<'_>, drive_c: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn install(wine: &Wine<'_>, drive_c: &Path, switches: &[&str]) -> Result<(), String> {
+fn install(wine: &Wine, drive_c: &Path, switches: &[&str]) -> Result<(), String> {
     let line = format!(r"C:\mail-identity-hooks-test.exe /S {}", switches.join(" "));
     run_bat(wine, drive_c, "install.bat", &line)
 }
 
-fn uninstall(wine: &Wine<'_>, drive_c: &Path, update: bool) -> Result<(), String> {
+fn uninstall(wine: &Wine, drive_c: &Path, update: bool) -> Result<(), String> {
     // `_?=` runs the uninstaller in place, so that the batch waits for it.
     let update = if update { " /UPDATE" } else { "" };
     let line = format!(r#""{INSTALL_DIR}\uninstall.exe" /S{update} _?={INSTALL_DIR}"#);
     run_bat(wine, drive_c, "uninstall.bat", &line)
 }
 
-/// Runs one command line from a UTF-8 batch file, as an administrator's deployment script would.
-fn run_bat(wine: &Wine<'_>, drive_c: &Path, name: &str, line: &str) -> Result<(), String> {
-    let text = format!("@echo off\r\nchcp 65001 >nul\r\n{line}\r\n");
+/// Runs one command line from a batch file, as an administrator's deployment script would.
+fn run_bat(wine: &Wine, drive_c: &Path, name: &str, line: &str) -> Result<(), String> {
+    let text = format!("@echo off\r\n{line}\r\n");
     std::fs::write(drive_c.join(name), text).map_err(|e| format!("writing {name}: {e}"))?;
-    let status = (wine.wine)()
+    let status = wine
+        .command()
         .args(["cmd", "/c", &format!(r"C:\{name}")])
+        .env("MI_TEST_HOURS", HOURS)
         .current_dir(drive_c)
         .status()
         .map_err(|e| format!("wine could not start {name}: {e}"))?;
-    (wine.wineserver_wait)()?;
+    wine.wait();
     if !status.success() {
         return Err(format!("{name} ended with {status}"));
     }
     Ok(())
 }
 
-/// The effective policy as the Windows CLI reads this prefix's registry.
-fn policy_show(wine: &Wine<'_>) -> Result<Value, String> {
-    let output = (wine.wine)()
-        .args([r"C:\mail-identity-cli.exe", "policy", "show", "--json"])
-        .output()
+/// The effective policy as the Windows CLI reads this prefix's registry. Its output goes to a file
+/// inside the prefix: Wine re-encodes what a Windows program writes to a Linux pipe through the
+/// console code page, which would turn the Korean values into mojibake on the way.
+fn policy_show(wine: &Wine, drive_c: &Path) -> Result<Value, String> {
+    let out = drive_c.join("policy.json");
+    let _ = std::fs::remove_file(&out);
+    let status = wine
+        .command()
+        .args([
+            "cmd",
+            "/c",
+            r"C:\mail-identity-cli.exe policy show --json > C:\policy.json",
+        ])
+        .status()
         .map_err(|e| format!("wine could not start the CLI: {e}"))?;
-    serde_json::from_slice(&output.stdout).map_err(|e| {
-        format!(
-            "`mail-identity-cli policy show --json` under Wine gave no JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
+    wine.wait();
+    let text = std::fs::read(&out).map_err(|e| {
+        format!("`mail-identity-cli policy show --json` under Wine wrote nothing ({status}): {e}")
+    })?;
+    serde_json::from_slice(&text)
+        .map_err(|e| format!("`mail-identity-cli policy show --json` under Wine gave no JSON: {e}"))
 }
 
 /// `key` holds `expected` from `source`, and is listed as managed (shown locked in the app).
@@ -212,13 +240,17 @@ fn expect_setting(policy: &Value, key: &str, expected: Value, source: &str) -> R
         .as_array()
         .is_some_and(|keys| keys.iter().any(|k| k == key));
     if !managed {
-        return Err(format!("{key} is not listed as managed: {}", policy["managed"]));
+        return Err(format!(
+            "{key} is not listed as managed: {}",
+            policy["managed"]
+        ));
     }
     Ok(())
 }
 
-fn probe(wine: &Wine<'_>, name: &str) -> Result<Option<String>, String> {
-    let output = (wine.wine)()
+fn probe(wine: &Wine, name: &str) -> Result<Option<String>, String> {
+    let output = wine
+        .command()
         .args(["reg", "query", PROBE_KEY, "/v", name])
         .output()
         .map_err(|e| format!("wine reg query: {e}"))?;
@@ -230,33 +262,36 @@ fn probe(wine: &Wine<'_>, name: &str) -> Result<Option<String>, String> {
         .map(str::to_string))
 }
 
-fn reg_add(wine: &Wine<'_>, key: &str, name: &str, value: &str) -> Result<(), String> {
-    let status = (wine.wine)()
-        .args(["reg", "add", key, "/v", name, "/t", "REG_SZ", "/d", value, "/f"])
+fn reg_add(wine: &Wine, key: &str, name: &str, value: &str) -> Result<(), String> {
+    let status = wine
+        .command()
+        .args([
+            "reg", "add", key, "/v", name, "/t", "REG_SZ", "/d", value, "/f",
+        ])
         .status()
         .map_err(|e| format!("wine reg add: {e}"))?;
-    (wine.wineserver_wait)()?;
+    wine.wait();
     status
         .success()
         .then_some(())
         .ok_or_else(|| format!("wine reg add {key} {name} failed"))
 }
 
-fn reg_key_exists(wine: &Wine<'_>, key: &str) -> bool {
-    (wine.wine)()
+fn reg_key_exists(wine: &Wine, key: &str) -> bool {
+    wine.command()
         .args(["reg", "query", key])
         .output()
         .is_ok_and(|o| o.status.success())
 }
 
 /// Removes every key the rounds may have left (a failed round included).
-fn clean(wine: &Wine<'_>) {
+fn clean(wine: &Wine) {
     for key in [
         r"HKLM\SOFTWARE\Policies\Mailplug",
         r"HKLM\SOFTWARE\Mailplug",
         PROBE_KEY,
     ] {
-        let _ = (wine.wine)().args(["reg", "delete", key, "/f"]).output();
+        let _ = wine.command().args(["reg", "delete", key, "/f"]).output();
     }
-    let _ = (wine.wineserver_wait)();
+    wine.wait();
 }
