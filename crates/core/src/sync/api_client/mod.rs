@@ -1,5 +1,6 @@
 //! The one module that speaks HTTP: the account API of `docs/api/openapi.yaml`, and nothing else.
-//! Adapting the client to another server means changing this file.
+//! Adapting the client to another server means changing this module (and the bodies it sends and
+//! reads, which are spelled once in [`crate::wire`]).
 //!
 //! reqwest with rustls and the platform verifier (the OS trust store, so that a company's TLS
 //! inspection CA is trusted like in the browser), ring as the crypto provider; connect timeout 5 s,
@@ -7,8 +8,8 @@
 //! loopback (the reference server in development and tests). Every answer becomes a typed
 //! [`ApiError`] or a typed value; nothing here logs a body, a token or a header value.
 //!
-//! - [`error`]: what can go wrong, typed, and how a non-success answer reads;
-//! - [`answers`]: what a success answer becomes (tokens, the masked identity, the form's values).
+//! - `error`: what can go wrong, typed, and how a non-success answer reads;
+//! - `answers`: what a success answer becomes (tokens, the masked identity, the form's values).
 
 mod answers;
 mod error;
