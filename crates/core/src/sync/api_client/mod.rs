@@ -285,8 +285,7 @@ impl ApiClient {
             key,
             if_match,
         )
-        .await?
-        .ok_or(ApiError::BadResponse("no body"))
+        .await
     }
 
     /// `PUT /v1/identity` with the exact body queued.
@@ -305,8 +304,7 @@ impl ApiClient {
             key,
             Some(if_match),
         )
-        .await?
-        .ok_or(ApiError::BadResponse("no body"))
+        .await
     }
 
     /// `DELETE /v1/identity`; returns the new ETag.
@@ -316,11 +314,7 @@ impl ApiClient {
         key: &str,
         if_match: Option<&str>,
     ) -> Result<Option<String>, ApiError> {
-        let mut headers = HeaderMap::new();
-        headers.insert("idempotency-key", header(key)?);
-        if let Some(etag) = if_match {
-            headers.insert(IF_MATCH, header(etag)?);
-        }
+        let headers = write_headers(key, if_match)?;
         let (status, response_headers, bytes) = self
             .send(Method::DELETE, "v1/identity", Some(access), headers, None)
             .await?;
@@ -342,12 +336,8 @@ impl ApiClient {
         body: Option<&[u8]>,
         key: &str,
         if_match: Option<&str>,
-    ) -> Result<Option<RemoteIdentity>, ApiError> {
-        let mut headers = HeaderMap::new();
-        headers.insert("idempotency-key", header(key)?);
-        if let Some(etag) = if_match {
-            headers.insert(IF_MATCH, header(etag)?);
-        }
+    ) -> Result<RemoteIdentity, ApiError> {
+        let headers = write_headers(key, if_match)?;
         let (status, response_headers, bytes) = self
             .send(
                 method,
@@ -358,10 +348,20 @@ impl ApiClient {
             )
             .await?;
         if status == StatusCode::OK {
-            return Ok(Some(identity(&response_headers, &bytes)?));
+            return identity(&response_headers, &bytes);
         }
         Err(failure(status, &response_headers, &bytes))
     }
+}
+
+/// The headers of every write: its idempotency key, and the version it is based on when known.
+fn write_headers(key: &str, if_match: Option<&str>) -> Result<HeaderMap, ApiError> {
+    let mut headers = HeaderMap::new();
+    headers.insert("idempotency-key", header(key)?);
+    if let Some(etag) = if_match {
+        headers.insert(IF_MATCH, header(etag)?);
+    }
+    Ok(headers)
 }
 
 fn header(value: &str) -> Result<HeaderValue, ApiError> {
