@@ -38,6 +38,8 @@ impl Problem {
                 detail: None,
                 errors: Vec::new(),
                 error: None,
+                attempts_left: None,
+                max_age: None,
             },
             retry_after: None,
             www_authenticate: None,

@@ -181,6 +181,7 @@ impl ValidIdentity {
                 overseas: self.overseas,
                 country: Some(p.country.clone()),
             }),
+            proofs: None,
         }
     }
 }

@@ -204,6 +204,9 @@ impl std::fmt::Debug for Phone {
 
 /// `GET /v1/identity` and the answer of every identity write: the consent and the info itself.
 /// `Debug` shows neither the e-mail nor the number.
+///
+/// The members after `updated_at` came with ownership codes and re-consent; a reader accepts an
+/// answer without them (a server that predates them) as "not verified, nothing newer".
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     pub consent: Consent,
@@ -211,6 +214,32 @@ pub struct Identity {
     pub phone: Option<Phone>,
     /// RFC 3339.
     pub updated_at: String,
+    /// The notice in force. An agreement on another version is outdated: the consent screen comes
+    /// first, and the server refuses identity writes until the current notice is decided on.
+    #[serde(default)]
+    pub current_notice_version: String,
+    /// RFC 3339: when the owner of `email` last confirmed a code sent to it; `None` for an address
+    /// registered before codes existed.
+    #[serde(default)]
+    pub email_verified_at: Option<String>,
+    /// RFC 3339, as `email_verified_at` for the phone number.
+    #[serde(default)]
+    pub phone_verified_at: Option<String>,
+    /// RFC 3339: when the employee last registered, changed or kept the info.
+    #[serde(default)]
+    pub confirmed_at: Option<String>,
+    /// The server's setting for asking "is this still right?", in days after `confirmed_at`; 0 is off.
+    #[serde(default)]
+    pub reconfirm_days: u32,
+}
+
+impl Identity {
+    /// True when the consent was agreed on a notice other than the one in force.
+    pub fn consent_outdated(&self) -> bool {
+        self.consent.state == ConsentState::Agreed
+            && !self.current_notice_version.is_empty()
+            && self.consent.notice_version.as_deref() != Some(self.current_notice_version.as_str())
+    }
 }
 
 impl std::fmt::Debug for Identity {
@@ -220,6 +249,11 @@ impl std::fmt::Debug for Identity {
             .field("email", &self.email.as_ref().map(|_| "…"))
             .field("phone", &self.phone)
             .field("updated_at", &self.updated_at)
+            .field("current_notice_version", &self.current_notice_version)
+            .field("email_verified_at", &self.email_verified_at)
+            .field("phone_verified_at", &self.phone_verified_at)
+            .field("confirmed_at", &self.confirmed_at)
+            .field("reconfirm_days", &self.reconfirm_days)
             .finish()
     }
 }
@@ -246,6 +280,9 @@ pub struct IdentityWrite {
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<PhoneWrite>,
+    /// The proofs of ownership of the new or changed values; an unchanged value needs none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proofs: Option<Proofs>,
 }
 
 impl std::fmt::Debug for IdentityWrite {
@@ -253,7 +290,159 @@ impl std::fmt::Debug for IdentityWrite {
         f.debug_struct("IdentityWrite")
             .field("email", &self.email.as_ref().map(|_| "…"))
             .field("phone", &self.phone.as_ref().map(|_| "…"))
+            .field("proofs", &self.proofs)
             .finish()
+    }
+}
+
+/// The proofs an identity write carries, one per channel whose value is new or changed: what
+/// confirming a code answered. Secrets: `Debug` says only which are present.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Proofs {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+impl Proofs {
+    /// The proof for `channel`, if any.
+    pub fn get(&self, channel: Channel) -> Option<&str> {
+        match channel {
+            Channel::Email => self.email.as_deref(),
+            Channel::Phone => self.phone.as_deref(),
+        }
+    }
+
+    /// Sets the proof for `channel`.
+    pub fn set(&mut self, channel: Channel, proof: String) {
+        match channel {
+            Channel::Email => self.email = Some(proof),
+            Channel::Phone => self.phone = Some(proof),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.email.is_none() && self.phone.is_none()
+    }
+}
+
+impl std::fmt::Debug for Proofs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Proofs")
+            .field("email", &self.email.is_some())
+            .field("phone", &self.phone.is_some())
+            .finish()
+    }
+}
+
+/// Where a code is sent: the recovery e-mail address or the mobile number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Phone,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Phone => "phone",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Channel> {
+        match text {
+            "email" => Some(Channel::Email),
+            "phone" => Some(Channel::Phone),
+            _ => None,
+        }
+    }
+
+    /// The JSON pointer of this channel's part in an identity write (`/email`, `/phone`).
+    pub fn pointer(self) -> &'static str {
+        match self {
+            Channel::Email => "/email",
+            Channel::Phone => "/phone",
+        }
+    }
+}
+
+/// `POST /v1/identity/verifications`: send a code for one channel's value, or, with no value, for
+/// the registered one. `Debug` shows no value.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerificationStart {
+    pub channel: Channel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<PhoneWrite>,
+    /// The message's language; `ko` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<Locale>,
+}
+
+impl std::fmt::Debug for VerificationStart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerificationStart")
+            .field("channel", &self.channel)
+            .field("registered", &(self.email.is_none() && self.phone.is_none()))
+            .field("locale", &self.locale)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A code on its way: the answer of starting or resending a verification. Holds only the masked
+/// destination.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Verification {
+    pub id: String,
+    pub channel: Channel,
+    /// Masked: `ab***@naver.com`, `010-****-5678`.
+    pub destination: String,
+    /// RFC 3339: the code stops working then.
+    pub expires_at: String,
+    /// RFC 3339: the earliest a resend is accepted.
+    pub resend_at: String,
+    pub attempts_left: u32,
+}
+
+/// `POST /v1/identity/verifications/{id}/confirm`. No `Debug`: it holds the code.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeConfirm {
+    /// As typed: blanks and hyphens are ignored.
+    pub code: String,
+}
+
+/// What confirming a code answers: the proof the identity write sends. `Debug` hides the proof.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificationProof {
+    pub channel: Channel,
+    /// Single use, bound to the account, the channel and the value; send it in `proofs`.
+    pub proof: String,
+    /// RFC 3339.
+    pub proof_expires_at: String,
+    /// RFC 3339.
+    pub verified_at: String,
+    /// The value was the registered one: it is now marked verified and no write follows.
+    #[serde(default)]
+    pub registered: bool,
+}
+
+impl std::fmt::Debug for VerificationProof {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerificationProof")
+            .field("channel", &self.channel)
+            .field("proof_expires_at", &self.proof_expires_at)
+            .field("verified_at", &self.verified_at)
+            .field("registered", &self.registered)
+            .finish_non_exhaustive()
     }
 }
 
@@ -290,6 +479,12 @@ pub struct Problem {
     pub errors: Vec<ProblemField>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// On `code_incorrect`: the tries the code has left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<u32>,
+    /// On `step_up_required`: the seconds a password stays recent (as in `WWW-Authenticate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<u64>,
 }
 
 #[cfg(test)]
@@ -327,6 +522,7 @@ mod tests {
                 overseas: false,
                 country: Some("KR".into()),
             }),
+            proofs: None,
         };
         assert_eq!(
             serde_json::to_value(&write).unwrap(),
@@ -351,6 +547,57 @@ mod tests {
     }
 
     #[test]
+    fn secrets_of_the_ownership_codes_never_reach_debug() {
+        let proofs = Proofs {
+            email: Some("proof-secret-1".into()),
+            phone: None,
+        };
+        let write = IdentityWrite {
+            email: Some("seoyeon.lee@naver.com".into()),
+            phone: None,
+            proofs: Some(proofs.clone()),
+        };
+        let answer = VerificationProof {
+            channel: Channel::Email,
+            proof: "proof-secret-2".into(),
+            proof_expires_at: "2026-12-06T01:00:00Z".into(),
+            verified_at: "2026-12-06T00:00:00Z".into(),
+            registered: false,
+        };
+        let start = VerificationStart {
+            channel: Channel::Email,
+            email: Some("seoyeon.lee@naver.com".into()),
+            phone: None,
+            locale: None,
+        };
+        let shown = format!("{write:?} {answer:?} {start:?} {proofs:?}");
+        assert!(
+            !shown.contains("secret") && !shown.contains("seoyeon"),
+            "{shown}"
+        );
+        assert_eq!(
+            serde_json::to_value(&write).unwrap()["proofs"],
+            json!({"email": "proof-secret-1"})
+        );
+    }
+
+    #[test]
+    fn an_identity_from_a_server_before_codes_reads_as_unverified_and_current() {
+        let identity: Identity = serde_json::from_value(json!({
+            "consent": {"state": "agreed", "notice_version": "2026-11-28", "decided_at": null},
+            "email": null, "phone": null, "updated_at": "2026-12-06T00:00:00Z"
+        }))
+        .unwrap();
+        assert_eq!(identity.email_verified_at, None);
+        assert!(!identity.consent_outdated());
+        let newer = Identity {
+            current_notice_version: "2027-01-01".into(),
+            ..identity
+        };
+        assert!(newer.consent_outdated());
+    }
+
+    #[test]
     fn identity_debug_shows_no_personal_data() {
         let identity = Identity {
             consent: Consent::default(),
@@ -361,6 +608,11 @@ mod tests {
                 overseas: false,
             }),
             updated_at: "2026-12-06T00:00:00Z".into(),
+            current_notice_version: "2026-11-28".into(),
+            email_verified_at: None,
+            phone_verified_at: None,
+            confirmed_at: None,
+            reconfirm_days: 180,
         };
         let shown = format!("{identity:?}");
         assert!(

@@ -11,8 +11,8 @@ use super::store::outbox::{self, OpKind, OpState};
 use super::store::snapshot::{self, Snapshot};
 use super::store::{drafts, journal, StoreError};
 use super::types::{
-    Account, ConsentState, ConsentView, CredentialStoreKind, Overview, ReceiptDecision, SyncReason,
-    SyncStatus,
+    Account, ConsentState, ConsentView, CredentialStoreKind, Overview, ReceiptDecision,
+    ReconfirmView, SyncReason, SyncStatus,
 };
 use rusqlite::Connection;
 
@@ -151,5 +151,7 @@ fn compose(
         sync,
         online,
         credential_store,
+        verification: None,
+        reconfirm: ReconfirmView::default(),
     })
 }

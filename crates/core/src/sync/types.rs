@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub use crate::identity::{FieldError, FormField, IdentityInput};
-pub use crate::wire::{Account, ConsentDecision, ConsentState, Notice};
+pub use crate::wire::{Account, Channel, ConsentDecision, ConsentState, Notice};
 
 /// What the user last decided, even if it is not sent yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -39,6 +39,85 @@ pub struct MaskedInfo {
     /// ISO 3166-1 alpha-2.
     pub phone_country: Option<String>,
     pub overseas: bool,
+    /// RFC 3339: when a code sent to the e-mail address was last confirmed; `None`: not verified
+    /// (registered before codes existed, or waiting to be sent).
+    #[serde(default)]
+    pub email_verified_at: Option<String>,
+    /// RFC 3339, as `email_verified_at` for the phone number.
+    #[serde(default)]
+    pub phone_verified_at: Option<String>,
+}
+
+/// Why codes are being asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationPurpose {
+    /// A queued save has new or changed values: it is sent once each has its code confirmed.
+    Change,
+    /// The employee asked to verify a value registered before codes existed (확인하기).
+    Registered,
+}
+
+/// Where one channel's code stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum CodeState {
+    /// Not sent yet: the server cannot be reached; it is sent when the connection returns.
+    WaitingForNetwork,
+    /// Sent: waiting for the employee to type it.
+    Sent,
+    /// Confirmed: the proof is held (in memory and in the sealed outbox), nothing more to type.
+    Confirmed,
+    /// 3 minutes passed: send a new one.
+    Expired,
+    /// 5 wrong tries: send a new one.
+    Exhausted,
+    /// The server refused to send (`reason` says why: a send cap with `retry_at`, no sender configured, …).
+    NotSent,
+}
+
+/// One channel's code, as the code screen shows it. No value, only the masked destination.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CodeView {
+    pub channel: Channel,
+    /// Masked: `ab***@naver.com`, `010-****-5678`.
+    pub destination: String,
+    pub state: CodeState,
+    /// RFC 3339; `None` until sent.
+    pub expires_at: Option<String>,
+    /// RFC 3339: when 다시 받기 is enabled; `None` until sent.
+    pub resend_at: Option<String>,
+    pub attempts_left: u32,
+    /// With `NotSent`: catalog `verify.reason.<code>` (`rate_limited {seconds}`, `sender_not_configured`, …).
+    pub reason: Option<SyncReason>,
+    /// With `NotSent` for a cap: when sending may be tried again (RFC 3339).
+    pub retry_at: Option<String>,
+}
+
+/// The code screen's content: present while codes are asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct VerificationView {
+    pub purpose: VerificationPurpose,
+    /// One per channel that needs a code, e-mail first.
+    pub codes: Vec<CodeView>,
+}
+
+/// The "is this still right?" card (re-confirm).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReconfirmView {
+    /// After how many days since `confirmed_at` the card appears; 0: never.
+    pub days: u32,
+    /// The days come from IT policy (`reconfirm_days`): shown locked.
+    pub locked: bool,
+    /// RFC 3339: when the employee last registered, changed or kept the info.
+    pub confirmed_at: Option<String>,
+    /// Show the card now.
+    pub due: bool,
 }
 
 /// Why a write is waiting or failed: the UI shows the catalog's `sync.reason.<code>` with `params`.
@@ -86,6 +165,9 @@ pub enum SyncStatus {
     },
     /// The session could not be renewed: sign in again; the queued writes are kept.
     SignInRequired,
+    /// The server asks for the password again before this change or delete (step-up): the write
+    /// keeps its place in the outbox until it is entered.
+    PasswordRequired,
 }
 
 /// Which credential store holds the token and the draft key.
@@ -115,6 +197,10 @@ pub struct Overview {
     /// False while the server cannot be reached.
     pub online: bool,
     pub credential_store: CredentialStoreKind,
+    /// Codes asked for: the code screen comes before anything else but consent.
+    pub verification: Option<VerificationView>,
+    /// The re-confirm card's state.
+    pub reconfirm: ReconfirmView,
 }
 
 impl Overview {
@@ -130,6 +216,8 @@ impl Overview {
             sync: SyncStatus::Synced { at: None },
             online,
             credential_store,
+            verification: None,
+            reconfirm: ReconfirmView::default(),
         }
     }
 }

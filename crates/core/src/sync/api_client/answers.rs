@@ -63,6 +63,8 @@ impl RemoteIdentity {
             phone,
             phone_country: identity.phone.as_ref().map(|p| p.country.clone()),
             overseas: identity.phone.as_ref().is_some_and(|p| p.overseas),
+            email_verified_at: identity.email_verified_at.clone(),
+            phone_verified_at: identity.phone_verified_at.clone(),
         });
         RemoteIdentity {
             consent: identity.consent.into(),

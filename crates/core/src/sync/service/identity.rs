@@ -251,6 +251,8 @@ fn validate(draft: &Draft, account: &str) -> Result<(Vec<u8>, MaskedInfo), Vec<F
         phone: valid.phone.as_ref().map(mask_phone),
         phone_country: valid.phone.as_ref().map(|p| p.country.clone()),
         overseas: valid.phone.is_some() && valid.overseas,
+        email_verified_at: None,
+        phone_verified_at: None,
     };
     let body = serde_json::to_vec(&valid.to_write()).map_err(|_| Vec::new())?;
     Ok((body, masked))
