@@ -155,7 +155,7 @@ mod tests {
             minutes = "3"
         );
         assert!(
-            en.contains("123456") && en.contains("never share this code"),
+            en.contains("123456") && en.contains("Never share this code"),
             "{en}"
         );
         let sms = t!(
