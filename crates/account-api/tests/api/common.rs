@@ -63,6 +63,23 @@ impl TestServer {
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let inbox = DevInbox::start().await.expect("dev-inbox starts");
+        Self::start_in(dir, inbox, adjust).await
+    }
+
+    /// Stops this server and starts another on the same database and inbox.
+    pub async fn restart(self, adjust: impl FnOnce(&mut Config)) -> TestServer {
+        let TestServer {
+            handle, dir, inbox, ..
+        } = self;
+        handle.shutdown().await;
+        Self::start_in(dir, inbox, adjust).await
+    }
+
+    async fn start_in(
+        dir: tempfile::TempDir,
+        inbox: DevInbox,
+        adjust: impl FnOnce(&mut Config),
+    ) -> TestServer {
         let mut config = Config::new(([127, 0, 0, 1], 0).into(), dir.path().join("account.db"));
         config.seed_demo = true;
         config.send_caps = roomy_caps();
