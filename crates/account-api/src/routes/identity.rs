@@ -366,10 +366,8 @@ fn put_info(
         before: masked_phone(old.identity.phone.as_ref()),
         after: masked_phone(phone.as_ref()),
     };
-    let alert = (email_change.before != email_change.after
-        || phone_change.before != phone_change.after
-        || old_email != email.as_deref()
-        || old_phone != new_phone)
+    // A write that changed no value (the same info sent again) alerts no one.
+    let alert = (old_email != email.as_deref() || old_phone != new_phone)
         .then(|| context.alert(event, &old, email_change, phone_change));
     let (reply, _) = current(tx, id, &context.served)?;
     Ok(Applied {

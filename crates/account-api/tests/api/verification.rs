@@ -556,7 +556,7 @@ async fn the_account_cap_holds_under_50_parallel_starts() {
     let (server, token) = agreed(|c| c.send_caps = caps((5, 10), (100, 100), (100, 100))).await;
     let results = burst(
         &server,
-        &[token.clone()],
+        std::slice::from_ref(&token),
         50,
         |i| json!({"channel": "email", "email": format!("parallel.{i}@gmail.com")}),
     )
@@ -573,7 +573,7 @@ async fn the_account_cap_holds_under_50_parallel_starts() {
     let token = server.token(PENDING).await;
     let results = burst(
         &server,
-        &[token.clone()],
+        std::slice::from_ref(&token),
         20,
         |i| json!({"channel": "email", "email": format!("later.{i}@gmail.com")}),
     )
