@@ -135,6 +135,55 @@ mod tests {
         assert!(!is_loopback("10.0.0.1"));
     }
 
+    fn smtp(url: &str) -> SmtpSettings {
+        SmtpSettings {
+            url: url.into(),
+            from: "no-reply@corp.example".into(),
+            user: None,
+            password: None,
+        }
+    }
+
+    #[test]
+    fn plain_smtp_and_http_webhooks_are_for_this_machine_only() {
+        for refused in [
+            "smtp://relay.corp.example:25",
+            "smtp://relay.corp.example:587?tls=opportunistic",
+            "ftp://relay.corp.example",
+            "not a url",
+        ] {
+            assert!(
+                Senders::new(Some(&smtp(refused)), None).is_err(),
+                "{refused}"
+            );
+        }
+        for accepted in [
+            "smtp://127.0.0.1:2525",
+            "smtps://relay.corp.example:465",
+            "smtp://relay.corp.example:587?tls=required",
+            "smtps://user:secret@relay.corp.example",
+        ] {
+            let senders = Senders::new(Some(&smtp(accepted)), None).expect(accepted);
+            assert!(senders.configured(Channel::Email) && !senders.configured(Channel::Phone));
+        }
+        let sms = |url: &str| SmsSettings {
+            url: url.into(),
+            token: None,
+        };
+        assert!(Senders::new(None, Some(&sms("http://sms.corp.example/send"))).is_err());
+        assert!(Senders::new(None, Some(&sms("https://sms.corp.example/send"))).is_ok());
+        assert!(Senders::new(None, Some(&sms("http://127.0.0.1:8025/sms"))).is_ok());
+        let shown = format!(
+            "{:?} {:?}",
+            smtp("smtps://u:secret@h"),
+            SmsSettings {
+                url: "https://h".into(),
+                token: Some("secret".into()),
+            }
+        );
+        assert!(!shown.contains("secret"), "{shown}");
+    }
+
     #[test]
     fn code_texts_name_the_code_and_its_validity_in_both_languages() {
         let ko = t!(

@@ -9,6 +9,7 @@ mod destruction;
 mod faults;
 mod identity;
 mod logs;
+mod migration;
 mod reconsent;
 mod step_up;
 mod verification;
