@@ -6,8 +6,8 @@
 //! account, runs schemathesis with every check, and stops the server whatever the outcome.
 
 use crate::account_server::AccountServer;
-use crate::dev_inbox::DevInbox;
 use crate::build::{build_workspace_binaries, exe};
+use crate::dev_inbox::DevInbox;
 use crate::exec::{self, repo_root};
 use crate::python;
 use std::io::{Read, Write};

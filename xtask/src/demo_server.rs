@@ -3,8 +3,8 @@
 //! codes and change alerts delivered to a dev-inbox whose page and terminal lines show them.
 
 use crate::account_server::AccountServer;
-use crate::dev_inbox::DevInbox;
 use crate::build::exe;
+use crate::dev_inbox::DevInbox;
 use crate::exec::repo_root;
 use std::net::TcpStream;
 
@@ -32,7 +32,10 @@ pub fn start(listen: &str) -> Result<Option<Demo>, String> {
     } else {
         INBOX_LISTEN
     };
-    let inbox = DevInbox::start(&root.join("target/debug").join(exe("dev-inbox")), inbox_listen)?;
+    let inbox = DevInbox::start(
+        &root.join("target/debug").join(exe("dev-inbox")),
+        inbox_listen,
+    )?;
     let binary = root.join("target/debug").join(exe("account-api"));
     let server = AccountServer::start(
         &binary,

@@ -2,7 +2,8 @@
 //! over HTTP and SQLite, for development, the demo and every test of the client.
 //!
 //! Start it from Rust with [`serve`] (tests do) or from the command line with
-//! `account-api serve --listen 127.0.0.1:8787 --db PATH [--seed-demo] [--faults SPEC]`.
+//! `account-api serve --listen 127.0.0.1:8787 --db PATH [--seed-demo] [--faults SPEC]
+//! [--smtp URL] [--sms-webhook URL] …` (see `main.rs` for every option).
 
 mod alerts;
 mod audit;

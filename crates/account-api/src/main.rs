@@ -66,6 +66,8 @@ fn main() -> ExitCode {
 
 async fn run(config: Config) -> ExitCode {
     let faults = config.faults.is_some();
+    // Which senders are on, never where they point (a URL may hold credentials).
+    let (email, sms) = (config.smtp.is_some(), config.sms.is_some());
     let handle = match account_api::serve(config).await {
         Ok(handle) => handle,
         Err(error) => {
@@ -82,6 +84,7 @@ async fn run(config: Config) -> ExitCode {
             ""
         }
     );
+    tracing::info!(email_codes_and_alerts = email, sms_codes = sms, "senders");
     // The line tests and scripts wait for (printed to stdout once the port is bound).
     println!("account-api listening on {}", handle.base_url());
     shutdown_signal().await;
