@@ -342,27 +342,9 @@ pub async fn resend(
 ) -> Result<Response, Problem> {
     let now = state.clock.now_unix();
     let destination = state.pending.get(&vid, now).ok_or_else(not_found)?;
-    let channel_configured = |c: Channel| state.senders.configured(c);
+    let senders = state.senders.clone();
     let caps_config = state.send_caps;
     let id = account.id;
-    let lookup = vid.clone();
-    let stored = state
-        .store
-        .call(move |conn| super::load(conn, id, &lookup).map_err(Problem::from))
-        .await?
-        .filter(|s| !s.confirmed && !s.used)
-        .ok_or_else(not_found)?;
-    if now < stored.resend_at {
-        return Err(Problem::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "resend_too_soon",
-            "A new code can be sent a little later",
-        )
-        .retry_after((stored.resend_at - now) as u64));
-    }
-    if !channel_configured(stored.channel) {
-        return Err(not_configured());
-    }
     let updated = state
         .store
         .call(move |conn| {
@@ -371,7 +353,7 @@ pub async fn resend(
             else {
                 return Err(not_found());
             };
-            // Checked again under the lock: two resends at once send one code.
+            // Under the lock: of two resends at once, one sends and the other is too soon.
             if now < stored.resend_at {
                 return Err(Problem::new(
                     StatusCode::TOO_MANY_REQUESTS,
@@ -379,6 +361,9 @@ pub async fn resend(
                     "A new code can be sent a little later",
                 )
                 .retry_after((stored.resend_at - now) as u64));
+            }
+            if !senders.configured(stored.channel) {
+                return Err(not_configured());
             }
             let key = super::key(&tx)?;
             let send = SendKey {
