@@ -12,16 +12,24 @@ pub struct AccountServer {
 }
 
 impl AccountServer {
-    /// Starts `account-api serve --seed-demo` on `listen` (port 0: a free one) with the database `db`.
-    pub fn start(bin: &Path, listen: &str, db: &Path) -> Result<AccountServer, String> {
+    /// Starts `account-api serve --seed-demo` on `listen` (port 0: a free one) with the database `db`
+    /// and the `extra` options (the senders).
+    pub fn start(
+        bin: &Path,
+        listen: &str,
+        db: &Path,
+        extra: &[String],
+    ) -> Result<AccountServer, String> {
         println!(
-            "\x1b[1m▶ {} serve --listen {listen} --db {} --seed-demo\x1b[0m",
+            "\x1b[1m▶ {} serve --listen {listen} --db {} --seed-demo {}\x1b[0m",
             bin.display(),
-            db.display()
+            db.display(),
+            extra.join(" ")
         );
         let mut child = Command::new(bin)
             .args(["serve", "--listen", listen, "--seed-demo", "--db"])
             .arg(db)
+            .args(extra)
             .stdout(Stdio::piped())
             .spawn()
             .map_err(|e| format!("could not start {}: {e}", bin.display()))?;

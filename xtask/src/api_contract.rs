@@ -7,6 +7,7 @@
 
 use crate::account_server::AccountServer;
 use crate::build::{build_workspace_binaries, exe};
+use crate::dev_inbox::DevInbox;
 use crate::exec::{self, repo_root};
 use crate::python;
 use std::io::{Read, Write};
@@ -24,12 +25,20 @@ pub fn run() -> Result<(), String> {
     let root = repo_root();
     let work = root.join("target").join("api-contract");
     let schemathesis = python::ensure(&work, SCHEMATHESIS)?.program("schemathesis");
-    let server_bin = build_workspace_binaries()?.join(exe("account-api"));
+    let binaries = build_workspace_binaries()?;
+    let server_bin = binaries.join(exe("account-api"));
     let run_dir = work.join("run");
     let _ = std::fs::remove_dir_all(&run_dir);
     std::fs::create_dir_all(&run_dir)
         .map_err(|e| format!("could not create {}: {e}", run_dir.display()))?;
-    let server = AccountServer::start(&server_bin, "127.0.0.1:0", &run_dir.join("account.db"))?;
+    // Codes go to a dev-inbox, so that starting a verification can answer 201 (and its caps 429).
+    let inbox = DevInbox::start(&binaries.join(exe("dev-inbox")), "127.0.0.1:0")?;
+    let server = AccountServer::start(
+        &server_bin,
+        "127.0.0.1:0",
+        &run_dir.join("account.db"),
+        &inbox.server_args(),
+    )?;
     let outcome = (|| {
         let token = sign_in(server.addr())?;
         // The token goes into a generated config file, not onto the echoed command line.
@@ -66,6 +75,7 @@ pub fn run() -> Result<(), String> {
         exec::run(&mut command)
     })();
     drop(server);
+    drop(inbox);
     outcome
 }
 

@@ -11,6 +11,7 @@ mod catalog;
 mod cross_check;
 mod deb;
 mod demo_server;
+mod dev_inbox;
 mod display;
 mod exec;
 mod keyring_session;

@@ -1,5 +1,7 @@
 //! `cargo xtask run`: the app as a newcomer first meets it, built with the UI embedded and pointed
-//! at the reference account server with its demo accounts, after installing what is missing.
+//! at the reference account server with its demo accounts, after installing what is missing. The
+//! server sends its codes and change alerts to a local dev-inbox: its page (printed at start) shows
+//! every mail, and SMS codes also appear in the terminal.
 
 use crate::build::{build_ui, build_workspace_binaries, exe};
 use crate::demo_server;
@@ -16,7 +18,8 @@ pub fn run() -> Result<(), String> {
     build_ui()?;
     // `--workspace` and the same features as the tests: one build of the dependency chain for both.
     let binaries = build_workspace_binaries()?;
-    let _server = demo_server::start(DEMO_API_LISTEN)?;
+    // The server and the dev-inbox its codes and alerts go to (the inbox page and the terminal).
+    let _demo = demo_server::start(DEMO_API_LISTEN)?;
     let binary = binaries.join(exe("mail-identity"));
     let mut app = std::process::Command::new(binary);
     app.env(

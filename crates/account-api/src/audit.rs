@@ -21,6 +21,8 @@ pub enum Kind {
     InfoRegistered,
     InfoChanged,
     InfoDeleted,
+    /// The employee confirmed the info is still right.
+    Reconfirm,
 }
 
 impl Kind {
@@ -32,6 +34,7 @@ impl Kind {
             Kind::InfoRegistered => "info_registered",
             Kind::InfoChanged => "info_changed",
             Kind::InfoDeleted => "info_deleted",
+            Kind::Reconfirm => "reconfirm",
         }
     }
 }

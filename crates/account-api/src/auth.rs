@@ -4,8 +4,11 @@
 //! a *family* (one sign-in). Presenting a refresh token that was already rotated means it was
 //! copied: the whole family is revoked (OAuth 2.0 Security BCP, refresh token reuse detection).
 //! Only SHA-256 hashes of tokens are stored.
+//!
+//! Every token carries the `auth_time` of its sign-in: when the password was entered. A refresh
+//! copies it to the new pair and never renews it, so that step-up ([`crate::step_up`], RFC 9470)
+//! can ask for the password again however long the session has been refreshed.
 
-use crate::clock::now_unix;
 use crate::problem::Problem;
 use crate::random::{self, sha256};
 use crate::state::AppState;
@@ -47,15 +50,24 @@ pub fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("not a password").unwrap_or_default())
 }
 
-/// Issues a new access and refresh token for `account_id` in `family` (a new family when `None`).
+/// The lifetimes of the tokens issued.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetimes {
+    pub access: Duration,
+    pub refresh: Duration,
+}
+
+/// Issues a new access and refresh token for `account_id` in `family` (a new family when `None`),
+/// for a sign-in whose password was entered at `auth_time` (Unix seconds).
 pub fn issue(
     conn: &Connection,
     account_id: i64,
     family: Option<String>,
-    access_ttl: Duration,
-    refresh_ttl: Duration,
+    auth_time: i64,
+    now: i64,
+    ttl: Lifetimes,
 ) -> Result<TokenResponse, StoreError> {
-    let now = now_unix();
+    let (access_ttl, refresh_ttl) = (ttl.access, ttl.refresh);
     conn.execute(
         "DELETE FROM access_tokens WHERE account_id = ?1 AND expires_at <= ?2",
         params![account_id, now],
@@ -69,21 +81,25 @@ pub fn issue(
     let access = random::token();
     let refresh = random::token();
     conn.execute(
-        "INSERT INTO access_tokens (hash, account_id, family, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO access_tokens (hash, account_id, family, expires_at, auth_time)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
             sha256(access.as_bytes()).to_vec(),
             account_id,
             family,
-            now + access_ttl.as_secs() as i64
+            now + access_ttl.as_secs() as i64,
+            auth_time
         ],
     )?;
     conn.execute(
-        "INSERT INTO refresh_tokens (hash, account_id, family, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO refresh_tokens (hash, account_id, family, expires_at, auth_time)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
             sha256(refresh.as_bytes()).to_vec(),
             account_id,
             family,
-            now + refresh_ttl.as_secs() as i64
+            now + refresh_ttl.as_secs() as i64,
+            auth_time
         ],
     )?;
     Ok(TokenResponse {
@@ -112,26 +128,38 @@ impl From<rusqlite::Error> for RefreshError {
     }
 }
 
-/// Rotates `refresh_token`: marks it used and issues a new pair in the same family.
+/// Rotates `refresh_token`: marks it used and issues a new pair in the same family, with the
+/// family's `auth_time` unchanged.
 pub fn refresh(
     conn: &mut Connection,
     refresh_token: &str,
-    access_ttl: Duration,
-    refresh_ttl: Duration,
+    now: i64,
+    ttl: Lifetimes,
 ) -> Result<TokenResponse, RefreshError> {
     let tx = conn.transaction()?;
     let hash = sha256(refresh_token.as_bytes()).to_vec();
-    let row: Option<(i64, String, i64, bool, bool)> = tx
+    type Row = (i64, String, i64, bool, bool, i64);
+    let row: Option<Row> = tx
         .query_row(
-            "SELECT account_id, family, expires_at, used, revoked FROM refresh_tokens WHERE hash = ?1",
+            "SELECT account_id, family, expires_at, used, revoked, auth_time
+             FROM refresh_tokens WHERE hash = ?1",
             [&hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
         )
         .optional()?;
-    let Some((account_id, family, expires_at, used, revoked)) = row else {
+    let Some((account_id, family, expires_at, used, revoked, auth_time)) = row else {
         return Err(RefreshError::Invalid);
     };
-    if revoked || expires_at <= now_unix() {
+    if revoked || expires_at <= now {
         return Err(RefreshError::Invalid);
     }
     if used {
@@ -143,7 +171,7 @@ pub fn refresh(
         "UPDATE refresh_tokens SET used = 1 WHERE hash = ?1",
         [&hash],
     )?;
-    let pair = issue(&tx, account_id, Some(family), access_ttl, refresh_ttl)?;
+    let pair = issue(&tx, account_id, Some(family), auth_time, now, ttl)?;
     tx.commit()?;
     Ok(pair)
 }
@@ -177,17 +205,23 @@ fn revoke_family(conn: &Connection, family: &str) -> Result<(), StoreError> {
 }
 
 /// The account an access token belongs to, when the token is live.
-pub fn authenticate(conn: &Connection, access_token: &str) -> Result<Option<Account>, StoreError> {
+pub fn authenticate(
+    conn: &Connection,
+    access_token: &str,
+    now: i64,
+) -> Result<Option<Account>, StoreError> {
     let hash = sha256(access_token.as_bytes()).to_vec();
     Ok(conn
         .query_row(
-            "SELECT a.id, a.address FROM access_tokens t JOIN accounts a ON a.id = t.account_id
+            "SELECT a.id, a.address, t.auth_time FROM access_tokens t
+             JOIN accounts a ON a.id = t.account_id
              WHERE t.hash = ?1 AND t.expires_at > ?2",
-            params![hash, now_unix()],
+            params![hash, now],
             |r| {
                 Ok(Account {
                     id: r.get(0)?,
                     address: r.get(1)?,
+                    auth_time: r.get(2)?,
                 })
             },
         )
@@ -200,6 +234,8 @@ pub struct Account {
     pub id: i64,
     /// The webmail address (the account's name, not personal recovery data).
     pub address: String,
+    /// Unix seconds: when the password of this token's sign-in was entered.
+    pub auth_time: i64,
 }
 
 impl FromRequestParts<AppState> for Account {
@@ -224,9 +260,10 @@ impl FromRequestParts<AppState> for Account {
                 )
             })?
             .to_string();
+        let now = state.clock.now_unix();
         state
             .store
-            .call(move |conn| authenticate(conn, &token).map_err(Problem::from))
+            .call(move |conn| authenticate(conn, &token, now).map_err(Problem::from))
             .await?
             .ok_or_else(|| {
                 Problem::unauthorized(

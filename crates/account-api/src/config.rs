@@ -2,6 +2,8 @@
 
 use crate::faults::FaultSpec;
 use crate::limits::SignInLimits;
+pub use crate::senders::{SmsSettings, SmtpSettings};
+pub use crate::verification::caps::{Cap, SendCaps};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -22,6 +24,18 @@ pub struct Config {
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub sign_in_limits: SignInLimits,
+    /// How long after the password was entered identity changes are still allowed (RFC 9470
+    /// `max_age`); older sign-ins get `401 step_up_required`.
+    pub step_up_max_age: Duration,
+    /// Days after `confirmed_at` the client asks whether the info is still right; 0 is off.
+    pub reconfirm_days: u32,
+    /// How many codes may be sent per account, destination and client address.
+    pub send_caps: SendCaps,
+    /// The SMTP relay for e-mail codes and change alerts; `None`: e-mail codes answer
+    /// `503 sender_not_configured` and alerts are not sent.
+    pub smtp: Option<SmtpSettings>,
+    /// The SMS provider's webhook; `None`: phone codes answer `503 sender_not_configured`.
+    pub sms: Option<SmsSettings>,
 }
 
 impl Config {
@@ -36,6 +50,11 @@ impl Config {
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             sign_in_limits: SignInLimits::default(),
+            step_up_max_age: Duration::from_secs(300),
+            reconfirm_days: 180,
+            send_caps: SendCaps::default(),
+            smtp: None,
+            sms: None,
         }
     }
 }

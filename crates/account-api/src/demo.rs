@@ -3,7 +3,6 @@
 
 use crate::audit::{self, field_change, Kind};
 use crate::auth::hash_password;
-use crate::clock::now_rfc3339;
 use crate::identity::{self, ConsentState, Phone};
 use crate::notice::Notice;
 use crate::store::StoreError;
@@ -66,7 +65,7 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
 pub const OLD_NOTICE_VERSION: &str = "2025-01-01";
 
 /// Creates the demo accounts that do not exist yet.
-pub fn seed(conn: &mut Connection, notice: &Notice) -> Result<(), StoreError> {
+pub fn seed(conn: &mut Connection, notice: &Notice, now: &str) -> Result<(), StoreError> {
     for demo in DEMO_ACCOUNTS {
         let exists: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM accounts WHERE address = ?1)",
@@ -84,8 +83,7 @@ pub fn seed(conn: &mut Connection, notice: &Notice) -> Result<(), StoreError> {
             params![demo.address, demo.display_name, hash],
         )?;
         let id = tx.last_insert_rowid();
-        let now = now_rfc3339();
-        identity::create(&tx, id, &now)?;
+        identity::create(&tx, id, now)?;
         let ko_hash = notice.sha256(crate::notice::Locale::Ko).to_string();
         let (consent, version, info) = match demo.state {
             DemoState::Pending => (None, None, None),
@@ -132,20 +130,26 @@ pub fn seed(conn: &mut Connection, notice: &Notice) -> Result<(), StoreError> {
             ),
         };
         if let (Some(consent), Some(version)) = (consent, version) {
-            identity::set_consent(&tx, id, consent, version, &ko_hash, &now)?;
+            identity::set_consent(&tx, id, consent, version, &ko_hash, now)?;
             let kind = match consent {
                 ConsentState::Refused => Kind::ConsentRefused,
                 _ => Kind::ConsentAgreed,
             };
-            audit::record(&tx, id, &now, "seed-demo", kind, Some(version), json!({}))?;
+            audit::record(&tx, id, now, "seed-demo", kind, Some(version), json!({}))?;
         }
         if let Some((email, phone)) = info {
-            identity::set_info(&tx, id, Some(email), Some(&phone), &now)?;
-            let salt = identity::load(&tx, id)?.audit_salt;
+            // Registered before ownership codes: confirmed, never verified.
+            let never = identity::VerifiedAt::default();
+            identity::set_info(&tx, id, Some(email), Some(&phone), &never, now)?;
+            let salt: Vec<u8> = tx.query_row(
+                "SELECT audit_salt FROM identity WHERE account_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
             audit::record(
                 &tx,
                 id,
-                &now,
+                now,
                 "seed-demo",
                 Kind::InfoRegistered,
                 version,
@@ -168,12 +172,13 @@ pub fn create_account(
     address: &str,
     display_name: &str,
     password: &str,
+    now: &str,
 ) -> Result<i64, StoreError> {
     conn.execute(
         "INSERT INTO accounts (address, display_name, organisation, password_hash) VALUES (?1, ?2, ?3, ?4)",
         params![address, display_name, "Test Corp.", hash_password(password)?],
     )?;
     let id = conn.last_insert_rowid();
-    identity::create(conn, id, &now_rfc3339())?;
+    identity::create(conn, id, now)?;
     Ok(id)
 }

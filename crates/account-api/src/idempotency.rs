@@ -62,13 +62,14 @@ pub fn fingerprint(
 /// The kept reply for `key`, a refusal when the key was used for another request, or `None`.
 pub fn lookup(
     conn: &Connection,
+    now: i64,
     account_id: i64,
     key: &str,
     fingerprint: &[u8],
 ) -> Result<Option<Reply>, Problem> {
     conn.execute(
         "DELETE FROM idempotency WHERE created_at < ?1",
-        [crate::clock::now_unix() - KEY_LIFETIME_SECS],
+        [now - KEY_LIFETIME_SECS],
     )
     .map_err(StoreError::from)?;
     type Kept = (Vec<u8>, u16, Option<String>, Option<Vec<u8>>, bool);
@@ -112,6 +113,7 @@ pub fn lookup(
 /// Keeps a successful reply for `key`.
 pub fn keep(
     conn: &Connection,
+    now: i64,
     account_id: i64,
     key: &str,
     fingerprint: &[u8],
@@ -128,7 +130,7 @@ pub fn keep(
             reply.status.as_u16(),
             reply.etag,
             reply.body,
-            crate::clock::now_unix()
+            now
         ],
     )?;
     Ok(())

@@ -6,6 +6,15 @@ use crate::store::StoreError;
 pub use mail_identity_core::wire::{Consent, ConsentState, Identity, Phone};
 use rusqlite::{params, Connection, OptionalExtension};
 
+/// What every representation carries beside the stored row: the server's settings.
+#[derive(Debug, Clone)]
+pub struct Served {
+    /// The notice in force (`current_notice_version`): part of the body, so the ETag changes with it.
+    pub notice_version: String,
+    /// Days after `confirmed_at` the client asks whether the info is still right; 0 is off.
+    pub reconfirm_days: u32,
+}
+
 /// A loaded identity with what the server needs beside the representation.
 pub struct Record {
     pub identity: Identity,
@@ -38,7 +47,18 @@ pub fn create(conn: &Connection, account_id: i64, now: &str) -> Result<(), Store
     Ok(())
 }
 
-pub fn load(conn: &Connection, account_id: i64) -> Result<Record, StoreError> {
+/// The row of `account_id` as the API represents it under `served`.
+pub fn load(conn: &Connection, account_id: i64, served: &Served) -> Result<Record, StoreError> {
+    let (verified_email, verified_phone, confirmed_at): (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = conn.query_row(
+        "SELECT email_verified_at, phone_verified_at, confirmed_at FROM identity
+         WHERE account_id = ?1",
+        [account_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     let row = conn
         .query_row(
             "SELECT consent, notice_version, decided_at, email, phone_e164, phone_country,
@@ -92,11 +112,11 @@ pub fn load(conn: &Connection, account_id: i64) -> Result<Record, StoreError> {
             email,
             phone,
             updated_at,
-            current_notice_version: String::new(),
-            email_verified_at: None,
-            phone_verified_at: None,
-            confirmed_at: None,
-            reconfirm_days: 0,
+            current_notice_version: served.notice_version.clone(),
+            email_verified_at: verified_email,
+            phone_verified_at: verified_phone,
+            confirmed_at,
+            reconfirm_days: served.reconfirm_days,
         },
         revision,
         audit_salt: salt,
@@ -121,17 +141,27 @@ pub fn set_consent(
     Ok(())
 }
 
-/// Replaces the info (either part may be absent).
+/// When each part was last proven to be its owner's (RFC 3339; `None`: never, or cleared).
+#[derive(Debug, Clone, Default)]
+pub struct VerifiedAt {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Replaces the info (either part may be absent), with when each part was proven; the info counts
+/// as confirmed by the employee now.
 pub fn set_info(
     conn: &Connection,
     account_id: i64,
     email: Option<&str>,
     phone: Option<&Phone>,
+    verified: &VerifiedAt,
     now: &str,
 ) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE identity SET email = ?2, phone_e164 = ?3, phone_country = ?4, phone_overseas = ?5,
-                updated_at = ?6, revision = revision + 1
+                updated_at = ?6, revision = revision + 1, email_verified_at = ?7,
+                phone_verified_at = ?8, confirmed_at = ?6
          WHERE account_id = ?1",
         params![
             account_id,
@@ -139,8 +169,38 @@ pub fn set_info(
             phone.map(|p| p.e164.as_str()),
             phone.map(|p| p.country.as_str()),
             phone.map(|p| p.overseas),
-            now
+            now,
+            verified.email,
+            verified.phone,
         ],
+    )?;
+    Ok(())
+}
+
+/// Marks the registered value of `channel` as proven now (a code sent to it was confirmed).
+pub fn mark_verified(
+    conn: &Connection,
+    account_id: i64,
+    channel: mail_identity_core::wire::Channel,
+    now: &str,
+) -> Result<(), StoreError> {
+    let sql = match channel {
+        mail_identity_core::wire::Channel::Email => {
+            "UPDATE identity SET email_verified_at = ?2, revision = revision + 1 WHERE account_id = ?1"
+        }
+        mail_identity_core::wire::Channel::Phone => {
+            "UPDATE identity SET phone_verified_at = ?2, revision = revision + 1 WHERE account_id = ?1"
+        }
+    };
+    conn.execute(sql, params![account_id, now])?;
+    Ok(())
+}
+
+/// Records that the employee confirmed the info is still right.
+pub fn set_confirmed(conn: &Connection, account_id: i64, now: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE identity SET confirmed_at = ?2, revision = revision + 1 WHERE account_id = ?1",
+        params![account_id, now],
     )?;
     Ok(())
 }
@@ -153,9 +213,15 @@ pub fn destroy(
     consent: Option<ConsentState>,
     now: &str,
 ) -> Result<(), StoreError> {
+    // Codes and proofs on their way name (masked) values of the info: they go with it.
+    conn.execute(
+        "DELETE FROM verifications WHERE account_id = ?1",
+        [account_id],
+    )?;
     conn.execute(
         "UPDATE identity SET email = NULL, phone_e164 = NULL, phone_country = NULL,
                 phone_overseas = NULL, audit_salt = ?2, updated_at = ?3, revision = revision + 1,
+                email_verified_at = NULL, phone_verified_at = NULL, confirmed_at = NULL,
                 consent = COALESCE(?4, consent),
                 decided_at = CASE WHEN ?4 IS NULL THEN decided_at ELSE ?3 END
          WHERE account_id = ?1",

@@ -2,8 +2,10 @@
 //! over HTTP and SQLite, for development, the demo and every test of the client.
 //!
 //! Start it from Rust with [`serve`] (tests do) or from the command line with
-//! `account-api serve --listen 127.0.0.1:8787 --db PATH [--seed-demo] [--faults SPEC]`.
+//! `account-api serve --listen 127.0.0.1:8787 --db PATH [--seed-demo] [--faults SPEC]
+//! [--smtp URL] [--sms-webhook URL] …` (see `main.rs` for every option).
 
+mod alerts;
 mod audit;
 mod auth;
 mod body;
@@ -19,13 +21,19 @@ mod precondition;
 mod problem;
 mod random;
 mod routes;
+pub mod senders;
 mod server;
 mod state;
 pub mod stats;
+mod step_up;
 mod store;
+pub mod verification;
+
+// The texts of the mails and SMS the server sends, from the app's own catalog.
+rust_i18n::i18n!("../../locales", fallback = "ko");
 
 pub use audit::Entry as AuditEntry;
-pub use config::Config;
+pub use config::{Cap, Config, SendCaps, SmsSettings, SmtpSettings};
 pub use faults::FaultSpec;
 pub use routes::ROUTES;
 pub use server::{serve, ServeError, ServerHandle};

@@ -62,6 +62,18 @@ impl Problem {
         self
     }
 
+    /// On `code_incorrect`: the tries the code has left.
+    pub fn attempts_left(mut self, left: u32) -> Self {
+        self.0.problem.attempts_left = Some(left);
+        self
+    }
+
+    /// On `step_up_required`: the seconds a password stays recent.
+    pub fn max_age(mut self, seconds: u64) -> Self {
+        self.0.problem.max_age = Some(seconds);
+        self
+    }
+
     /// Adds `Retry-After` (seconds): 429 and 503 always carry it.
     pub fn retry_after(mut self, seconds: u64) -> Self {
         self.0.retry_after = Some(seconds.max(1));

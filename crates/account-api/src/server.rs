@@ -5,16 +5,20 @@
 //! server accepts no failing service. It also catches a panicking handler (it answers 500 instead
 //! of dropping the connection) and shuts down gracefully.
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::demo;
 use crate::faults::{FaultKind, Faults, CAPTIVE_PORTAL_HTML, MALFORMED_JSON};
+use crate::identity::Served;
 use crate::limits::Limiter;
 use crate::notice::Notice;
 use crate::problem::Problem;
 use crate::routes;
+use crate::senders::Senders;
 use crate::state::AppState;
 use crate::stats::{Stats, StatsSnapshot};
 use crate::store::{Store, StoreError};
+use crate::verification::Pending;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderValue, Request, Response, StatusCode};
@@ -38,6 +42,8 @@ pub enum ServeError {
     Store(#[from] StoreError),
     #[error("could not listen: {0}")]
     Listen(#[from] std::io::Error),
+    #[error("sender: {0}")]
+    Sender(#[from] crate::senders::SetupError),
 }
 
 /// A running server. Dropping it stops the server too (abruptly; prefer [`ServerHandle::shutdown`]).
@@ -75,6 +81,11 @@ impl ServerHandle {
         }
     }
 
+    /// Moves the server's clock forward (tests of expiry, step-up age, caps and re-confirmation).
+    pub fn advance_clock(&self, by: Duration) {
+        self.state.clock.advance(by);
+    }
+
     /// Creates an account (consent pending, no info) for a test of its own; the password is hashed
     /// with argon2 like any other.
     pub async fn create_account(
@@ -88,10 +99,11 @@ impl ServerHandle {
             display_name.to_string(),
             password.to_string(),
         );
+        let now = self.state.clock.now_rfc3339();
         self.state
             .store
             .call(move |conn| {
-                demo::create_account(conn, &address, &display_name, &password).map(|_| ())
+                demo::create_account(conn, &address, &display_name, &password, &now).map(|_| ())
             })
             .await
     }
@@ -104,6 +116,7 @@ impl ServerHandle {
         address: &str,
     ) -> Result<Option<serde_json::Value>, StoreError> {
         let address = address.to_string();
+        let served = self.state.served.clone();
         self.state
             .store
             .call(move |conn| {
@@ -116,7 +129,7 @@ impl ServerHandle {
                     )
                     .optional()?;
                 let Some(id) = id else { return Ok(None) };
-                let record = crate::identity::load(conn, id)?;
+                let record = crate::identity::load(conn, id, &served)?;
                 Ok(serde_json::from_slice(&record.body()).ok())
             })
             .await
@@ -154,17 +167,26 @@ pub async fn serve(config: Config) -> Result<ServerHandle, ServeError> {
     let notice = Arc::new(Notice::new(config.notice_version.clone()));
     let seed = config.seed_demo;
     let seed_notice = Arc::clone(&notice);
+    let clock = Clock::system();
+    let seed_now = clock.now_rfc3339();
+    let senders = Arc::new(Senders::new(config.smtp.as_ref(), config.sms.as_ref())?);
     let store = tokio::task::spawn_blocking(move || -> Result<Store, StoreError> {
         let store = Store::open(&db)?;
         if seed {
-            store.call_sync(|conn| demo::seed(conn, &seed_notice))?;
+            store.call_sync(|conn| demo::seed(conn, &seed_notice, &seed_now))?;
         }
         Ok(store)
     })
     .await
     .map_err(|_| StoreError::Task)??;
+    let served = Arc::new(Served {
+        notice_version: notice.version.clone(),
+        reconfirm_days: config.reconfirm_days,
+    });
     let state = AppState {
         store,
+        clock,
+        served,
         notice,
         limiter: Arc::new(Limiter::new(config.sign_in_limits)),
         stats: Arc::new(Stats::default()),
@@ -174,6 +196,10 @@ pub async fn serve(config: Config) -> Result<ServerHandle, ServeError> {
             .map(|spec| Arc::new(Faults::new(spec))),
         access_token_ttl: config.access_token_ttl,
         refresh_token_ttl: config.refresh_token_ttl,
+        step_up_max_age: config.step_up_max_age,
+        send_caps: config.send_caps,
+        senders,
+        pending: Arc::new(Pending::default()),
     };
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;

@@ -133,11 +133,80 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 "#;
 
+/// The schema changes after the first release, in order: `PRAGMA user_version` says how many a
+/// database has had. Each runs once, in a transaction with the version bump.
+const MIGRATIONS: &[&str] = &[
+    // 1: ownership codes, step-up and re-confirmation.
+    r#"
+    ALTER TABLE identity ADD COLUMN email_verified_at TEXT;
+    ALTER TABLE identity ADD COLUMN phone_verified_at TEXT;
+    ALTER TABLE identity ADD COLUMN confirmed_at TEXT;
+    -- Info registered before this change was confirmed when it was last written; never verified.
+    UPDATE identity SET confirmed_at = updated_at
+        WHERE email IS NOT NULL OR phone_e164 IS NOT NULL;
+    -- When the password of a token's sign-in was entered (Unix seconds); 0 for tokens issued
+    -- before this change, so that they need a fresh sign-in for step-up.
+    ALTER TABLE access_tokens ADD COLUMN auth_time INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE refresh_tokens ADD COLUMN auth_time INTEGER NOT NULL DEFAULT 0;
+
+    -- A code on its way. No destination in plaintext: a keyed hash binds the proof to the value,
+    -- the masked form is what the answer shows. The code itself only as a keyed, salted hash.
+    CREATE TABLE verifications (
+        id            TEXT PRIMARY KEY,
+        account_id    INTEGER NOT NULL REFERENCES accounts(id),
+        channel       TEXT NOT NULL CHECK (channel IN ('email', 'phone')),
+        value_hash    BLOB NOT NULL,
+        masked        TEXT NOT NULL,
+        code_salt     BLOB NOT NULL,
+        code_hash     BLOB NOT NULL,
+        expires_at    INTEGER NOT NULL,
+        resend_at     INTEGER NOT NULL,
+        attempts_left INTEGER NOT NULL,
+        confirmed     INTEGER NOT NULL DEFAULT 0,
+        used          INTEGER NOT NULL DEFAULT 0,
+        created_at    INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX verifications_account ON verifications(account_id);
+
+    -- Proofs of ownership, as keyed hashes: single use, bound to account, channel and value.
+    CREATE TABLE proofs (
+        hash            BLOB PRIMARY KEY,
+        verification_id TEXT NOT NULL REFERENCES verifications(id) ON DELETE CASCADE,
+        account_id      INTEGER NOT NULL REFERENCES accounts(id),
+        channel         TEXT NOT NULL,
+        value_hash      BLOB NOT NULL,
+        expires_at      INTEGER NOT NULL
+    ) STRICT;
+
+    -- Every code sent (or attempted), for the caps: keyed hashes of the destination and of the
+    -- client address, never the values.
+    CREATE TABLE verification_sends (
+        at               INTEGER NOT NULL,
+        account_id       INTEGER NOT NULL,
+        destination_hash BLOB NOT NULL,
+        client_hash      BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX verification_sends_at ON verification_sends(at);
+    "#,
+];
+
+/// Brings the schema up to the newest migration.
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let done: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(done.max(0) as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Opens (creating when missing) the database at `path` and brings the schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         create_private(path)?;
-        let conn = Connection::open_with_flags(
+        let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
@@ -151,6 +220,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
+        migrate(&mut conn)?;
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
         })

@@ -54,11 +54,11 @@ pub async fn token(
                 .refresh_token
                 .map(std::borrow::Cow::into_owned)
                 .ok_or_else(|| invalid_request("the refresh_token grant needs refresh_token"))?;
-            let (access_ttl, refresh_ttl) = (state.access_token_ttl, state.refresh_token_ttl);
+            let (ttl, now) = (state.lifetimes(), state.clock.now_unix());
             state
                 .store
                 .call(
-                    move |conn| match tokens::refresh(conn, &refresh, access_ttl, refresh_ttl) {
+                    move |conn| match tokens::refresh(conn, &refresh, now, ttl) {
                         Ok(pair) => Ok(pair),
                         Err(RefreshError::Invalid | RefreshError::Reused) => Err(invalid_grant()),
                         Err(RefreshError::Store(e)) => Err(Problem::from(e)),
@@ -125,12 +125,11 @@ async fn password_grant(
         return Err(invalid_grant());
     };
     state.limiter.succeeded(&username);
-    let (access_ttl, refresh_ttl) = (state.access_token_ttl, state.refresh_token_ttl);
+    // A password sign-in is what step-up asks for: its time is the new family's auth_time.
+    let (ttl, now) = (state.lifetimes(), state.clock.now_unix());
     state
         .store
-        .call(move |conn| {
-            tokens::issue(conn, id, None, access_ttl, refresh_ttl).map_err(Problem::from)
-        })
+        .call(move |conn| tokens::issue(conn, id, None, now, now, ttl).map_err(Problem::from))
         .await
 }
 

@@ -1,16 +1,15 @@
 //! `PUT /v1/identity/consent`: a decision on the notice the user was shown.
 
-use super::client;
-use super::identity::{current, destroy, write, Applied};
+use super::identity::{current, deleted_alert, destroy, has_info, write, Applied, Context};
 use crate::audit::{self, Kind};
 use crate::auth::Account;
 use crate::body::JsonBody;
-use crate::clock::now_rfc3339;
 use crate::identity::{self, ConsentState};
 use crate::precondition;
 use crate::problem::Problem;
 use crate::state::AppState;
 use crate::stats::Write;
+use crate::step_up;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -24,10 +23,10 @@ pub async fn put(
     body: JsonBody<ConsentWrite>,
 ) -> Result<Response, Problem> {
     let if_match = precondition::if_match(&headers)?;
-    let client = client(&headers);
     let JsonBody { value, raw } = body;
     let notice = state.notice.clone();
-    let id = account.id;
+    let context = Context::new(&state, account, &headers);
+    let id = context.account.id;
     write(
         &state,
         id,
@@ -47,13 +46,18 @@ pub async fn put(
                     notice.version
                 )));
             }
-            let old = identity::load(tx, id)?;
+            let old = identity::load(tx, id, &context.served)?;
+            let destroys = value.decision == ConsentDecision::Refused && has_info(&old);
+            if destroys {
+                step_up::require(&context.account, context.now, context.max_age)?;
+            }
             if let Some(if_match) = &if_match {
                 if !if_match.matches(&old.etag()) {
                     return Err(precondition::stale(&old.etag()));
                 }
             }
-            let now = now_rfc3339();
+            let now = context.now_text.as_str();
+            let client = context.client.as_str();
             let (state, kind) = match value.decision {
                 ConsentDecision::Agreed => (ConsentState::Agreed, Kind::ConsentAgreed),
                 ConsentDecision::Refused => (ConsentState::Refused, Kind::ConsentRefused),
@@ -64,27 +68,31 @@ pub async fn put(
                 state,
                 &value.notice_version,
                 &value.notice_sha256,
-                &now,
+                now,
             )?;
             audit::record(
                 tx,
                 id,
-                &now,
-                &client,
+                now,
+                client,
                 kind,
                 Some(&value.notice_version),
                 json!({ "notice_sha256": value.notice_sha256.to_ascii_lowercase() }),
             )?;
             // Without consent there is no ground to keep the info: a refusal destroys it.
-            let had_info = old.identity.email.is_some() || old.identity.phone.is_some();
-            if state == ConsentState::Refused && had_info {
-                destroy(tx, &old, id, &now, &client, None)?;
+            if destroys {
+                destroy(tx, &old, id, now, client, None)?;
             }
-            let (reply, _) = current(tx, id)?;
+            let (reply, _) = current(tx, id, &context.served)?;
             Ok(Applied {
                 reply,
                 write: Write::Consent,
-                scrub: state == ConsentState::Refused && had_info,
+                scrub: destroys,
+                alert: if destroys {
+                    deleted_alert(&context, &old)
+                } else {
+                    None
+                },
             })
         },
     )

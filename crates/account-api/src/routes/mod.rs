@@ -6,16 +6,19 @@ mod consent;
 mod identity;
 mod me;
 mod notice;
+mod reconfirm;
 mod test_support;
 
 use crate::idempotency::Reply;
 use crate::problem::Problem;
 use crate::state::AppState;
+use crate::verification::routes as verification;
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
+use mail_identity_core::wire::{ConsentState, Identity};
 
 /// Every route of the contract: (path, methods). The router is built from the handlers below, and
 /// this table is what the contract test compares with the OpenAPI document and what 405 answers
@@ -27,6 +30,10 @@ pub const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/identity/notice", &["GET"]),
     ("/v1/identity", &["GET", "PUT", "DELETE"]),
     ("/v1/identity/consent", &["PUT"]),
+    ("/v1/identity/verifications", &["POST"]),
+    ("/v1/identity/verifications/{id}/resend", &["POST"]),
+    ("/v1/identity/verifications/{id}/confirm", &["POST"]),
+    ("/v1/identity/reconfirm", &["POST"]),
 ];
 
 /// The application router; the `/_test/*` endpoints only in fault mode.
@@ -42,7 +49,17 @@ pub fn router(state: AppState) -> Router {
                 .put(identity::put)
                 .delete(identity::delete),
         )
-        .route("/v1/identity/consent", put(consent::put));
+        .route("/v1/identity/consent", put(consent::put))
+        .route("/v1/identity/verifications", post(verification::start))
+        .route(
+            "/v1/identity/verifications/{id}/resend",
+            post(verification::resend),
+        )
+        .route(
+            "/v1/identity/verifications/{id}/confirm",
+            post(verification::confirm),
+        )
+        .route("/v1/identity/reconfirm", post(reconfirm::post));
     if state.faults.is_some() {
         router = router.merge(test_support::routes());
     }
@@ -69,6 +86,40 @@ async fn method_not_allowed(method: Method, uri: Uri) -> Response {
         }
     }
     response
+}
+
+/// Identity writes, verifications and re-confirmations need consent agreed on the notice in force:
+/// `409 consent_required` without it, `409 consent_outdated` when it was agreed on another version.
+pub(crate) fn require_consent(identity: &Identity) -> Result<(), Problem> {
+    if identity.consent.state != ConsentState::Agreed {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "consent_required",
+            "The info can be registered only after agreeing to the notice",
+        )
+        .detail("PUT /v1/identity/consent with decision agreed first"));
+    }
+    if identity.consent_outdated() {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "consent_outdated",
+            "The consent was given on an earlier notice",
+        )
+        .detail("show the current notice and record a decision on it first"));
+    }
+    Ok(())
+}
+
+/// The language of a mail that answers this request: English when `Accept-Language` prefers it,
+/// Korean otherwise.
+pub(crate) fn mail_locale(headers: &axum::http::HeaderMap) -> mail_identity_core::locale::Locale {
+    use mail_identity_core::locale::Locale;
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .and_then(|tag| Locale::from_tag(tag.split(';').next().unwrap_or("").trim()))
+        .unwrap_or(Locale::Ko)
 }
 
 /// A JSON response that is never cached: every body of this API is about one signed-in person.
@@ -106,7 +157,7 @@ impl IntoResponse for Reply {
 }
 
 /// The audit log's name for the client of a request.
-fn client(headers: &axum::http::HeaderMap) -> String {
+pub(crate) fn client(headers: &axum::http::HeaderMap) -> String {
     crate::audit::client_name(
         headers
             .get(header::USER_AGENT)

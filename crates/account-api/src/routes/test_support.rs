@@ -5,6 +5,8 @@
 //! - `PUT /_test/faults` with `{"spec": "..."}`: replace the fault spec (restarts its counters).
 //! - `DELETE /_test/faults`: no more faults.
 //! - `GET /_test/audit`: the audit log.
+//! - `POST /_test/clock` with `{"advance_seconds": N}`: moves the server's clock forward (code
+//!   expiry, step-up age, caps windows, re-confirmation); answers `{"now": RFC 3339}`.
 
 use crate::audit;
 use crate::body::JsonBody;
@@ -26,6 +28,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::put(set_faults).delete(clear_faults),
         )
         .route("/_test/audit", get(audit_log))
+        .route("/_test/clock", axum::routing::post(advance_clock))
 }
 
 async fn stats(State(state): State<AppState>) -> Response {
@@ -79,4 +82,21 @@ async fn audit_log(State(state): State<AppState>) -> Result<Response, Problem> {
         StatusCode::OK,
         serde_json::to_vec(&entries).unwrap_or_default(),
     ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdvanceClock {
+    advance_seconds: u64,
+}
+
+async fn advance_clock(State(state): State<AppState>, body: JsonBody<AdvanceClock>) -> Response {
+    state
+        .clock
+        .advance(std::time::Duration::from_secs(body.value.advance_seconds));
+    super::json(
+        StatusCode::OK,
+        serde_json::to_vec(&serde_json::json!({ "now": state.clock.now_rfc3339() }))
+            .unwrap_or_default(),
+    )
 }

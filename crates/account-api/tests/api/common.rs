@@ -1,7 +1,8 @@
 //! A server on a free loopback port with a fresh database, and a small HTTP client for it.
 #![allow(dead_code)]
 
-use account_api::{Config, FaultSpec, ServerHandle};
+use account_api::{Cap, Config, FaultSpec, SendCaps, ServerHandle, SmsSettings, SmtpSettings};
+use dev_inbox::DevInbox;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -17,6 +18,41 @@ pub struct TestServer {
     pub handle: ServerHandle,
     pub dir: tempfile::TempDir,
     pub http: reqwest::Client,
+    /// The real mail catcher and SMS sink the server's senders deliver to.
+    pub inbox: DevInbox,
+}
+
+/// Caps no ordinary test reaches; the caps tests set their own.
+pub fn roomy_caps() -> SendCaps {
+    let roomy = Cap {
+        per_hour: 1000,
+        per_day: 1000,
+    };
+    SendCaps {
+        per_account: roomy,
+        per_destination: roomy,
+        per_client: roomy,
+    }
+}
+
+/// The first run of exactly six digits in `text`: the code of a code message.
+pub fn code_in(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start == 6 {
+                return Some(text[start..i].to_string());
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 impl TestServer {
@@ -26,12 +62,46 @@ impl TestServer {
 
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
+        let inbox = DevInbox::start().await.expect("dev-inbox starts");
+        Self::start_in(dir, inbox, adjust).await
+    }
+
+    /// Stops this server and starts another on the same database and inbox.
+    pub async fn restart(self, adjust: impl FnOnce(&mut Config)) -> TestServer {
+        let TestServer {
+            handle, dir, inbox, ..
+        } = self;
+        handle.shutdown().await;
+        Self::start_in(dir, inbox, adjust).await
+    }
+
+    async fn start_in(
+        dir: tempfile::TempDir,
+        inbox: DevInbox,
+        adjust: impl FnOnce(&mut Config),
+    ) -> TestServer {
         let mut config = Config::new(([127, 0, 0, 1], 0).into(), dir.path().join("account.db"));
         config.seed_demo = true;
+        config.send_caps = roomy_caps();
+        config.smtp = Some(SmtpSettings {
+            url: inbox.smtp_url(),
+            from: "no-reply@corp.example".into(),
+            user: None,
+            password: None,
+        });
+        config.sms = Some(SmsSettings {
+            url: inbox.sms_webhook_url(),
+            token: None,
+        });
         adjust(&mut config);
         let handle = account_api::serve(config).await.expect("server starts");
         let http = http_client();
-        TestServer { handle, dir, http }
+        TestServer {
+            handle,
+            dir,
+            http,
+            inbox,
+        }
     }
 
     pub async fn with_faults(spec: &str) -> TestServer {
@@ -115,7 +185,19 @@ impl TestServer {
             .expect("consent")
     }
 
+    /// `PUT /v1/identity` with `body` and the proofs of its values ([`TestServer::with_proofs`]).
     pub async fn put_identity(&self, token: &str, etag: &str, body: Value) -> reqwest::Response {
+        let body = self.with_proofs(token, body).await;
+        self.put_identity_as_is(token, etag, body).await
+    }
+
+    /// `PUT /v1/identity` with `body` exactly as given.
+    pub async fn put_identity_as_is(
+        &self,
+        token: &str,
+        etag: &str,
+        body: Value,
+    ) -> reqwest::Response {
         self.request(Method::PUT, "/v1/identity")
             .bearer_auth(token)
             .header("if-match", etag)
@@ -123,6 +205,103 @@ impl TestServer {
             .send()
             .await
             .expect("put identity")
+    }
+}
+
+impl TestServer {
+    /// `POST /v1/identity/verifications` with `body`.
+    pub async fn start_verification(&self, token: &str, body: Value) -> reqwest::Response {
+        self.request(Method::POST, "/v1/identity/verifications")
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("start verification")
+    }
+
+    /// `POST /v1/identity/verifications/{id}/confirm` with `code`.
+    pub async fn confirm(&self, token: &str, id: &str, code: &str) -> reqwest::Response {
+        self.request(
+            Method::POST,
+            &format!("/v1/identity/verifications/{id}/confirm"),
+        )
+        .bearer_auth(token)
+        .json(&json!({ "code": code }))
+        .send()
+        .await
+        .expect("confirm")
+    }
+
+    /// The code of the first code message on `channel` after the first `before` messages (change
+    /// alerts, which hold no code, are passed over).
+    pub async fn next_code(&self, channel: &str, before: usize) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let messages = self.inbox.messages();
+            let texts: Vec<String> = match channel {
+                "email" => messages.mails.iter().map(|m| m.text.clone()).collect(),
+                _ => messages.sms.iter().map(|m| m.text.clone()).collect(),
+            };
+            if let Some(code) = texts.iter().skip(before).find_map(|t| code_in(t)) {
+                return code;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no {channel} message arrived"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// How many messages of `channel` the inbox holds.
+    pub fn count(&self, channel: &str) -> usize {
+        let messages = self.inbox.messages();
+        match channel {
+            "email" => messages.mails.len(),
+            _ => messages.sms.len(),
+        }
+    }
+
+    /// Runs a whole verification of `value` (the e-mail string, or the phone object) on
+    /// `channel` and answers the confirmation's body; `None` when the start was refused.
+    pub async fn verify(&self, token: &str, channel: &str, value: &Value) -> Option<Value> {
+        let before = self.count(channel);
+        let started = self
+            .start_verification(token, json!({ "channel": channel, channel: value }))
+            .await;
+        if started.status() != StatusCode::CREATED {
+            return None;
+        }
+        let started: Value = started.json().await.expect("verification json");
+        let code = self.next_code(channel, before).await;
+        let confirmed = self
+            .confirm(token, started["id"].as_str().expect("id"), &code)
+            .await;
+        assert_eq!(
+            confirmed.status(),
+            StatusCode::OK,
+            "the right code confirms"
+        );
+        Some(confirmed.json().await.expect("proof json"))
+    }
+
+    /// `body` with the proofs of its e-mail and phone (each verified for real through the
+    /// dev-inbox); a value whose verification is refused (invalid, no consent…) gets none, so the
+    /// write answers its own refusal.
+    pub async fn with_proofs(&self, token: &str, mut body: Value) -> Value {
+        let mut proofs = serde_json::Map::new();
+        for channel in ["email", "phone"] {
+            let Some(value) = body.get(channel).filter(|v| !v.is_null()).cloned() else {
+                continue;
+            };
+            if let Some(proof) = self.verify(token, channel, &value).await {
+                proofs.insert(channel.to_string(), proof["proof"].clone());
+            }
+        }
+        if !proofs.is_empty() {
+            body["proofs"] = Value::Object(proofs);
+        }
+        body
     }
 }
 

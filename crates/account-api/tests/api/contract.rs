@@ -367,3 +367,188 @@ async fn the_routes_table_is_the_router() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_tour_of_the_ownership_code_answers_matches_the_document() {
+    let doc = document();
+    let server = TestServer::start_with(|c| {
+        c.send_caps.per_account = account_api::Cap {
+            per_hour: 2,
+            per_day: 10,
+        }
+    })
+    .await;
+    let token = server.token(PENDING).await;
+    let start = |body: Value| {
+        server
+            .request(Method::POST, "/v1/identity/verifications")
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    const START: &str = "/v1/identity/verifications";
+    const RESEND: &str = "/v1/identity/verifications/{id}/resend";
+    const CONFIRM: &str = "/v1/identity/verifications/{id}/confirm";
+    let email = json!({"channel": "email", "email": "tour.code@gmail.com"});
+    let (status, _) = check(
+        &doc,
+        Method::POST,
+        START,
+        start(email.clone()).await.unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "consent first");
+    server.consent(&token, "agreed").await;
+    let (status, started) = check(
+        &doc,
+        Method::POST,
+        START,
+        start(email.clone()).await.unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    for body in [
+        json!({"channel": "email", "email": "nope"}),
+        json!({"channel": "fax"}),
+        json!({"channel": "phone"}),
+    ] {
+        check(&doc, Method::POST, START, start(body).await.unwrap()).await;
+    }
+    check(
+        &doc,
+        Method::POST,
+        START,
+        start(email.clone()).await.unwrap(),
+    )
+    .await;
+    let (status, _) = check(
+        &doc,
+        Method::POST,
+        START,
+        start(email.clone()).await.unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let id = started["id"].as_str().unwrap();
+    let post = |path: String, body: Option<Value>| {
+        let mut request = server.request(Method::POST, &path).bearer_auth(&token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send()
+    };
+    let resend = format!("/v1/identity/verifications/{id}/resend");
+    let confirm = format!("/v1/identity/verifications/{id}/confirm");
+    check(
+        &doc,
+        Method::POST,
+        RESEND,
+        post(resend.clone(), None).await.unwrap(),
+    )
+    .await;
+    check(
+        &doc,
+        Method::POST,
+        RESEND,
+        post("/v1/identity/verifications/unknown/resend".into(), None)
+            .await
+            .unwrap(),
+    )
+    .await;
+    let wrong = json!({"code": "12345x"});
+    let (status, body) = check(
+        &doc,
+        Method::POST,
+        CONFIRM,
+        post(confirm.clone(), Some(wrong.clone())).await.unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["attempts_left"].as_u64()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some(4))
+    );
+    check(
+        &doc,
+        Method::POST,
+        CONFIRM,
+        post(confirm.clone(), Some(json!({"code": 1})))
+            .await
+            .unwrap(),
+    )
+    .await;
+    let code = server.next_code("email", 0).await;
+    let (status, _) = check(
+        &doc,
+        Method::POST,
+        CONFIRM,
+        post(confirm.clone(), Some(json!({ "code": code })))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    server
+        .handle
+        .advance_clock(std::time::Duration::from_secs(400));
+    let (status, _) = check(
+        &doc,
+        Method::POST,
+        CONFIRM,
+        post(confirm.clone(), Some(json!({ "code": code })))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::GONE);
+    // Step-up, re-confirmation.
+    let (status, _) = check(&doc, Method::POST, START, start(email).await.unwrap()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let reconfirm = || {
+        server
+            .request(Method::POST, "/v1/identity/reconfirm")
+            .bearer_auth(&token)
+            .send()
+    };
+    check(
+        &doc,
+        Method::POST,
+        "/v1/identity/reconfirm",
+        reconfirm().await.unwrap(),
+    )
+    .await;
+    let registered = server.token(REGISTERED).await;
+    let kept = server
+        .request(Method::POST, "/v1/identity/reconfirm")
+        .bearer_auth(&registered)
+        .header("if-match", "\"stale\"")
+        .send();
+    check(
+        &doc,
+        Method::POST,
+        "/v1/identity/reconfirm",
+        kept.await.unwrap(),
+    )
+    .await;
+    let kept = server
+        .request(Method::POST, "/v1/identity/reconfirm")
+        .bearer_auth(&registered)
+        .send();
+    let (status, _) = check(
+        &doc,
+        Method::POST,
+        "/v1/identity/reconfirm",
+        kept.await.unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    // Without senders: 503.
+    let bare = TestServer::start_with(|c| c.smtp = None).await;
+    let token = bare.token(REGISTERED).await;
+    let refused = bare
+        .request(Method::POST, START)
+        .bearer_auth(&token)
+        .json(&json!({"channel": "email"}))
+        .send();
+    let (status, _) = check(&doc, Method::POST, START, refused.await.unwrap()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+}

@@ -79,13 +79,16 @@ async fn drop_after_applies_the_write_and_a_keyed_retry_applies_it_once() {
     let server = TestServer::with_faults("drop-after@1,scope=writes").await;
     let token = server.token(REGISTERED).await;
     let (etag, _) = server.identity(&token).await;
+    let body = server
+        .with_proofs(&token, json!({"email": "exactly.once@gmail.com"}))
+        .await;
     let put = || {
         server
             .request(Method::PUT, "/v1/identity")
             .bearer_auth(&token)
             .header("if-match", &etag)
             .header("idempotency-key", "once")
-            .json(&json!({"email": "exactly.once@gmail.com"}))
+            .json(&body)
             .send()
     };
     assert!(put().await.is_err(), "the response is lost");

@@ -328,7 +328,9 @@ async fn an_idempotency_key_replays_the_first_response_and_refuses_another_body(
             .json(&body)
             .send()
     };
-    let body = json!({"email": "new.address@gmail.com"});
+    let body = server
+        .with_proofs(&token, json!({"email": "new.address@gmail.com"}))
+        .await;
     let first = put(body.clone(), "key-1").await.unwrap();
     assert_eq!(first.status(), StatusCode::OK);
     let first_etag = header(&first, "etag").unwrap();
@@ -360,7 +362,9 @@ async fn an_idempotency_key_replays_the_first_response_and_refuses_another_body(
     .await;
     // A refused request is not kept: the same key and body work once the cause is fixed (here:
     // the stale If-Match is brought up to date).
-    let body = json!({"email": "second.address@gmail.com"});
+    let body = server
+        .with_proofs(&token, json!({"email": "second.address@gmail.com"}))
+        .await;
     let stale = put(body.clone(), "key-2").await.unwrap();
     assert_eq!(stale.status(), StatusCode::PRECONDITION_FAILED);
     let fixed = server
@@ -380,12 +384,15 @@ async fn a_delete_is_replayed_and_a_purged_response_is_never_reapplied() {
     let server = TestServer::start().await;
     let token = server.token(REGISTERED).await;
     let (etag, _) = server.identity(&token).await;
+    let body = server
+        .with_proofs(&token, json!({"email": "kept@gmail.com"}))
+        .await;
     let saved = server
         .request(Method::PUT, "/v1/identity")
         .bearer_auth(&token)
         .header("if-match", &etag)
         .header("idempotency-key", "save-1")
-        .json(&json!({"email": "kept@gmail.com"}))
+        .json(&body)
         .send()
         .await
         .unwrap();
@@ -409,7 +416,7 @@ async fn a_delete_is_replayed_and_a_purged_response_is_never_reapplied() {
         .bearer_auth(&token)
         .header("if-match", &etag)
         .header("idempotency-key", "save-1")
-        .json(&json!({"email": "kept@gmail.com"}))
+        .json(&body)
         .send()
         .await
         .unwrap();

@@ -2,9 +2,14 @@
 
 mod common;
 
+mod alerts;
 mod auth;
 mod contract;
 mod destruction;
 mod faults;
 mod identity;
 mod logs;
+mod migration;
+mod reconsent;
+mod step_up;
+mod verification;
