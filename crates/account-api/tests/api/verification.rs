@@ -46,7 +46,7 @@ async fn a_six_digit_code_is_mailed_and_its_proof_registers_the_address() {
         .wait_for_mail(NEW_EMAIL, Duration::from_secs(5))
         .await
         .expect("the code arrives over SMTP");
-    assert!(mail.subject.contains("확인 코드"), "{}", mail.subject);
+    assert!(mail.subject.contains("인증번호"), "{}", mail.subject);
     assert!(mail.text.contains("이 번호를 누구에게도 알려 주지 마세요"));
     assert!(mail.text.contains("3분"));
     let code = code_in(&mail.text).unwrap();
