@@ -21,9 +21,48 @@ pub(crate) fn rfc3339_in(delay: Duration) -> String {
         .unwrap_or_default()
 }
 
+/// An RFC 3339 time, `None` when unreadable.
+fn parse(text: &str) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
+}
+
+/// True when `at` is not after `now` (both RFC 3339). An unreadable time is never past: a code
+/// is not declared expired on a time the client cannot read.
+pub(crate) fn is_past(at: &str, now: &str) -> bool {
+    match (parse(at), parse(now)) {
+        (Some(at), Some(now)) => at <= now,
+        _ => false,
+    }
+}
+
+/// True when `days` whole days have passed from `since` to `now` (both RFC 3339).
+pub(crate) fn days_passed(since: &str, days: u32, now: &str) -> bool {
+    match (parse(since), parse(now)) {
+        (Some(since), Some(now)) => since + time::Duration::days(i64::from(days)) <= now,
+        _ => false,
+    }
+}
+
+/// Seconds from `now` until `at`, at least 1 (for a "try again in … seconds").
+pub(crate) fn seconds_until(at: &str) -> Option<u64> {
+    let left = parse(at)? - time::OffsetDateTime::now_utc();
+    Some(u64::try_from(left.whole_seconds()).unwrap_or(0).max(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_compare_across_offsets() {
+        assert!(is_past("2026-12-06T00:00:00Z", "2026-12-06T00:00:00Z"));
+        assert!(is_past("2026-12-06T08:59:59+09:00", "2026-12-06T00:00:00Z"));
+        assert!(!is_past("2026-12-06T00:00:01Z", "2026-12-06T00:00:00Z"));
+        assert!(!is_past("garbage", "2026-12-06T00:00:00Z"));
+        assert!(days_passed("2026-06-09T00:00:00Z", 180, "2026-12-06T00:00:00Z"));
+        assert!(!days_passed("2026-06-10T00:00:01Z", 180, "2026-12-06T00:00:00Z"));
+        assert_eq!(seconds_until("2000-01-01T00:00:00Z"), Some(1));
+    }
 
     #[test]
     fn times_are_utc_to_the_second() {

@@ -223,6 +223,8 @@ impl Service {
                         }
                         return Ok(errors);
                     }
+                    // Waiting for codes, the password or consent: the overview says which.
+                    Some(op) if op.state != OpState::Queued => return Ok(Vec::new()),
                     Some(op) if op.attempts > 0 || !online || blocked => return Ok(Vec::new()),
                     Some(_) => {}
                 }

@@ -4,7 +4,7 @@ use super::Service;
 use crate::sync::api_client::ApiError;
 use crate::sync::error::ServiceError;
 use crate::sync::kept_access::{now_unix, KeptAccess};
-use crate::sync::store::{drafts, outbox, snapshot};
+use crate::sync::store::{drafts, outbox, snapshot, verifications};
 use crate::sync::types::Account;
 use zeroize::Zeroizing;
 
@@ -154,12 +154,14 @@ impl Service {
                 let tx = c.transaction()?;
                 drafts::delete(&tx)?;
                 outbox::clear(&tx)?;
+                verifications::clear(&tx)?;
                 snapshot::clear(&tx)?;
                 tx.commit()?;
                 Ok(())
             })
             .await?;
         self.rt.reset_retry();
+        self.rt.set_password_required(false);
         Ok(())
     }
 }
