@@ -390,7 +390,10 @@ impl std::fmt::Debug for VerificationStart {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VerificationStart")
             .field("channel", &self.channel)
-            .field("registered", &(self.email.is_none() && self.phone.is_none()))
+            .field(
+                "registered",
+                &(self.email.is_none() && self.phone.is_none()),
+            )
             .field("locale", &self.locale)
             .finish_non_exhaustive()
     }

@@ -43,12 +43,6 @@ pub(crate) fn days_passed(since: &str, days: u32, now: &str) -> bool {
     }
 }
 
-/// Seconds from `now` until `at`, at least 1 (for a "try again in … seconds").
-pub(crate) fn seconds_until(at: &str) -> Option<u64> {
-    let left = parse(at)? - time::OffsetDateTime::now_utc();
-    Some(u64::try_from(left.whole_seconds()).unwrap_or(0).max(1))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,9 +53,16 @@ mod tests {
         assert!(is_past("2026-12-06T08:59:59+09:00", "2026-12-06T00:00:00Z"));
         assert!(!is_past("2026-12-06T00:00:01Z", "2026-12-06T00:00:00Z"));
         assert!(!is_past("garbage", "2026-12-06T00:00:00Z"));
-        assert!(days_passed("2026-06-09T00:00:00Z", 180, "2026-12-06T00:00:00Z"));
-        assert!(!days_passed("2026-06-10T00:00:01Z", 180, "2026-12-06T00:00:00Z"));
-        assert_eq!(seconds_until("2000-01-01T00:00:00Z"), Some(1));
+        assert!(days_passed(
+            "2026-06-09T00:00:00Z",
+            180,
+            "2026-12-06T00:00:00Z"
+        ));
+        assert!(!days_passed(
+            "2026-06-10T00:00:01Z",
+            180,
+            "2026-12-06T00:00:00Z"
+        ));
     }
 
     #[test]

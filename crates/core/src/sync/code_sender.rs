@@ -109,9 +109,8 @@ pub(crate) async fn codes_again(
     let mut write: IdentityWrite =
         serde_json::from_slice(&plain).map_err(|_| StoreError::Corrupt("sealed body"))?;
     drop_proofs(&mut write, &channels);
-    let plain = Zeroizing::new(
-        serde_json::to_vec(&write).map_err(|_| StoreError::Corrupt("sealed body"))?,
-    );
+    let plain =
+        Zeroizing::new(serde_json::to_vec(&write).map_err(|_| StoreError::Corrupt("sealed body"))?);
     let resealed = sealer
         .seal(OUTBOX_AAD, &plain)
         .ok_or(StoreError::Corrupt("seal"))?;
@@ -167,8 +166,14 @@ pub(crate) async fn start_for_op(rt: &Runtime, op: &Op) -> CodesOutcome {
     for row in pending {
         let start = VerificationStart {
             channel: row.channel,
-            email: write.email.clone().filter(|_| row.channel == Channel::Email),
-            phone: write.phone.clone().filter(|_| row.channel == Channel::Phone),
+            email: write
+                .email
+                .clone()
+                .filter(|_| row.channel == Channel::Email),
+            phone: write
+                .phone
+                .clone()
+                .filter(|_| row.channel == Channel::Phone),
             locale: Some(rt.locale()),
         };
         let outcome = start_one(rt, row, &start).await;

@@ -13,8 +13,8 @@ use super::store::outbox::{self, OpKind, OpState};
 use super::store::snapshot::{self, Snapshot};
 use super::store::{drafts, journal, verifications, StoreError};
 use super::types::{
-    Account, ConsentState, ConsentView, CredentialStoreKind, Overview, ReceiptDecision,
-    SyncReason, SyncStatus, VerificationPurpose,
+    Account, ConsentState, ConsentView, CredentialStoreKind, Overview, ReceiptDecision, SyncReason,
+    SyncStatus, VerificationPurpose,
 };
 use super::verification::{self, overlay_verified};
 use rusqlite::Connection;
@@ -144,9 +144,7 @@ fn compose(
         SyncStatus::Synced { at: None }
     } else if sign_in_required {
         SyncStatus::SignInRequired
-    } else if password_required
-        || head.is_some_and(|op| op.state == OpState::PasswordRequired)
-    {
+    } else if password_required || head.is_some_and(|op| op.state == OpState::PasswordRequired) {
         SyncStatus::PasswordRequired
     } else if let Some(op) = head.filter(|op| op.state == OpState::Conflict) {
         SyncStatus::Conflict {

@@ -66,26 +66,34 @@ mod tests {
     fn due_after_the_days_with_info_and_nothing_queued() {
         let shown = view(&input());
         assert!(shown.due && !shown.locked && shown.days == 180);
-        assert!(!view(&ReconfirmInput {
-            write_queued: true,
-            ..input()
-        })
-        .due);
-        assert!(!view(&ReconfirmInput {
-            registered: false,
-            ..input()
-        })
-        .due);
-        assert!(!view(&ReconfirmInput {
-            confirmed_at: None,
-            ..input()
-        })
-        .due);
-        assert!(!view(&ReconfirmInput {
-            confirmed_at: Some("2026-11-01T00:00:00Z"),
-            ..input()
-        })
-        .due);
+        assert!(
+            !view(&ReconfirmInput {
+                write_queued: true,
+                ..input()
+            })
+            .due
+        );
+        assert!(
+            !view(&ReconfirmInput {
+                registered: false,
+                ..input()
+            })
+            .due
+        );
+        assert!(
+            !view(&ReconfirmInput {
+                confirmed_at: None,
+                ..input()
+            })
+            .due
+        );
+        assert!(
+            !view(&ReconfirmInput {
+                confirmed_at: Some("2026-11-01T00:00:00Z"),
+                ..input()
+            })
+            .due
+        );
     }
 
     #[test]

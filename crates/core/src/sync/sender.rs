@@ -17,8 +17,8 @@
 //! client, live state) and knows nothing of the façade.
 
 use super::api_client::{ApiError, RemoteIdentity};
-use super::code_sender::{self, CodesOutcome};
 use super::clock::{now_rfc3339, rfc3339_in};
+use super::code_sender::{self, CodesOutcome};
 use super::crypto::OUTBOX_AAD;
 use super::overview;
 use super::runtime::{RetrySchedule, Runtime};
@@ -225,7 +225,10 @@ async fn park(rt: &Runtime, seq: i64, state: OpState) -> Next {
 async fn consent_outdated(rt: &Runtime, seq: i64) -> Next {
     let next = park(rt, seq, OpState::WaitingForConsent).await;
     if let Err(failure) = fetch_identity(rt, false).await {
-        tracing::info!(?failure, "consent outdated: the identity could not be read again");
+        tracing::info!(
+            ?failure,
+            "consent outdated: the identity could not be read again"
+        );
     }
     let locale = rt.locale();
     match rt.api.notice(locale).await {
@@ -453,23 +456,23 @@ async fn attempt(rt: &Runtime, op: &Op) -> Outcome {
                 Ok(_) => mark_conflict(rt, op).await,
                 Err(failure) => from_failure(failure),
             },
-            OpKind::Consent | OpKind::Delete | OpKind::Reconfirm => match fetch_identity(rt, false)
-                .await
-            {
-                Ok(Some(remote)) => {
-                    let (seq, etag) = (op.seq, remote.etag.clone());
-                    match rt
-                        .store
-                        .call(move |c| outbox::set_base(c, seq, etag.as_deref()))
-                        .await
-                    {
-                        Ok(()) => Outcome::Again,
-                        Err(_) => Outcome::Local,
+            OpKind::Consent | OpKind::Delete | OpKind::Reconfirm => {
+                match fetch_identity(rt, false).await {
+                    Ok(Some(remote)) => {
+                        let (seq, etag) = (op.seq, remote.etag.clone());
+                        match rt
+                            .store
+                            .call(move |c| outbox::set_base(c, seq, etag.as_deref()))
+                            .await
+                        {
+                            Ok(()) => Outcome::Again,
+                            Err(_) => Outcome::Local,
+                        }
                     }
+                    Ok(None) => Outcome::Again,
+                    Err(failure) => from_failure(failure),
                 }
-                Ok(None) => Outcome::Again,
-                Err(failure) => from_failure(failure),
-            },
+            }
         },
         Err(AuthFailure::Api(ApiError::Conflict { code }))
             if code == "idempotency_response_purged" =>

@@ -44,10 +44,7 @@ fn masked_value(info: Option<&MaskedInfo>, channel: Channel) -> Option<(String, 
     let info = info?;
     match channel {
         Channel::Email => info.email.clone().map(|e| (e, None)),
-        Channel::Phone => info
-            .phone
-            .clone()
-            .map(|p| (p, info.phone_country.clone())),
+        Channel::Phone => info.phone.clone().map(|p| (p, info.phone_country.clone())),
     }
 }
 
@@ -176,7 +173,15 @@ mod tests {
         assert_eq!(normalize_code(" 123 456 ").as_deref(), Ok("123456"));
         assert_eq!(normalize_code("123-456").as_deref(), Ok("123456"));
         assert_eq!(normalize_code("１２３４５６").as_deref(), Ok("123456"));
-        for bad in ["", "12345", "1234567", "12345a", "12 34 5", "١٢٣٤٥٦", "123.456"] {
+        for bad in [
+            "",
+            "12345",
+            "1234567",
+            "12345a",
+            "12 34 5",
+            "١٢٣٤٥٦",
+            "123.456",
+        ] {
             assert_eq!(normalize_code(bad), Err(CodeFormatError), "{bad:?}");
         }
     }

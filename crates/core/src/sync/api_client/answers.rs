@@ -110,8 +110,7 @@ impl RemoteIdentity {
             info,
             updated_at: Some(identity.updated_at),
             etag,
-            current_notice_version: Some(identity.current_notice_version)
-                .filter(|v| !v.is_empty()),
+            current_notice_version: Some(identity.current_notice_version).filter(|v| !v.is_empty()),
             confirmed_at: identity.confirmed_at,
             reconfirm_days: identity.reconfirm_days,
         }

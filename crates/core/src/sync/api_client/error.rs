@@ -367,7 +367,11 @@ mod tests {
             ApiError::CodeIncorrect { attempts_left: 3 }
         );
         assert_eq!(
-            failure(StatusCode::TOO_MANY_REQUESTS, &headers, br#"{"code":"resend_too_soon"}"#),
+            failure(
+                StatusCode::TOO_MANY_REQUESTS,
+                &headers,
+                br#"{"code":"resend_too_soon"}"#
+            ),
             ApiError::SendLimited {
                 code: "resend_too_soon".into(),
                 retry_after: Some(Duration::from_secs(2))

@@ -38,7 +38,8 @@ pub enum StoreError {
 }
 
 /// The schema, one entry per version: version `n` is reached by running `MIGRATIONS[n - 1]`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE draft (
     id         INTEGER PRIMARY KEY CHECK (id = 1),
     sealed     BLOB    NOT NULL,      -- the form as typed, encrypted
@@ -90,9 +91,9 @@ CREATE TABLE notice_cache (
     sha256  TEXT NOT NULL
 );
 "#,
-// Ownership codes, step-up, re-consent and re-confirm. SQLite cannot change a CHECK, so the
-// outbox is rebuilt with its rows (sequence numbers kept: the journal points at them).
-r#"
+    // Ownership codes, step-up, re-consent and re-confirm. SQLite cannot change a CHECK, so the
+    // outbox is rebuilt with its rows (sequence numbers kept: the journal points at them).
+    r#"
 CREATE TABLE outbox_v2 (
     seq             INTEGER PRIMARY KEY AUTOINCREMENT,
     kind            TEXT    NOT NULL CHECK (kind IN ('consent', 'save', 'delete', 'reconfirm')),

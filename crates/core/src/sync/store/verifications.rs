@@ -108,7 +108,8 @@ fn parse_state(text: &str) -> Option<CodeState> {
     })
 }
 
-const COLUMNS: &str = "channel, purpose, outbox_seq, start_key, id, destination, state, expires_at, \
+const COLUMNS: &str =
+    "channel, purpose, outbox_seq, start_key, id, destination, state, expires_at, \
                        resend_at, attempts_left, reason, retry_at";
 
 fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<CodeRow, StoreError>> {
