@@ -220,3 +220,139 @@ fn compose(
         reconfirm,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::store::outbox::NewOp;
+    use crate::sync::store::temp_store;
+    use crate::sync::store::verifications::CodeRow;
+    use crate::sync::types::{Channel, CodeState, MaskedInfo};
+
+    const NOW: &str = "2026-12-06T00:00:00Z";
+
+    fn live() -> LiveView {
+        LiveView {
+            online: true,
+            sign_in_required: false,
+            password_required: false,
+            retry: None,
+            credential_store: CredentialStoreKind::Memory,
+            policy_reconfirm_days: None,
+        }
+    }
+
+    fn account() -> Option<Account> {
+        Some(Account {
+            address: "registered@corp.example".into(),
+            display_name: "이서연".into(),
+            organisation: "Corp".into(),
+        })
+    }
+
+    fn agreed_on(version: &str, current: &str) -> Snapshot {
+        Snapshot {
+            account: account(),
+            consent: Some(ConsentView {
+                state: ConsentState::Agreed,
+                notice_version: Some(version.into()),
+                decided_at: Some("2026-11-28T00:00:00Z".into()),
+            }),
+            info: Some(MaskedInfo {
+                email: Some("ab***@naver.com".into()),
+                email_verified_at: Some("2026-06-01T00:00:00Z".into()),
+                ..MaskedInfo::default()
+            }),
+            etag: Some("\"e1\"".into()),
+            current_notice_version: Some(current.into()),
+            confirmed_at: Some("2026-06-01T00:00:00Z".into()),
+            reconfirm_days: 180,
+            ..Snapshot::default()
+        }
+    }
+
+    #[test]
+    fn a_new_notice_in_the_identity_asks_for_consent_first_even_with_an_old_cached_notice() {
+        let (_dir, store) = temp_store();
+        store
+            .call_sync(|c| {
+                snapshot::put_notice(
+                    c,
+                    &crate::sync::types::Notice {
+                        version: "2026-11-28".into(),
+                        locale: crate::locale::Locale::Ko,
+                        text: "old".into(),
+                        sha256: "0".repeat(64),
+                    },
+                )?;
+                snapshot::put(c, &agreed_on("2026-11-28", "2027-01-01"))?;
+                let shown = compose(c, account(), live(), NOW)?;
+                assert!(shown.needs_consent);
+                snapshot::put(c, &agreed_on("2027-01-01", "2027-01-01"))?;
+                let shown = compose(c, account(), live(), NOW)?;
+                assert!(!shown.needs_consent);
+                assert!(shown.reconfirm.due, "{:?}", shown.reconfirm);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_parked_write_shows_password_required_and_its_codes() {
+        let (_dir, store) = temp_store();
+        store
+            .call_sync(|c| {
+                snapshot::put(c, &agreed_on("2027-01-01", "2027-01-01"))?;
+                let masked = MaskedInfo {
+                    email: Some("ab***@naver.com".into()),
+                    phone: Some("010-****-5678".into()),
+                    phone_country: Some("KR".into()),
+                    ..MaskedInfo::default()
+                };
+                let seq = outbox::push(
+                    c,
+                    &NewOp {
+                        kind: OpKind::Save,
+                        idempotency_key: "k1",
+                        sealed_body: Some(b"sealed"),
+                        masked: Some(&masked),
+                        base_etag: Some("\"e1\""),
+                    },
+                )?;
+                outbox::set_state(c, seq, OpState::AwaitingCodes, None)?;
+                verifications::put(
+                    c,
+                    &CodeRow::new(
+                        Channel::Phone,
+                        VerificationPurpose::Change,
+                        Some(seq),
+                        "s1".into(),
+                        "010-****-5678".into(),
+                    ),
+                )?;
+                let shown = compose(c, account(), live(), NOW)?;
+                let codes = shown.verification.expect("the code screen");
+                assert_eq!(codes.codes.len(), 1);
+                assert_eq!(codes.codes[0].state, CodeState::WaitingForNetwork);
+                assert!(matches!(shown.sync, SyncStatus::Pending { .. }));
+                assert!(!shown.reconfirm.due, "a queued write answers the question");
+                let info = shown.info.expect("the queued values");
+                assert_eq!(
+                    info.email_verified_at.as_deref(),
+                    Some("2026-06-01T00:00:00Z"),
+                    "the unchanged e-mail keeps its date"
+                );
+                assert_eq!(info.phone_verified_at, None);
+
+                outbox::set_state(c, seq, OpState::PasswordRequired, None)?;
+                let shown = compose(c, account(), live(), NOW)?;
+                assert_eq!(shown.sync, SyncStatus::PasswordRequired);
+
+                outbox::set_state(c, seq, OpState::WaitingForConsent, None)?;
+                let shown = compose(c, account(), live(), NOW)?;
+                assert!(shown.needs_consent, "refused as consent_outdated");
+                Ok(())
+            })
+            .unwrap();
+    }
+}

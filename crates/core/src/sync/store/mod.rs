@@ -266,6 +266,46 @@ mod tests {
     }
 
     #[test]
+    fn version_1_outbox_rows_keep_their_sequence_numbers_through_version_2() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let tx = conn.transaction().unwrap();
+            tx.execute_batch(MIGRATIONS[0]).unwrap();
+            tx.pragma_update(None, "user_version", 1).unwrap();
+            tx.execute(
+                "INSERT INTO outbox (seq, kind, idempotency_key, state, created_at)
+                 VALUES (41, 'save', 'k41', 'queued', 0)",
+                [],
+            )
+            .unwrap();
+            tx.commit().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .call_sync(|c| {
+                let head = outbox::head(c)?.unwrap();
+                assert_eq!(head.seq, 41);
+                outbox::set_state(c, 41, outbox::OpState::AwaitingCodes, None)?;
+                let next = outbox::push(
+                    c,
+                    &outbox::NewOp {
+                        kind: outbox::OpKind::Reconfirm,
+                        idempotency_key: "k42",
+                        sealed_body: None,
+                        masked: None,
+                        base_etag: None,
+                    },
+                )?;
+                assert_eq!(next, 42, "the sequence goes on from the old rows");
+                assert_eq!(snapshot::get(c)?.reconfirm_days, 0);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
     fn a_newer_schema_is_refused() {
         let (dir, store) = temp_store();
         store
