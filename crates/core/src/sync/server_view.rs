@@ -48,7 +48,7 @@ pub(crate) async fn fetch_identity(
                 .call(move |c| keep_remote(c, &kept))
                 .await
                 .map_err(|e| AuthFailure::Local(e.into()))?;
-            Ok(Some(remote))
+            Ok(Some(*remote))
         }
     }
 }

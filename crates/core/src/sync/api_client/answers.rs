@@ -147,7 +147,8 @@ pub(super) fn form_values(identity: Identity) -> Draft {
 pub enum Fetched {
     /// 304: what the client has is current.
     NotModified,
-    Fresh(RemoteIdentity),
+    /// Boxed: an identity is large next to a 304.
+    Fresh(Box<RemoteIdentity>),
 }
 
 pub(super) fn etag_of(headers: &HeaderMap) -> Option<String> {

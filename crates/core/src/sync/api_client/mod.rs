@@ -248,7 +248,10 @@ impl ApiClient {
             .await?;
         match status {
             StatusCode::NOT_MODIFIED => Ok(Fetched::NotModified),
-            StatusCode::OK => Ok(Fetched::Fresh(identity(&response_headers, &bytes)?)),
+            StatusCode::OK => Ok(Fetched::Fresh(Box::new(identity(
+                &response_headers,
+                &bytes,
+            )?))),
             _ => Err(failure(status, &response_headers, &bytes)),
         }
     }
