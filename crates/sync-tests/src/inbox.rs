@@ -83,3 +83,34 @@ pub fn wrong_code(code: &str) -> String {
     digits[0] = if digits[0] == '1' { '2' } else { '1' };
     digits.into_iter().collect()
 }
+
+/// Waits until the codes of a waiting save are sent, then confirms each with the code that
+/// arrived: what the older flows (fault matrix, service flows) need before a save can sync now
+/// that new values need their owner's code. `email` and `phone_e164` name where they were sent.
+pub async fn confirm_codes(
+    service: &mail_identity_core::sync::Service,
+    inbox: &DevInbox,
+    email: Option<&str>,
+    phone_e164: Option<&str>,
+) {
+    use mail_identity_core::sync::{Channel, CodeState};
+    let wanted = usize::from(email.is_some()) + usize::from(phone_e164.is_some());
+    crate::wait_for(service, "codes sent", Duration::from_secs(90), |o| {
+        o.verification.as_ref().is_some_and(|v| {
+            v.codes
+                .iter()
+                .filter(|c| c.state == CodeState::Sent)
+                .count()
+                >= wanted
+        })
+    })
+    .await;
+    if let Some(to) = email {
+        let code = mail_code(inbox, to).await;
+        service.confirm_code(Channel::Email, &code).await.unwrap();
+    }
+    if let Some(to) = phone_e164 {
+        let code = sms_code(inbox, to).await;
+        service.confirm_code(Channel::Phone, &code).await.unwrap();
+    }
+}

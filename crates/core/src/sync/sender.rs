@@ -139,7 +139,9 @@ async fn step(rt: &Runtime) -> Next {
             Ok(None) => return Next::Idle,
             Err(_) => return Next::Wait(Duration::from_secs(5)),
         },
-        OpState::Conflict | OpState::Rejected | OpState::PasswordRequired => return Next::Idle,
+        // The user's turn on the head; a registered value's code does not wait for it.
+        OpState::Conflict | OpState::Rejected => return registered_codes(rt).await,
+        OpState::PasswordRequired => return Next::Idle,
     };
     let seq = op.seq;
     if rt

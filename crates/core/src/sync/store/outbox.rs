@@ -269,8 +269,9 @@ pub fn attempted(conn: &Connection, seq: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Removes an entry (applied, or dropped by the user).
+/// Removes an entry (applied, or dropped by the user), with the codes it waited for.
 pub fn remove(conn: &Connection, seq: i64) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM verification WHERE outbox_seq = ?1", [seq])?;
     conn.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
     Ok(())
 }
@@ -347,14 +348,20 @@ pub fn release_waiting_for_consent(conn: &Connection) -> Result<(), StoreError> 
     Ok(())
 }
 
-/// Removes the entries refused for good (the user acted on them).
+/// Removes the entries refused for good (the user acted on them), with the codes they waited for.
 pub fn clear_rejected(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM verification WHERE outbox_seq IN
+             (SELECT seq FROM outbox WHERE state = 'rejected')",
+        [],
+    )?;
     conn.execute("DELETE FROM outbox WHERE state = 'rejected'", [])?;
     Ok(())
 }
 
-/// Removes everything (sign-out, delete).
+/// Removes everything (sign-out, delete), the codes the writes waited for too.
 pub fn clear(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM verification WHERE purpose = 'change'", [])?;
     conn.execute("DELETE FROM outbox", [])?;
     Ok(())
 }
