@@ -288,7 +288,21 @@ async fn a_new_notice_after_a_server_restart_shows_consent_first_and_the_write_w
     .await;
     assert!(overview.needs_consent);
 
-    agree(&service).await;
+    // Agreeing again (not `agree`, which waits for everything to be synced: the save still
+    // waits for its code after the decision).
+    let notice = service
+        .notice(mail_identity_core::locale::Locale::Ko)
+        .await
+        .unwrap();
+    assert_eq!(notice.version, "2027-01-01");
+    service
+        .decide_consent(
+            mail_identity_core::sync::ConsentDecision::Agreed,
+            &notice.version,
+            &notice.sha256,
+        )
+        .await
+        .unwrap();
     let overview = wait_for(&service, "code sent after the agreement", MINUTE, |o| {
         sent(o, Channel::Email)
     })
