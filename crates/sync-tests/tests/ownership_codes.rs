@@ -199,13 +199,16 @@ async fn a_step_up_in_the_middle_of_an_offline_queue_keeps_the_order_and_sends_o
     );
     assert_eq!(service.overview().await.sync, SyncStatus::PasswordRequired);
 
+    let replays = w.server.stats().idempotent_replays;
     service.step_up(PASSWORD).await.unwrap();
     wait_for(&service, "both sent", MINUTE, synced).await;
+    let stats = w.server.stats();
     assert_eq!(
-        w.server.stats().identity_writes,
+        stats.identity_writes,
         writes + 1,
-        "the save exactly once (the keep is not an identity PUT)"
+        "the save applied exactly once (a keep is not an identity PUT)"
     );
+    assert_eq!(stats.idempotent_replays, replays, "nothing sent twice");
     assert!(!service.overview().await.reconfirm.due);
 }
 
