@@ -4,6 +4,7 @@
 
 use crate::deployment::Deployment;
 use crate::error::CommandError;
+use mail_identity_core::policy::Key;
 use mail_identity_core::sync::{
     CredentialStoreKind, Overview, Service, ServiceConfig, ServiceError,
 };
@@ -36,6 +37,14 @@ impl SyncLink {
         let mut config = ServiceConfig::new(data_dir, api_base_url, &version, &os_description());
         config.proxy = deployment.policy.proxy.as_ref().map(|p| p.value.clone());
         config.draft_lifetime_days = deployment.policy.draft_lifetime_days.value;
+        // Only an administrator's value wins over the server's (and shows locked).
+        config.reconfirm_days = deployment
+            .policy
+            .reconfirm_days
+            .as_ref()
+            .filter(|_| deployment.policy.is_managed(Key::ReconfirmDays))
+            .map(|setting| setting.value);
+        config.locale = crate::preferences::effective_locale(app);
         config.extra_roots = deployment.extra_roots.certificates();
         match tauri::async_runtime::block_on(Service::open(config)) {
             Ok(service) => {

@@ -141,6 +141,10 @@ fn value_text(resolved: &Resolved, key: Key) -> Option<String> {
         Key::Proxy => text(&resolved.proxy),
         Key::ExtraRootCa => text(&resolved.extra_root_ca),
         Key::DraftLifetimeDays => Some(resolved.draft_lifetime_days.value.to_string()),
+        Key::ReconfirmDays => resolved
+            .reconfirm_days
+            .as_ref()
+            .map(|s| s.value.to_string()),
         Key::Updates => {
             let u = &resolved.updates.value;
             Some(match &u.endpoint {

@@ -338,8 +338,13 @@ impl std::fmt::Debug for Proofs {
 }
 
 /// Where a code is sent: the recovery e-mail address or the mobile number.
+///
+/// In the window's TypeScript it is `VerificationChannel`: Tauri's runtime already exports a
+/// `Channel` (its IPC streaming type), and tauri-specta refuses a second one. (The container name
+/// is all it renames: the JSON stays `"email"` / `"phone"`.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename = "VerificationChannel")]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Email,
@@ -390,7 +395,10 @@ impl std::fmt::Debug for VerificationStart {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VerificationStart")
             .field("channel", &self.channel)
-            .field("registered", &(self.email.is_none() && self.phone.is_none()))
+            .field(
+                "registered",
+                &(self.email.is_none() && self.phone.is_none()),
+            )
             .field("locale", &self.locale)
             .finish_non_exhaustive()
     }

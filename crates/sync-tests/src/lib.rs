@@ -4,6 +4,9 @@
 //!
 //! Never a mock: every request goes over loopback HTTP to `account_api::serve`.
 
+#[cfg(feature = "server-codes")]
+pub mod inbox;
+
 use account_api::{Config, FaultSpec, ServerHandle};
 use mail_identity_core::sync::{
     BackoffPolicy, CredentialChoice, Overview, Service, ServiceConfig, SyncStatus,

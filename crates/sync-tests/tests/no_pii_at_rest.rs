@@ -63,6 +63,47 @@ fn scan(what: &str, dirs: &[&Path], log: &Path, secrets: &[String]) {
     }
 }
 
+/// The log of this test binary (TRACE, every target), one file for its tests: `tracing`'s global
+/// subscriber can be set once per process.
+fn global_log() -> &'static Path {
+    static LOG: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let path = dir.join("mail-identity.log");
+        let log = FileLog(Arc::new(Mutex::new(std::fs::File::create(&path).unwrap())));
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || log.clone())
+            .init();
+        path
+    })
+}
+
+/// Codes (and their spellings with a blank or a hyphen) in any file, the database, its WAL or
+/// the log: a code is as secret as a password while it lives. (The proofs never leave the engine;
+/// they are only in the save's sealed body, which `scan` already proves holds no value in clear.)
+#[cfg(feature = "server-codes")]
+fn scan_codes(what: &str, dirs: &[&Path], log: &Path, codes: &[String]) {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = dirs.iter().flat_map(|d| files_under(d)).collect();
+    files.push((log.to_path_buf(), std::fs::read(log).unwrap()));
+    for (path, bytes) in &files {
+        for code in codes {
+            for spelling in [
+                code.clone(),
+                format!("{} {}", &code[..3], &code[3..]),
+                format!("{}-{}", &code[..3], &code[3..]),
+            ] {
+                assert!(
+                    !contains(bytes, spelling.as_bytes()),
+                    "{what}: a code found in {}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
 /// The tokens the credential store holds for the server: the refresh token and the kept access
 /// token, as they would appear if either leaked into a file.
 fn tokens_held(creds: &dyn CredentialStore, base_url: &str) -> Vec<String> {
@@ -80,19 +121,25 @@ fn tokens_held(creds: &dyn CredentialStore, base_url: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_personal_data_or_token_in_any_file_or_log() {
     let dir = tempfile::tempdir().unwrap();
-    let log_path = dir.path().join("mail-identity.log");
-    let log = FileLog(Arc::new(Mutex::new(
-        std::fs::File::create(&log_path).unwrap(),
-    )));
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || log.clone())
-        .init();
+    let log_path = global_log().to_path_buf();
 
     let server_dir = dir.path().join("server");
     std::fs::create_dir_all(&server_dir).unwrap();
+    #[cfg(not(feature = "server-codes"))]
     let server = start_server(&server_dir).await;
+    // With ownership codes the save waits for them: they come from the dev inbox.
+    #[cfg(feature = "server-codes")]
+    let inbox = sync_tests::inbox::start_inbox().await;
+    #[cfg(feature = "server-codes")]
+    let server = sync_tests::inbox::start_server_with_inbox(
+        &server_dir,
+        &inbox,
+        "127.0.0.1:0".parse().unwrap(),
+        None,
+    )
+    .await;
+    #[cfg(feature = "server-codes")]
+    let mut codes: Vec<String> = Vec::new();
     server
         .create_account("pii@corp.example", "개인", PASSWORD)
         .await
@@ -153,7 +200,27 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
     scan("queued", &[&app_dir], &log_path, &tokens);
 
     set_faults(&server, "none");
+    #[cfg(feature = "server-codes")]
+    {
+        use mail_identity_core::sync::{Channel, CodeState};
+        let both_sent = |o: &mail_identity_core::sync::Overview| {
+            o.verification.as_ref().is_some_and(|v| {
+                v.codes.len() == 2 && v.codes.iter().all(|c| c.state == CodeState::Sent)
+            })
+        };
+        wait_for(&service, "codes sent", Duration::from_secs(60), both_sent).await;
+        scan("codes sent", &[&app_dir], &log_path, &tokens);
+        let mail = sync_tests::inbox::mail_code(&inbox, EMAIL).await;
+        let sms = sync_tests::inbox::sms_code(&inbox, "+821048217395").await;
+        service.confirm_code(Channel::Email, &mail).await.unwrap();
+        codes.push(mail);
+        scan_codes("one code confirmed", &[&app_dir], &log_path, &codes);
+        service.confirm_code(Channel::Phone, &sms).await.unwrap();
+        codes.push(sms);
+    }
     let overview = wait_for(&service, "synced", Duration::from_secs(60), synced).await;
+    #[cfg(feature = "server-codes")]
+    scan_codes("saved with proofs", &[&app_dir], &log_path, &codes);
     assert_eq!(
         overview.info.as_ref().and_then(|i| i.phone.as_deref()),
         Some("010-****-7395")
@@ -192,6 +259,8 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
     scan("deleted", &[&app_dir], &log_path, &tokens);
     service.sign_out().await.unwrap();
     scan("signed out", &[&app_dir], &log_path, &tokens);
+    #[cfg(feature = "server-codes")]
+    scan_codes("signed out", &[&app_dir], &log_path, &codes);
 
     // The search can find things: the log is there and has the sync's lines in it.
     let logged = std::fs::read_to_string(&log_path).unwrap();

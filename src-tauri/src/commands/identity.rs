@@ -67,3 +67,10 @@ pub async fn resolve_conflict(
 ) -> Result<Overview, CommandError> {
     Ok(service.get()?.resolve_conflict(choice).await?)
 }
+
+/// The re-confirm card's "keep": queued like any write.
+#[tauri::command]
+#[specta::specta]
+pub async fn keep_info(service: State<'_, SyncLink>) -> Result<Overview, CommandError> {
+    Ok(service.get()?.keep_info().await?)
+}

@@ -9,3 +9,4 @@ pub mod session;
 pub mod settings;
 pub mod updates;
 pub mod validation;
+pub mod verification;

@@ -3,7 +3,7 @@
 
 use crate::error::CommandError;
 use crate::sync_link::SyncLink;
-use mail_identity_core::sync::Account;
+use mail_identity_core::sync::{Account, Overview};
 use tauri::State;
 
 /// Signs in silently with the stored refresh token; `null` shows the sign-in screen.
@@ -31,4 +31,15 @@ pub async fn sign_in(
 #[specta::specta]
 pub async fn sign_out(service: State<'_, SyncLink>) -> Result<(), CommandError> {
     Ok(service.get()?.sign_out().await?)
+}
+
+/// The password dialog of a step-up: signs in again as the same account, then the waiting write
+/// goes on. The password goes to core and no further.
+#[tauri::command]
+#[specta::specta]
+pub async fn step_up(
+    service: State<'_, SyncLink>,
+    password: String,
+) -> Result<Overview, CommandError> {
+    Ok(service.get()?.step_up(&password).await?)
 }

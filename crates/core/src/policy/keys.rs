@@ -27,6 +27,8 @@ pub const DRAFT_LIFETIME_DAYS_MIN: u32 = 1;
 pub const DRAFT_LIFETIME_DAYS_MAX: u32 = 90;
 /// The draft lifetime when nothing sets it.
 pub const DEFAULT_DRAFT_LIFETIME_DAYS: u32 = 7;
+/// Re-confirm bounds, in days: 0 turns the question off; at most ten years.
+pub const RECONFIRM_DAYS_MAX: u32 = 3650;
 
 /// A policy key. The names are the same in every source (`api_base_url`), compared without regard
 /// to ASCII case; nested fields are written with dots where a source is flat (`helpdesk.phone.ko`).
@@ -46,13 +48,14 @@ pub enum Key {
     Proxy,
     ExtraRootCa,
     DraftLifetimeDays,
+    ReconfirmDays,
     Updates,
     LogLevel,
 }
 
 impl Key {
     /// Every key, in the order the admin guide lists them.
-    pub const ALL: [Key; 11] = [
+    pub const ALL: [Key; 12] = [
         Key::ApiBaseUrl,
         Key::WebmailUrl,
         Key::Helpdesk,
@@ -62,6 +65,7 @@ impl Key {
         Key::Proxy,
         Key::ExtraRootCa,
         Key::DraftLifetimeDays,
+        Key::ReconfirmDays,
         Key::Updates,
         Key::LogLevel,
     ];
@@ -78,6 +82,7 @@ impl Key {
             Key::Proxy => "proxy",
             Key::ExtraRootCa => "extra_root_ca",
             Key::DraftLifetimeDays => "draft_lifetime_days",
+            Key::ReconfirmDays => "reconfirm_days",
             Key::Updates => "updates",
             Key::LogLevel => "log_level",
         }
@@ -318,6 +323,9 @@ pub struct Policy {
     /// An absolute path as written; whether the file exists and holds PEM is the app's check.
     pub extra_root_ca: Option<String>,
     pub draft_lifetime_days: Option<u32>,
+    /// Days after the last registration, change or "keep" before the app asks whether the info
+    /// is still right; 0 turns the question off. Wins over the server's setting.
+    pub reconfirm_days: Option<u32>,
     pub updates: Option<Updates>,
     pub log_level: Option<LogLevel>,
 }
@@ -349,6 +357,9 @@ impl Policy {
                     DRAFT_LIFETIME_DAYS_MIN,
                     DRAFT_LIFETIME_DAYS_MAX,
                 )?)
+            }
+            Key::ReconfirmDays => {
+                self.reconfirm_days = Some(integer_in(value, 0, RECONFIRM_DAYS_MAX)?)
             }
             Key::Updates => self.updates = Some(updates(value, fields)?),
             Key::LogLevel => self.log_level = Some(log_level(value)?),

@@ -171,6 +171,8 @@ pub struct Resolved {
     /// An absolute path to a PEM file, added to the OS trust store's roots; the app checks it.
     pub extra_root_ca: Option<Setting<String>>,
     pub draft_lifetime_days: Setting<u32>,
+    /// `None`: the server's setting (the re-confirm card is then not locked).
+    pub reconfirm_days: Option<Setting<u32>>,
     pub updates: Setting<Updates>,
     pub log_level: Setting<LogLevel>,
     /// Every key an administrator set, validly or not: lock these in the UI. A key whose managed
@@ -198,6 +200,7 @@ impl Resolved {
             Key::Proxy => self.proxy.as_ref().map(|s| s.source),
             Key::ExtraRootCa => self.extra_root_ca.as_ref().map(|s| s.source),
             Key::DraftLifetimeDays => Some(self.draft_lifetime_days.source),
+            Key::ReconfirmDays => self.reconfirm_days.as_ref().map(|s| s.source),
             Key::Updates => Some(self.updates.source),
             Key::LogLevel => Some(self.log_level.source),
         }
@@ -385,6 +388,7 @@ pub fn resolve(layers: &[Layer]) -> Resolved {
             pick!(Key::DraftLifetimeDays, draft_lifetime_days),
             DEFAULT_DRAFT_LIFETIME_DAYS,
         ),
+        reconfirm_days: pick!(Key::ReconfirmDays, reconfirm_days),
         updates: or_default(pick!(Key::Updates, updates), Updates::default()),
         log_level: or_default(pick!(Key::LogLevel, log_level), LogLevel::default()),
         managed,

@@ -14,7 +14,7 @@
 
 use super::keys::{
     Key, ProblemKind, COUNTRY_CODE_CHARS, DRAFT_LIFETIME_DAYS_MAX, DRAFT_LIFETIME_DAYS_MIN,
-    MAX_HOURS_CHARS, MAX_PATH_CHARS, MAX_PHONE_CHARS, MAX_URL_CHARS,
+    MAX_HOURS_CHARS, MAX_PATH_CHARS, MAX_PHONE_CHARS, MAX_URL_CHARS, RECONFIRM_DAYS_MAX,
 };
 use super::resolve::{Layer, Problem, Source, MAX_ENTRIES};
 use serde_json::Value;
@@ -226,7 +226,7 @@ const fn value(
 /// language can have its own text; the reader uses one language's text for both when only one is
 /// given, and also reads a field written once for both (`helpdesk.phone`, which the installers
 /// write).
-pub const REGISTRY_VALUES: [RegistryValueSpec; 17] = [
+pub const REGISTRY_VALUES: [RegistryValueSpec; 18] = [
     value(
         Key::ApiBaseUrl,
         "api_base_url",
@@ -312,6 +312,15 @@ pub const REGISTRY_VALUES: [RegistryValueSpec; 17] = [
             max: DRAFT_LIFETIME_DAYS_MAX,
         },
         "14",
+    ),
+    value(
+        Key::ReconfirmDays,
+        "reconfirm_days",
+        RegistryKind::Integer {
+            min: 0,
+            max: RECONFIRM_DAYS_MAX,
+        },
+        "365",
     ),
     value(Key::Updates, "updates.enabled", RegistryKind::Boolean, "0"),
     value(

@@ -20,6 +20,12 @@ pub struct ServiceConfig {
     pub credential_store: CredentialChoice,
     /// How long a draft lives (policy; [`DEFAULT_DRAFT_LIFETIME_DAYS`] by default).
     pub draft_lifetime_days: u32,
+    /// Policy's `reconfirm_days`, when IT set it: it wins over the server's setting and the
+    /// re-confirm card shows it locked. `None`: the server's setting.
+    pub reconfirm_days: Option<u32>,
+    /// The language of the messages that carry codes, until [`super::Service::set_locale`] says
+    /// otherwise (the UI's language).
+    pub locale: crate::locale::Locale,
     /// A proxy URL from policy; `None` uses the system's.
     pub proxy: Option<String>,
     /// Root certificates trusted in addition to the OS store (policy `extra_root_ca`).
@@ -46,6 +52,8 @@ impl ServiceConfig {
                 service: "mail-identity".to_string(),
             },
             draft_lifetime_days: DEFAULT_DRAFT_LIFETIME_DAYS,
+            reconfirm_days: None,
+            locale: crate::locale::Locale::Ko,
             proxy: None,
             extra_roots: Vec::new(),
             backoff: BackoffPolicy::default(),

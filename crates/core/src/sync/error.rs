@@ -53,6 +53,42 @@ pub enum ServiceError {
     /// `error.credential_store`: the OS credential store failed.
     #[error("credential_store")]
     CredentialStore,
+    /// `error.code_format`: not 6 digits (checked before any request: no try is spent).
+    #[error("code_format")]
+    CodeFormat,
+    /// `error.code_incorrect {attempts_left}`: a wrong code.
+    #[error("code_incorrect")]
+    CodeIncorrect { attempts_left: u32 },
+    /// `error.code_expired`: 3 minutes passed (or the server no longer knows the code): 다시 받기.
+    #[error("code_expired")]
+    CodeExpired,
+    /// `error.code_exhausted`: the fifth wrong try ended the code: 다시 받기.
+    #[error("code_exhausted")]
+    CodeExhausted,
+    /// `error.resend_too_soon {seconds}`: a new code can be asked for in `seconds`.
+    #[error("resend_too_soon")]
+    ResendTooSoon { seconds: u64 },
+    /// `error.verification_rate_limited {seconds}`: too many codes were sent; try in `seconds`.
+    #[error("verification_rate_limited")]
+    VerificationRateLimited { seconds: u64 },
+    /// `error.sender_not_configured`: the server cannot send this kind of code (IT's setup).
+    #[error("sender_not_configured")]
+    SenderNotConfigured,
+    /// `error.sender_failed`: the mail relay or the SMS provider refused the message.
+    #[error("sender_failed")]
+    SenderFailed,
+    /// `error.no_verification`: no code is being asked for on that channel.
+    #[error("no_verification")]
+    NoVerification,
+    /// `error.password_required`: the server asks for the password again first (step-up).
+    #[error("password_required")]
+    PasswordRequired,
+    /// `error.consent_outdated`: the notice changed; decide on the current one first.
+    #[error("consent_outdated")]
+    ConsentOutdated,
+    /// `error.no_info`: nothing is registered to verify or keep.
+    #[error("no_info")]
+    NoInfo,
 }
 
 impl ServiceError {
@@ -73,6 +109,18 @@ impl ServiceError {
             ServiceError::NoConflict => "no_conflict",
             ServiceError::LocalStore => "local_store",
             ServiceError::CredentialStore => "credential_store",
+            ServiceError::CodeFormat => "code_format",
+            ServiceError::CodeIncorrect { .. } => "code_incorrect",
+            ServiceError::CodeExpired => "code_expired",
+            ServiceError::CodeExhausted => "code_exhausted",
+            ServiceError::ResendTooSoon { .. } => "resend_too_soon",
+            ServiceError::VerificationRateLimited { .. } => "verification_rate_limited",
+            ServiceError::SenderNotConfigured => "sender_not_configured",
+            ServiceError::SenderFailed => "sender_failed",
+            ServiceError::NoVerification => "no_verification",
+            ServiceError::PasswordRequired => "password_required",
+            ServiceError::ConsentOutdated => "consent_outdated",
+            ServiceError::NoInfo => "no_info",
         }
     }
 
@@ -83,8 +131,13 @@ impl ServiceError {
             ServiceError::TooManyAttempts { seconds } => {
                 params.insert("seconds".to_string(), seconds.to_string());
             }
-            ServiceError::ServerUnavailable { seconds: Some(s) } => {
+            ServiceError::ServerUnavailable { seconds: Some(s) }
+            | ServiceError::ResendTooSoon { seconds: s }
+            | ServiceError::VerificationRateLimited { seconds: s } => {
                 params.insert("seconds".to_string(), s.to_string());
+            }
+            ServiceError::CodeIncorrect { attempts_left } => {
+                params.insert("attempts_left".to_string(), attempts_left.to_string());
             }
             _ => {}
         }
@@ -107,6 +160,18 @@ impl ServiceError {
         "no_conflict",
         "local_store",
         "credential_store",
+        "code_format",
+        "code_incorrect",
+        "code_expired",
+        "code_exhausted",
+        "resend_too_soon",
+        "verification_rate_limited",
+        "sender_not_configured",
+        "sender_failed",
+        "no_verification",
+        "password_required",
+        "consent_outdated",
+        "no_info",
     ];
 }
 
@@ -130,12 +195,36 @@ impl From<ApiError> for ServiceError {
                 seconds: retry_after.map(|d| d.as_secs()).unwrap_or(60),
             },
             ApiError::Unauthorized => ServiceError::SessionExpired,
+            ApiError::StepUpRequired { .. } => ServiceError::PasswordRequired,
+            ApiError::CodeIncorrect { attempts_left } => {
+                ServiceError::CodeIncorrect { attempts_left }
+            }
+            ApiError::CodeGone { code } if code == "code_exhausted" => ServiceError::CodeExhausted,
+            ApiError::CodeGone { .. } => ServiceError::CodeExpired,
+            ApiError::SendLimited { code, retry_after } => {
+                let seconds = retry_after.map(|d| d.as_secs().max(1)).unwrap_or(60);
+                if code == "resend_too_soon" {
+                    ServiceError::ResendTooSoon { seconds }
+                } else {
+                    ServiceError::VerificationRateLimited { seconds }
+                }
+            }
+            ApiError::SenderUnavailable { code, .. } if code == "sender_failed" => {
+                ServiceError::SenderFailed
+            }
+            ApiError::SenderUnavailable { .. } => ServiceError::SenderNotConfigured,
+            ApiError::Conflict { code } if code == "consent_outdated" => {
+                ServiceError::ConsentOutdated
+            }
+            ApiError::Conflict { code } if code == "no_info" => ServiceError::NoInfo,
             ApiError::InvalidGrant => ServiceError::InvalidCredentials,
             ApiError::Conflict { code } if code == "consent_required" => {
                 ServiceError::ConsentRequired
             }
             ApiError::PreconditionFailed { .. }
             | ApiError::Unprocessable { .. }
+            | ApiError::VerificationRequired { .. }
+            | ApiError::NotFound { .. }
             | ApiError::Conflict { .. }
             | ApiError::Refused { .. }
             | ApiError::Server { .. }
@@ -183,7 +272,26 @@ mod tests {
             cause: "Invalid parameter. (os error -2147024809)".into(),
         };
         assert_eq!(ServiceError::from(setup).code(), "connection_setup");
+        let wrong = ServiceError::from(ApiError::CodeIncorrect { attempts_left: 2 });
+        assert_eq!(wrong.code(), "code_incorrect");
+        assert_eq!(
+            wrong.params().get("attempts_left").map(String::as_str),
+            Some("2")
+        );
+        assert_eq!(
+            ServiceError::from(ApiError::StepUpRequired { max_age: Some(300) }).code(),
+            "password_required"
+        );
+        let soon = ServiceError::from(ApiError::SendLimited {
+            code: "resend_too_soon".into(),
+            retry_after: Some(Duration::from_secs(42)),
+        });
+        assert_eq!(soon.code(), "resend_too_soon");
+        assert_eq!(soon.params().get("seconds").map(String::as_str), Some("42"));
         for e in [
+            ServiceError::CodeFormat,
+            ServiceError::CodeExhausted,
+            ServiceError::ConsentOutdated,
             ServiceError::ConnectionSetup,
             ServiceError::Offline,
             ServiceError::NoConflict,

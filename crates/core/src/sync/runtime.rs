@@ -44,6 +44,11 @@ pub(crate) struct Live {
     pub retry: Option<RetrySchedule>,
     /// The service was closed: the sender ends.
     pub stopped: bool,
+    /// Starting a code for a registered value met a step-up: the password is asked for. (A
+    /// queued write that meets one keeps that in its own state, across restarts.)
+    pub password_required: bool,
+    /// The UI's language: the language of the messages that carry codes.
+    pub locale: crate::locale::Locale,
 }
 
 /// The state of an open service.
@@ -93,6 +98,7 @@ impl Runtime {
         let (overview_tx, _) = watch::channel(Overview::signed_out(true, credential_store));
         let (attempts_tx, _) = watch::channel(0);
         let session = Session::new(api.clone(), Arc::clone(&creds), &config.api_base_url);
+        let locale = config.locale;
         Ok(Runtime {
             config,
             api,
@@ -102,6 +108,7 @@ impl Runtime {
             sealer: Mutex::new(None),
             live: Mutex::new(Live {
                 online: true,
+                locale,
                 ..Live::default()
             }),
             jitter: Mutex::new(Jitter::from_entropy()),
@@ -150,6 +157,20 @@ impl Runtime {
         if let Ok(mut live) = self.live.lock() {
             live.retry = None;
         }
+    }
+
+    pub fn set_password_required(&self, required: bool) {
+        if let Ok(mut live) = self.live.lock() {
+            live.password_required = required;
+        }
+    }
+
+    /// The UI's language.
+    pub fn locale(&self) -> crate::locale::Locale {
+        self.live
+            .lock()
+            .map(|l| l.locale)
+            .unwrap_or(crate::locale::Locale::Ko)
     }
 
     /// Stops the sender.

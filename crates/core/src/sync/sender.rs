@@ -18,14 +18,15 @@
 
 use super::api_client::{ApiError, RemoteIdentity};
 use super::clock::{now_rfc3339, rfc3339_in};
+use super::code_sender::{self, CodesOutcome};
 use super::crypto::OUTBOX_AAD;
 use super::overview;
 use super::runtime::{RetrySchedule, Runtime};
 use super::server_view::{fetch_identity, keep_remote};
 use super::session::AuthFailure;
 use super::store::outbox::{self, Op, OpKind, OpState, Refusal};
-use super::store::{drafts, journal, snapshot};
-use super::types::{ConsentState, ReceiptDecision, SyncReason};
+use super::store::{drafts, journal, snapshot, verifications};
+use super::types::{Channel, ConsentState, ReceiptDecision, SyncReason};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
@@ -49,6 +50,12 @@ enum Outcome {
     Rejected(Refusal),
     /// The local store or key failed: retried like a network failure.
     Local,
+    /// `401` step-up: the op waits at the head for the password.
+    StepUp,
+    /// `409 consent_outdated`: the op waits for the current notice's decision.
+    ConsentOutdated,
+    /// `422 verification_required`: these channels need (new) codes first.
+    NeedsCodes(Vec<Channel>),
 }
 
 /// The sender of one service. Holds the runtime only weakly, so dropping the last
@@ -110,21 +117,32 @@ async fn step(rt: &Runtime) -> Next {
             return Next::Wait(Duration::from_secs(5));
         }
     };
-    let Some(op) = head else {
+    let Some(head) = head else {
         rt.reset_retry();
-        return Next::Idle;
+        return registered_codes(rt).await;
     };
-    if op.state != OpState::Queued {
-        return Next::Idle;
+    if let Some(wait) = retry_due(rt, head.seq) {
+        return Next::Wait(wait);
     }
-    if let Ok(live) = rt.live.lock() {
-        if let Some(retry) = &live.retry {
-            let now = Instant::now();
-            if retry.seq == op.seq && retry.next_attempt > now {
-                return Next::Wait(retry.next_attempt - now);
-            }
-        }
-    }
+    let op = match head.state {
+        OpState::Queued if head.kind == OpKind::Save => match code_sender::plan(rt, &head).await {
+            Ok(OpState::AwaitingCodes) => return codes_of(rt, &head).await,
+            Ok(_) => head,
+            Err(_) => return Next::Wait(Duration::from_secs(5)),
+        },
+        OpState::Queued => head,
+        OpState::AwaitingCodes => return codes_of(rt, &head).await,
+        // The current notice's decision goes ahead of the writes that wait for it.
+        OpState::WaitingForConsent => match rt.store.call(|c| outbox::next_queued_consent(c)).await
+        {
+            Ok(Some(consent)) => consent,
+            Ok(None) => return Next::Idle,
+            Err(_) => return Next::Wait(Duration::from_secs(5)),
+        },
+        // The user's turn on the head; a registered value's code does not wait for it.
+        OpState::Conflict | OpState::Rejected => return registered_codes(rt).await,
+        OpState::PasswordRequired => return Next::Idle,
+    };
     let seq = op.seq;
     if rt
         .store
@@ -158,6 +176,15 @@ async fn step(rt: &Runtime) -> Next {
             rt.set_online(true);
             Next::Idle
         }
+        Outcome::StepUp => park(rt, seq, OpState::PasswordRequired).await,
+        Outcome::ConsentOutdated => consent_outdated(rt, seq).await,
+        Outcome::NeedsCodes(channels) => {
+            rt.set_online(true);
+            match code_sender::codes_again(rt, &op, channels).await {
+                Ok(()) => Next::Wait(Duration::ZERO),
+                Err(_) => schedule_retry(rt, seq, None),
+            }
+        }
         Outcome::Rejected(refusal) => {
             rt.set_online(true);
             let stored = rt
@@ -172,6 +199,124 @@ async fn step(rt: &Runtime) -> Next {
     }
 }
 
+/// How long the head `seq` still waits after a failed attempt, if it does.
+fn retry_due(rt: &Runtime, seq: i64) -> Option<Duration> {
+    let live = rt.live.lock().ok()?;
+    let retry = live.retry.as_ref()?;
+    let now = Instant::now();
+    (retry.seq == seq && retry.next_attempt > now).then(|| retry.next_attempt - now)
+}
+
+/// Keeps the op `seq` at the head in `state` until the employee acts (step-up: the password).
+async fn park(rt: &Runtime, seq: i64, state: OpState) -> Next {
+    rt.reset_retry();
+    rt.set_online(true);
+    match rt
+        .store
+        .call(move |c| outbox::set_state(c, seq, state, None))
+        .await
+    {
+        Ok(()) => Next::Idle,
+        Err(_) => Next::Wait(Duration::from_secs(5)),
+    }
+}
+
+/// `409 consent_outdated`: the op keeps its place and waits for the current notice's decision;
+/// the identity (with the notice in force) and the notice are read so that the consent screen
+/// shows, also after a restart.
+async fn consent_outdated(rt: &Runtime, seq: i64) -> Next {
+    let next = park(rt, seq, OpState::WaitingForConsent).await;
+    if let Err(failure) = fetch_identity(rt, false).await {
+        tracing::info!(
+            ?failure,
+            "consent outdated: the identity could not be read again"
+        );
+    }
+    let locale = rt.locale();
+    match rt.api.notice(locale).await {
+        Ok(notice) => {
+            let _ = rt
+                .store
+                .call(move |c| snapshot::put_notice(c, &notice))
+                .await;
+        }
+        Err(error) => tracing::info!(%error, "consent outdated: the notice could not be read"),
+    }
+    next
+}
+
+/// The codes of the save at the head: started when never sent, then the employee's turn.
+async fn codes_of(rt: &Runtime, op: &Op) -> Next {
+    let outcome = code_sender::start_for_op(rt, op).await;
+    after_codes(rt, Some(op.seq), outcome).await
+}
+
+/// The codes of registered values (settings' 확인하기), when the outbox is empty.
+async fn registered_codes(rt: &Runtime) -> Next {
+    if rt.live.lock().map(|l| l.password_required).unwrap_or(false) {
+        return Next::Idle;
+    }
+    let outcome = code_sender::start_registered(rt).await;
+    after_codes(rt, None, outcome).await
+}
+
+async fn after_codes(rt: &Runtime, seq: Option<i64>, outcome: CodesOutcome) -> Next {
+    // Waiters for a first answer (submit) see the codes' state now.
+    rt.attempts_tx.send_modify(|n| *n += 1);
+    match (outcome, seq) {
+        (CodesOutcome::Idle, _) => Next::Idle,
+        (CodesOutcome::Retry(error), Some(seq)) => schedule_retry(rt, seq, Some(&error)),
+        (CodesOutcome::Retry(error), None) => {
+            rt.set_online(!matches!(error, ApiError::Offline | ApiError::Timeout));
+            Next::Wait(Duration::from_secs(30))
+        }
+        (CodesOutcome::Local, _) => Next::Wait(Duration::from_secs(5)),
+        (CodesOutcome::SignIn, _) => {
+            rt.set_sign_in_required(true);
+            Next::Idle
+        }
+        (CodesOutcome::StepUp, Some(seq)) => park(rt, seq, OpState::PasswordRequired).await,
+        (CodesOutcome::StepUp, None) => {
+            rt.set_password_required(true);
+            Next::Idle
+        }
+        (CodesOutcome::ConsentOutdated, Some(seq)) => consent_outdated(rt, seq).await,
+        (CodesOutcome::ConsentOutdated, None) => {
+            // A registered value's code waits for the decision too: the screen asks for consent.
+            let _ = rt.store.call(|c| verifications::clear(c)).await;
+            let _ = fetch_identity(rt, false).await;
+            Next::Idle
+        }
+        (CodesOutcome::Rejected(refusal), Some(seq)) => {
+            match rt
+                .store
+                .call(move |c| outbox::set_state(c, seq, OpState::Rejected, Some(&refusal)))
+                .await
+            {
+                Ok(()) => Next::Idle,
+                Err(_) => Next::Wait(Duration::from_secs(5)),
+            }
+        }
+        (CodesOutcome::Rejected(refusal), None) => {
+            // A registered value the server will not verify: the screen says so; 다시 받기 retries.
+            let _ = rt
+                .store
+                .call(move |c| {
+                    for mut row in verifications::all(c)?
+                        .into_iter()
+                        .filter(code_sender::unsent)
+                    {
+                        row.not_sent(refusal.reason.clone(), None);
+                        verifications::put(c, &row)?;
+                    }
+                    Ok(())
+                })
+                .await;
+            Next::Idle
+        }
+    }
+}
+
 fn outcome_name(outcome: &Outcome) -> &'static str {
     match outcome {
         Outcome::Applied => "applied",
@@ -181,6 +326,9 @@ fn outcome_name(outcome: &Outcome) -> &'static str {
         Outcome::Conflict => "conflict",
         Outcome::Rejected(_) => "rejected",
         Outcome::Local => "local_failure",
+        Outcome::StepUp => "step_up_required",
+        Outcome::ConsentOutdated => "consent_outdated",
+        Outcome::NeedsCodes(_) => "verification_required",
     }
 }
 
@@ -293,17 +441,14 @@ async fn attempt(rt: &Runtime, op: &Op) -> Outcome {
             rt.session
                 .authed(|t| async move { rt.api.delete_identity(&t, key, base).await })
                 .await
-                .map(|etag| {
-                    (
-                        Some(RemoteIdentity {
-                            consent: Default::default(),
-                            info: None,
-                            updated_at: None,
-                            etag,
-                        }),
-                        op.base_etag.clone(),
-                    )
-                })
+                .map(|etag| (Some(RemoteIdentity::deleted(etag)), op.base_etag.clone()))
+        }
+        OpKind::Reconfirm => {
+            let base = op.base_etag.as_deref();
+            rt.session
+                .authed(|t| async move { rt.api.reconfirm(&t, key, base).await })
+                .await
+                .map(|remote| (Some(remote), op.base_etag.clone()))
         }
     };
     match result {
@@ -313,21 +458,23 @@ async fn attempt(rt: &Runtime, op: &Op) -> Outcome {
                 Ok(_) => mark_conflict(rt, op).await,
                 Err(failure) => from_failure(failure),
             },
-            OpKind::Consent | OpKind::Delete => match fetch_identity(rt, false).await {
-                Ok(Some(remote)) => {
-                    let (seq, etag) = (op.seq, remote.etag.clone());
-                    match rt
-                        .store
-                        .call(move |c| outbox::set_base(c, seq, etag.as_deref()))
-                        .await
-                    {
-                        Ok(()) => Outcome::Again,
-                        Err(_) => Outcome::Local,
+            OpKind::Consent | OpKind::Delete | OpKind::Reconfirm => {
+                match fetch_identity(rt, false).await {
+                    Ok(Some(remote)) => {
+                        let (seq, etag) = (op.seq, remote.etag.clone());
+                        match rt
+                            .store
+                            .call(move |c| outbox::set_base(c, seq, etag.as_deref()))
+                            .await
+                        {
+                            Ok(()) => Outcome::Again,
+                            Err(_) => Outcome::Local,
+                        }
                     }
+                    Ok(None) => Outcome::Again,
+                    Err(failure) => from_failure(failure),
                 }
-                Ok(None) => Outcome::Again,
-                Err(failure) => from_failure(failure),
-            },
+            }
         },
         Err(AuthFailure::Api(ApiError::Conflict { code }))
             if code == "idempotency_response_purged" =>
@@ -348,12 +495,15 @@ fn from_failure(failure: AuthFailure) -> Outcome {
         AuthFailure::Local(_) => Outcome::Local,
         AuthFailure::Api(error) => match error {
             ApiError::Unauthorized | ApiError::InvalidGrant => Outcome::SignIn,
+            ApiError::StepUpRequired { .. } => Outcome::StepUp,
+            ApiError::VerificationRequired { channels } => Outcome::NeedsCodes(channels),
+            ApiError::Conflict { code } if code == "consent_outdated" => Outcome::ConsentOutdated,
             e if e.is_transient() || matches!(e, ApiError::TooManySignIns { .. }) => {
                 Outcome::Retry(e)
             }
             ApiError::Conflict { code } => {
                 Outcome::Rejected(Refusal::because(SyncReason::new(match code.as_str() {
-                    "notice_outdated" | "consent_required" => code.as_str(),
+                    "notice_outdated" | "consent_required" | "no_info" => code.as_str(),
                     _ => "unknown",
                 })))
             }
@@ -399,6 +549,7 @@ async fn applied(
             let mut withdrawn = false;
             if let Some(remote) = &remote {
                 if kind == OpKind::Delete {
+                    verifications::clear(&tx)?;
                     // The server withdraws an agreement with the info; the read-back confirms.
                     let mut snap = snapshot::get(&tx)?;
                     snap.info = None;
@@ -419,8 +570,16 @@ async fn applied(
             }
             outbox::remove(&tx, seq)?;
             match kind {
-                OpKind::Consent => journal::mark_synced(&tx, seq)?,
-                OpKind::Save => drafts::delete_if_older(&tx, created_at)?,
+                OpKind::Consent => {
+                    journal::mark_synced(&tx, seq)?;
+                    // The writes that waited for a decision on the current notice go on.
+                    outbox::release_waiting_for_consent(&tx)?;
+                }
+                OpKind::Save => {
+                    drafts::delete_if_older(&tx, created_at)?;
+                    verifications::remove_of_op(&tx, seq)?;
+                }
+                OpKind::Reconfirm => {}
                 OpKind::Delete => {
                     drafts::delete(&tx)?;
                     if let Some(account) = account.as_ref().filter(|_| withdrawn) {

@@ -48,7 +48,7 @@ pub(crate) async fn fetch_identity(
                 .call(move |c| keep_remote(c, &kept))
                 .await
                 .map_err(|e| AuthFailure::Local(e.into()))?;
-            Ok(Some(remote))
+            Ok(Some(*remote))
         }
     }
 }
@@ -64,5 +64,10 @@ pub(crate) fn keep_remote(
     snap.updated_at = remote.updated_at.clone();
     snap.etag = remote.etag.clone();
     snap.synced_at = Some(now_rfc3339());
+    if remote.current_notice_version.is_some() {
+        snap.current_notice_version = remote.current_notice_version.clone();
+    }
+    snap.confirmed_at = remote.confirmed_at.clone();
+    snap.reconfirm_days = remote.reconfirm_days;
     snapshot::put(c, &snap)
 }

@@ -43,6 +43,45 @@ pub struct RemoteIdentity {
     pub info: Option<MaskedInfo>,
     pub updated_at: Option<String>,
     pub etag: Option<String>,
+    /// The notice in force: an agreement on another version is outdated (re-consent).
+    pub current_notice_version: Option<String>,
+    /// RFC 3339: when the info was last registered, changed or kept (re-confirm).
+    pub confirmed_at: Option<String>,
+    /// The server's re-confirm setting in days; 0 is off.
+    pub reconfirm_days: u32,
+}
+
+impl RemoteIdentity {
+    /// The identity after a delete: nothing registered, known only by its new version.
+    pub fn deleted(etag: Option<String>) -> RemoteIdentity {
+        RemoteIdentity {
+            consent: Default::default(),
+            info: None,
+            updated_at: None,
+            etag,
+            current_notice_version: None,
+            confirmed_at: None,
+            reconfirm_days: 0,
+        }
+    }
+
+    /// True when the consent was agreed on a notice other than the one in force.
+    pub fn consent_outdated(&self) -> bool {
+        consent_outdated(&self.consent, self.current_notice_version.as_deref())
+    }
+}
+
+/// True when `consent` was agreed on a notice other than `current` (unknown `current`: a server
+/// before re-consent, never outdated). The one rule, as [`crate::wire::Identity::consent_outdated`].
+pub fn consent_outdated(consent: &ConsentView, current: Option<&str>) -> bool {
+    use crate::wire::ConsentState;
+    match current.filter(|c| !c.is_empty()) {
+        Some(current) => {
+            consent.state == ConsentState::Agreed
+                && consent.notice_version.as_deref() != Some(current)
+        }
+        None => false,
+    }
 }
 
 impl RemoteIdentity {
@@ -71,6 +110,9 @@ impl RemoteIdentity {
             info,
             updated_at: Some(identity.updated_at),
             etag,
+            current_notice_version: Some(identity.current_notice_version).filter(|v| !v.is_empty()),
+            confirmed_at: identity.confirmed_at,
+            reconfirm_days: identity.reconfirm_days,
         }
     }
 }
@@ -105,7 +147,8 @@ pub(super) fn form_values(identity: Identity) -> Draft {
 pub enum Fetched {
     /// 304: what the client has is current.
     NotModified,
-    Fresh(RemoteIdentity),
+    /// Boxed: an identity is large next to a 304.
+    Fresh(Box<RemoteIdentity>),
 }
 
 pub(super) fn etag_of(headers: &HeaderMap) -> Option<String> {

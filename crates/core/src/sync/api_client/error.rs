@@ -3,7 +3,7 @@
 
 use super::answers::etag_of;
 use crate::identity::InputError;
-use crate::wire::Problem;
+use crate::wire::{Channel, Problem};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use std::time::Duration;
@@ -35,6 +35,39 @@ pub enum ApiError {
     /// 401: the access token is missing, expired or revoked.
     #[error("unauthorized")]
     Unauthorized,
+    /// 401 with `WWW-Authenticate: Bearer error="insufficient_user_authentication"` (RFC 9470):
+    /// the token is valid but the password was entered too long ago for this request. Not a
+    /// token renewal (a refresh does not count as entering the password) and not a sign-out:
+    /// the password is asked for again and the request repeated.
+    #[error("step-up required")]
+    StepUpRequired { max_age: Option<u64> },
+    /// 422 `verification_required`: the write's new or changed values (these channels) need the
+    /// proof of a confirmed code.
+    #[error("verification required")]
+    VerificationRequired { channels: Vec<Channel> },
+    /// 422 `code_incorrect`: a wrong code; `attempts_left` tries remain.
+    #[error("code incorrect")]
+    CodeIncorrect { attempts_left: u32 },
+    /// 410 `code_expired` (3 minutes passed) or `code_exhausted` (5 wrong tries): send a new code.
+    #[error("code gone: {code}")]
+    CodeGone { code: String },
+    /// 404 (`verification_not_found`: unknown, another account's, or already confirmed).
+    #[error("not found: {code}")]
+    NotFound { code: String },
+    /// 429 `verification_rate_limited` or `resend_too_soon`: sending a code is capped for a while.
+    #[error("sending limited: {code}")]
+    SendLimited {
+        code: String,
+        retry_after: Option<Duration>,
+    },
+    /// 503 `sender_not_configured` or `sender_failed`: the server cannot send this channel's
+    /// code now. Not retried on its own (an SMS costs money and the cause is the server's setup):
+    /// the code screen says why and 다시 받기 tries again.
+    #[error("sender unavailable: {code}")]
+    SenderUnavailable {
+        code: String,
+        retry_after: Option<Duration>,
+    },
     /// 400 `invalid_grant`: wrong credentials, or a used/expired/revoked refresh token.
     #[error("invalid grant")]
     InvalidGrant,
@@ -44,7 +77,8 @@ pub enum ApiError {
     /// 422 `validation_failed`: the server's reasons, read back to where they point.
     #[error("validation failed")]
     Unprocessable { errors: Vec<InputError> },
-    /// 409 (`consent_required`, `notice_outdated`, `idempotency_response_purged`).
+    /// 409 (`consent_required`, `consent_outdated`, `notice_outdated`, `no_info`,
+    /// `idempotency_response_purged`).
     #[error("conflict: {code}")]
     Conflict { code: String },
     /// Another 4xx: the request itself is wrong; retrying will not help.
@@ -109,7 +143,9 @@ impl ApiError {
         match self {
             ApiError::Unavailable { retry_after }
             | ApiError::RateLimited { retry_after }
-            | ApiError::TooManySignIns { retry_after } => *retry_after,
+            | ApiError::TooManySignIns { retry_after }
+            | ApiError::SendLimited { retry_after, .. }
+            | ApiError::SenderUnavailable { retry_after, .. } => *retry_after,
             _ => None,
         }
     }
@@ -123,12 +159,90 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .map(Duration::from_secs)
 }
 
+/// The RFC 9470 step-up challenge of a 401, if it is one: `Some(max_age)` when a `Bearer`
+/// challenge says `error="insufficient_user_authentication"` (`max_age` as given, if any).
+///
+/// Read from the header, not the problem body: the header is the standard, and a proxy that
+/// replaces the body keeps it.
+pub(crate) fn step_up_challenge(headers: &HeaderMap) -> Option<Option<u64>> {
+    headers
+        .get_all(reqwest::header::WWW_AUTHENTICATE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(parse_step_up)
+}
+
+/// One `WWW-Authenticate` value: `Bearer error="insufficient_user_authentication", max_age=300`
+/// (parameters in any order, values quoted or not, the scheme in any case).
+fn parse_step_up(value: &str) -> Option<Option<u64>> {
+    let rest = value.trim_start();
+    let (scheme, params) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    let mut step_up = false;
+    let mut max_age = None;
+    for param in params.split(',') {
+        let Some((name, value)) = param.split_once('=') else {
+            continue;
+        };
+        let value = value.trim().trim_matches('"');
+        match name.trim().to_ascii_lowercase().as_str() {
+            "error" => step_up = value == "insufficient_user_authentication",
+            "max_age" => max_age = value.parse::<u64>().ok(),
+            _ => {}
+        }
+    }
+    step_up.then_some(max_age)
+}
+
+/// The channels a `verification_required` problem names (`/email`, `/phone`).
+fn unverified_channels(problem: &Problem) -> Vec<Channel> {
+    let mut channels: Vec<Channel> = problem
+        .errors
+        .iter()
+        .filter_map(|e| match e.field.as_str() {
+            "/email" => Some(Channel::Email),
+            f if f == "/phone" || f.starts_with("/phone/") => Some(Channel::Phone),
+            _ => None,
+        })
+        .collect();
+    channels.sort();
+    channels.dedup();
+    channels
+}
+
 /// A non-success answer, typed.
 pub(super) fn failure(status: StatusCode, headers: &HeaderMap, bytes: &[u8]) -> ApiError {
     let problem: Problem = serde_json::from_slice(bytes).unwrap_or_default();
     match status.as_u16() {
-        401 => ApiError::Unauthorized,
+        401 => match step_up_challenge(headers) {
+            Some(max_age) => ApiError::StepUpRequired {
+                max_age: max_age.or(problem.max_age),
+            },
+            None => ApiError::Unauthorized,
+        },
         400 if problem.code == "invalid_grant" => ApiError::InvalidGrant,
+        422 if problem.code == "verification_required" => ApiError::VerificationRequired {
+            channels: unverified_channels(&problem),
+        },
+        422 if problem.code == "code_incorrect" => ApiError::CodeIncorrect {
+            attempts_left: problem.attempts_left.unwrap_or(0),
+        },
+        410 => ApiError::CodeGone { code: problem.code },
+        404 => ApiError::NotFound { code: problem.code },
+        429 if problem.code == "verification_rate_limited" || problem.code == "resend_too_soon" => {
+            ApiError::SendLimited {
+                code: problem.code,
+                retry_after: retry_after(headers),
+            }
+        }
+        503 if problem.code == "sender_not_configured" || problem.code == "sender_failed" => {
+            ApiError::SenderUnavailable {
+                code: problem.code,
+                retry_after: retry_after(headers),
+            }
+        }
         412 => ApiError::PreconditionFailed {
             current: etag_of(headers),
         },
@@ -163,6 +277,26 @@ pub(super) fn failure(status: StatusCode, headers: &HeaderMap, bytes: &[u8]) -> 
 #[cfg(test)]
 mod tests {
     use super::super::answers::identity;
+
+    #[test]
+    fn the_step_up_challenge_is_read_in_any_spelling() {
+        let read = super::parse_step_up;
+        assert_eq!(
+            read(r#"Bearer error="insufficient_user_authentication", max_age=300"#),
+            Some(Some(300))
+        );
+        assert_eq!(
+            read(r#"bearer max_age="60",error=insufficient_user_authentication"#),
+            Some(Some(60))
+        );
+        assert_eq!(
+            read(r#"Bearer error="insufficient_user_authentication""#),
+            Some(None)
+        );
+        assert_eq!(read(r#"Bearer error="invalid_token""#), None);
+        assert_eq!(read(r#"Basic realm="x""#), None);
+        assert_eq!(read("Bearer"), None);
+    }
     use super::*;
     use reqwest::header::{HeaderValue, CONTENT_TYPE};
 
@@ -194,6 +328,55 @@ mod tests {
             failure(StatusCode::BAD_GATEWAY, &HeaderMap::new(), b"<html>"),
             ApiError::Server { status: 502 }
         ));
+        let mut challenge = HeaderMap::new();
+        challenge.insert(
+            reqwest::header::WWW_AUTHENTICATE,
+            HeaderValue::from_static(
+                r#"Bearer error="insufficient_user_authentication", max_age=300"#,
+            ),
+        );
+        assert_eq!(
+            failure(StatusCode::UNAUTHORIZED, &challenge, b"{}"),
+            ApiError::StepUpRequired { max_age: Some(300) }
+        );
+        let mut expired = HeaderMap::new();
+        expired.insert(
+            reqwest::header::WWW_AUTHENTICATE,
+            HeaderValue::from_static(r#"Bearer error="invalid_token""#),
+        );
+        assert_eq!(
+            failure(StatusCode::UNAUTHORIZED, &expired, b"{}"),
+            ApiError::Unauthorized
+        );
+        assert_eq!(
+            failure(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &HeaderMap::new(),
+                br#"{"code":"verification_required","errors":[{"field":"/phone","code":"unverified"},{"field":"/email","code":"unverified"}]}"#
+            ),
+            ApiError::VerificationRequired {
+                channels: vec![Channel::Email, Channel::Phone]
+            }
+        );
+        assert_eq!(
+            failure(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &HeaderMap::new(),
+                br#"{"code":"code_incorrect","attempts_left":3}"#
+            ),
+            ApiError::CodeIncorrect { attempts_left: 3 }
+        );
+        assert_eq!(
+            failure(
+                StatusCode::TOO_MANY_REQUESTS,
+                &headers,
+                br#"{"code":"resend_too_soon"}"#
+            ),
+            ApiError::SendLimited {
+                code: "resend_too_soon".into(),
+                retry_after: Some(Duration::from_secs(2))
+            }
+        );
         let mut html = HeaderMap::new();
         html.insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
         assert_eq!(

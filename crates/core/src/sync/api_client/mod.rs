@@ -14,12 +14,15 @@
 mod answers;
 mod error;
 
-pub use answers::{Fetched, RemoteIdentity, Tokens};
+pub use answers::{consent_outdated, Fetched, RemoteIdentity, Tokens};
 pub use error::{ApiError, SetupPart};
 
 use super::types::{Account, Draft, Notice};
 use crate::locale::Locale;
-use crate::wire::{Identity, RevokeRequest, TokenRequest, TokenResponse};
+use crate::wire::{
+    CodeConfirm, Identity, RevokeRequest, TokenRequest, TokenResponse, Verification,
+    VerificationProof, VerificationStart,
+};
 use answers::{etag_of, form_values, identity, json};
 use error::failure;
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, IF_MATCH, IF_NONE_MATCH};
@@ -245,7 +248,10 @@ impl ApiClient {
             .await?;
         match status {
             StatusCode::NOT_MODIFIED => Ok(Fetched::NotModified),
-            StatusCode::OK => Ok(Fetched::Fresh(identity(&response_headers, &bytes)?)),
+            StatusCode::OK => Ok(Fetched::Fresh(Box::new(identity(
+                &response_headers,
+                &bytes,
+            )?))),
             _ => Err(failure(status, &response_headers, &bytes)),
         }
     }
@@ -328,6 +334,97 @@ impl ApiClient {
         Err(failure(status, &response_headers, &bytes))
     }
 
+    /// `POST /v1/identity/reconfirm`: the registered info is still right.
+    pub async fn reconfirm(
+        &self,
+        access: &str,
+        key: &str,
+        if_match: Option<&str>,
+    ) -> Result<RemoteIdentity, ApiError> {
+        self.write(
+            Method::POST,
+            "v1/identity/reconfirm",
+            access,
+            None,
+            key,
+            if_match,
+        )
+        .await
+    }
+
+    /// `POST /v1/identity/verifications`: sends a code for one channel's value (or the registered
+    /// one). `key` makes a retry after a lost answer a replay, not a second message.
+    pub async fn start_verification(
+        &self,
+        access: &str,
+        start: &VerificationStart,
+        key: &str,
+    ) -> Result<Verification, ApiError> {
+        let body = Zeroizing::new(
+            serde_json::to_vec(start).map_err(|_| ApiError::BadResponse("request"))?,
+        );
+        let headers = write_headers(key, None)?;
+        let (status, response_headers, bytes) = self
+            .send(
+                Method::POST,
+                "v1/identity/verifications",
+                Some(access),
+                headers,
+                Some(body.to_vec()),
+            )
+            .await?;
+        if status == StatusCode::CREATED || status == StatusCode::OK {
+            return json(&response_headers, &bytes);
+        }
+        Err(failure(status, &response_headers, &bytes))
+    }
+
+    /// `POST /v1/identity/verifications/{id}/resend`: a new code to the same destination.
+    pub async fn resend_verification(
+        &self,
+        access: &str,
+        id: &str,
+    ) -> Result<Verification, ApiError> {
+        let path = format!("v1/identity/verifications/{}/resend", path_segment(id)?);
+        let (status, response_headers, bytes) = self
+            .send(Method::POST, &path, Some(access), HeaderMap::new(), None)
+            .await?;
+        if status == StatusCode::OK {
+            return json(&response_headers, &bytes);
+        }
+        Err(failure(status, &response_headers, &bytes))
+    }
+
+    /// `POST /v1/identity/verifications/{id}/confirm`: the code as typed; the answer holds the proof.
+    pub async fn confirm_verification(
+        &self,
+        access: &str,
+        id: &str,
+        code: &str,
+    ) -> Result<VerificationProof, ApiError> {
+        let path = format!("v1/identity/verifications/{}/confirm", path_segment(id)?);
+        let body = Zeroizing::new(
+            serde_json::to_vec(&CodeConfirm {
+                code: code.to_string(),
+            })
+            .map_err(|_| ApiError::BadResponse("request"))?,
+        );
+        let (status, response_headers, bytes) = self
+            .send(
+                Method::POST,
+                &path,
+                Some(access),
+                HeaderMap::new(),
+                Some(body.to_vec()),
+            )
+            .await?;
+        let bytes = Zeroizing::new(bytes);
+        if status == StatusCode::OK {
+            return json(&response_headers, &bytes);
+        }
+        Err(failure(status, &response_headers, &bytes))
+    }
+
     async fn write(
         &self,
         method: Method,
@@ -362,6 +459,20 @@ fn write_headers(key: &str, if_match: Option<&str>) -> Result<HeaderMap, ApiErro
         headers.insert(IF_MATCH, header(etag)?);
     }
     Ok(headers)
+}
+
+/// A verification id as a path segment: the contract's `[A-Za-z0-9_-]{1,64}`, anything else refused
+/// rather than escaped (an id is the server's, never the user's).
+fn path_segment(id: &str) -> Result<&str, ApiError> {
+    let valid = (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if valid {
+        Ok(id)
+    } else {
+        Err(ApiError::BadResponse("verification id"))
+    }
 }
 
 fn header(value: &str) -> Result<HeaderValue, ApiError> {

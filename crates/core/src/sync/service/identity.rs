@@ -167,6 +167,20 @@ impl Service {
         Ok(self.overview().await)
     }
 
+    /// The re-confirm card's "keep": the registered info is still right. Queued like any write
+    /// (`POST /v1/identity/reconfirm`), so the card goes away at once, also offline.
+    pub async fn keep_info(&self) -> Result<Overview, ServiceError> {
+        let rt = &self.rt;
+        rt.session.require_account().await?;
+        if self.overview().await.info.is_none() {
+            return Err(ServiceError::NoInfo);
+        }
+        self.queue_write(OpKind::Reconfirm, None, None, |_, _| Ok(()))
+            .await?;
+        rt.wake.notify_one();
+        Ok(self.overview().await)
+    }
+
     /// The user's answer to a conflict: send mine over the server's version, or drop mine.
     pub async fn resolve_conflict(&self, choice: ConflictChoice) -> Result<Overview, ServiceError> {
         let rt = &self.rt;
@@ -223,6 +237,8 @@ impl Service {
                         }
                         return Ok(errors);
                     }
+                    // Waiting for codes, the password or consent: the overview says which.
+                    Some(op) if op.state != OpState::Queued => return Ok(Vec::new()),
                     Some(op) if op.attempts > 0 || !online || blocked => return Ok(Vec::new()),
                     Some(_) => {}
                 }

@@ -6,12 +6,14 @@
 //! a watch channel (the app forwards it as the `overview-changed` event).
 //!
 //! The methods are grouped as the app's commands are (`src-tauri/src/commands/`): `session`
-//! (restore, sign in, sign out), `consent` (notice, decision, receipts) and `identity` (overview,
-//! refresh, drafts, submit, delete, conflicts).
+//! (restore, sign in, sign out, step-up), `consent` (notice, decision, receipts), `identity`
+//! (overview, refresh, drafts, submit, delete, conflicts, keep) and `verification` (codes: confirm,
+//! resend, cancel, verify a registered value).
 
 mod consent;
 mod identity;
 mod session;
+mod verification;
 
 pub use super::config::ServiceConfig;
 
@@ -52,6 +54,14 @@ impl Service {
     /// The overview as it changes: the app forwards each value as `overview-changed`.
     pub fn subscribe(&self) -> watch::Receiver<Overview> {
         self.rt.overview_tx.subscribe()
+    }
+
+    /// The UI's language, for the messages that carry codes (the app calls it at start-up and on
+    /// every language switch).
+    pub fn set_locale(&self, locale: crate::locale::Locale) {
+        if let Ok(mut live) = self.rt.live.lock() {
+            live.locale = locale;
+        }
     }
 
     /// Which credential store is in use.

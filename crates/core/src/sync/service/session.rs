@@ -4,8 +4,9 @@ use super::Service;
 use crate::sync::api_client::ApiError;
 use crate::sync::error::ServiceError;
 use crate::sync::kept_access::{now_unix, KeptAccess};
-use crate::sync::store::{drafts, outbox, snapshot};
-use crate::sync::types::Account;
+use crate::sync::store::outbox::OpState;
+use crate::sync::store::{drafts, outbox, snapshot, verifications};
+use crate::sync::types::{Account, CodeState, Overview};
 use zeroize::Zeroizing;
 
 impl Service {
@@ -92,6 +93,53 @@ impl Service {
         Ok(account)
     }
 
+    /// The password dialog of a step-up (RFC 9470): signs in again as the signed-in account for a
+    /// fresh password time (both tokens replaced, kept like a sign-in's), then the write that
+    /// waited at the head goes on where it was (its codes, or its send). A wrong password is
+    /// `invalid_credentials` and the write still waits; nothing local is wiped.
+    pub async fn step_up(&self, password: &str) -> Result<Overview, ServiceError> {
+        let rt = &self.rt;
+        let account = rt.session.require_account().await?;
+        let tokens = match rt.api.sign_in(&account.address, password).await {
+            Ok(tokens) => tokens,
+            Err(error) => {
+                if matches!(error, ApiError::Offline | ApiError::Timeout) {
+                    rt.set_online(false);
+                    self.publish().await;
+                }
+                return Err(error.into());
+            }
+        };
+        rt.session.keep_tokens(&tokens).await?;
+        rt.session.begin(tokens.access_token, account).await;
+        rt.set_online(true);
+        rt.set_sign_in_required(false);
+        rt.set_password_required(false);
+        rt.store
+            .call(|c| {
+                let tx = c.transaction()?;
+                if let Some(op) =
+                    outbox::head(&tx)?.filter(|op| op.state == OpState::PasswordRequired)
+                {
+                    let codes_left = verifications::of_op(&tx, op.seq)?
+                        .iter()
+                        .any(|r| r.state != CodeState::Confirmed);
+                    let next = if codes_left {
+                        OpState::AwaitingCodes
+                    } else {
+                        OpState::Queued
+                    };
+                    outbox::set_state(&tx, op.seq, next, None)?;
+                }
+                tx.commit()?;
+                Ok(())
+            })
+            .await?;
+        rt.reset_retry();
+        rt.wake.notify_one();
+        Ok(self.overview().await)
+    }
+
     /// Revokes the sign-in, deletes the stored token and the local key (destroying every draft and
     /// queued body at once), and wipes drafts, outbox and caches. Offline, the revocation is
     /// skipped; the token is deleted locally all the same.
@@ -154,12 +202,14 @@ impl Service {
                 let tx = c.transaction()?;
                 drafts::delete(&tx)?;
                 outbox::clear(&tx)?;
+                verifications::clear(&tx)?;
                 snapshot::clear(&tx)?;
                 tx.commit()?;
                 Ok(())
             })
             .await?;
         self.rt.reset_retry();
+        self.rt.set_password_required(false);
         Ok(())
     }
 }

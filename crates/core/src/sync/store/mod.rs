@@ -1,4 +1,5 @@
-//! The local SQLite database: drafts, the outbox, the consent journal and the cached server view.
+//! The local SQLite database: drafts, the outbox, the codes a queued save waits for, the consent
+//! journal and the cached server view.
 //!
 //! One file in the app data directory, in WAL mode with `synchronous=FULL` (a save is on disk when
 //! it returns: a power cut loses nothing acknowledged), `secure_delete` (deleted pages are zeroed,
@@ -12,6 +13,7 @@ pub mod drafts;
 pub mod journal;
 pub mod outbox;
 pub mod snapshot;
+pub mod verifications;
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -36,7 +38,8 @@ pub enum StoreError {
 }
 
 /// The schema, one entry per version: version `n` is reached by running `MIGRATIONS[n - 1]`.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE draft (
     id         INTEGER PRIMARY KEY CHECK (id = 1),
     sealed     BLOB    NOT NULL,      -- the form as typed, encrypted
@@ -87,7 +90,46 @@ CREATE TABLE notice_cache (
     text    TEXT NOT NULL,
     sha256  TEXT NOT NULL
 );
-"#];
+"#,
+    // Ownership codes, step-up, re-consent and re-confirm. SQLite cannot change a CHECK, so the
+    // outbox is rebuilt with its rows (sequence numbers kept: the journal points at them).
+    r#"
+CREATE TABLE outbox_v2 (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind            TEXT    NOT NULL CHECK (kind IN ('consent', 'save', 'delete', 'reconfirm')),
+    idempotency_key TEXT    NOT NULL UNIQUE,
+    sealed_body     BLOB,             -- the exact request body, encrypted (proofs included)
+    masked          TEXT,             -- a save's values, masked (JSON), for the overview
+    base_etag       TEXT,
+    state           TEXT    NOT NULL CHECK (state IN ('queued', 'conflict', 'rejected',
+                        'awaiting_codes', 'password_required', 'waiting_for_consent')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    reason          TEXT,
+    created_at      INTEGER NOT NULL
+);
+INSERT INTO outbox_v2 SELECT seq, kind, idempotency_key, sealed_body, masked, base_etag, state,
+    attempts, reason, created_at FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v2 RENAME TO outbox;
+CREATE TABLE verification (
+    channel       TEXT    PRIMARY KEY CHECK (channel IN ('email', 'phone')),
+    purpose       TEXT    NOT NULL CHECK (purpose IN ('change', 'registered')),
+    outbox_seq    INTEGER,            -- the save waiting for this code (purpose change)
+    start_key     TEXT    NOT NULL,   -- the idempotency key of starting it: a lost answer replays
+    id            TEXT,               -- the server's verification id, once sent
+    destination   TEXT    NOT NULL,   -- masked only
+    state         TEXT    NOT NULL,
+    expires_at    TEXT,
+    resend_at     TEXT,
+    attempts_left INTEGER NOT NULL DEFAULT 5,
+    reason        TEXT,               -- why it was not sent (JSON, codes only)
+    retry_at      TEXT
+);
+ALTER TABLE snapshot ADD COLUMN current_notice_version TEXT;
+ALTER TABLE snapshot ADD COLUMN confirmed_at TEXT;
+ALTER TABLE snapshot ADD COLUMN reconfirm_days INTEGER NOT NULL DEFAULT 0;
+"#,
+];
 
 /// The open database, shared by the service and its outbox sender; every call runs on the blocking pool.
 #[derive(Clone)]
@@ -221,6 +263,46 @@ mod tests {
             let meta = std::fs::metadata(dir.path().join("data")).unwrap();
             assert_eq!(meta.permissions().mode() & 0o777, 0o700);
         }
+    }
+
+    #[test]
+    fn version_1_outbox_rows_keep_their_sequence_numbers_through_version_2() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let tx = conn.transaction().unwrap();
+            tx.execute_batch(MIGRATIONS[0]).unwrap();
+            tx.pragma_update(None, "user_version", 1).unwrap();
+            tx.execute(
+                "INSERT INTO outbox (seq, kind, idempotency_key, state, created_at)
+                 VALUES (41, 'save', 'k41', 'queued', 0)",
+                [],
+            )
+            .unwrap();
+            tx.commit().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .call_sync(|c| {
+                let head = outbox::head(c)?.unwrap();
+                assert_eq!(head.seq, 41);
+                outbox::set_state(c, 41, outbox::OpState::AwaitingCodes, None)?;
+                let next = outbox::push(
+                    c,
+                    &outbox::NewOp {
+                        kind: outbox::OpKind::Reconfirm,
+                        idempotency_key: "k42",
+                        sealed_body: None,
+                        masked: None,
+                        base_etag: None,
+                    },
+                )?;
+                assert_eq!(next, 42, "the sequence goes on from the old rows");
+                assert_eq!(snapshot::get(c)?.reconfirm_days, 0);
+                Ok(())
+            })
+            .unwrap();
     }
 
     #[test]

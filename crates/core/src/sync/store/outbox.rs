@@ -19,6 +19,8 @@ pub enum OpKind {
     Save,
     /// `DELETE /v1/identity`.
     Delete,
+    /// `POST /v1/identity/reconfirm`: the registered info is still right (re-confirm's "keep").
+    Reconfirm,
 }
 
 impl OpKind {
@@ -27,6 +29,7 @@ impl OpKind {
             OpKind::Consent => "consent",
             OpKind::Save => "save",
             OpKind::Delete => "delete",
+            OpKind::Reconfirm => "reconfirm",
         }
     }
 
@@ -35,6 +38,7 @@ impl OpKind {
             "consent" => Some(OpKind::Consent),
             "save" => Some(OpKind::Save),
             "delete" => Some(OpKind::Delete),
+            "reconfirm" => Some(OpKind::Reconfirm),
             _ => None,
         }
     }
@@ -48,14 +52,26 @@ pub enum OpState {
     Conflict,
     /// Refused for good (422, 409): kept until the user acts so the reason can be shown.
     Rejected,
+    /// A save whose new or changed values wait for their codes (see `store::verifications`):
+    /// sent, with the proofs in its sealed body, once every code is confirmed.
+    AwaitingCodes,
+    /// The server asked for the password again (step-up): it keeps its place at the head until
+    /// the password is entered, then is sent again.
+    PasswordRequired,
+    /// The server said the agreement is on an older notice (`409 consent_outdated`): it keeps its
+    /// place and is sent once the current notice is agreed to (that decision goes first).
+    WaitingForConsent,
 }
 
 impl OpState {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             OpState::Queued => "queued",
             OpState::Conflict => "conflict",
             OpState::Rejected => "rejected",
+            OpState::AwaitingCodes => "awaiting_codes",
+            OpState::PasswordRequired => "password_required",
+            OpState::WaitingForConsent => "waiting_for_consent",
         }
     }
 
@@ -64,6 +80,9 @@ impl OpState {
             "queued" => Some(OpState::Queued),
             "conflict" => Some(OpState::Conflict),
             "rejected" => Some(OpState::Rejected),
+            "awaiting_codes" => Some(OpState::AwaitingCodes),
+            "password_required" => Some(OpState::PasswordRequired),
+            "waiting_for_consent" => Some(OpState::WaitingForConsent),
             _ => None,
         }
     }
@@ -250,8 +269,9 @@ pub fn attempted(conn: &Connection, seq: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Removes an entry (applied, or dropped by the user).
+/// Removes an entry (applied, or dropped by the user), with the codes it waited for.
 pub fn remove(conn: &Connection, seq: i64) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM verification WHERE outbox_seq = ?1", [seq])?;
     conn.execute("DELETE FROM outbox WHERE seq = ?1", [seq])?;
     Ok(())
 }
@@ -287,20 +307,61 @@ pub fn set_base(conn: &Connection, seq: i64, etag: Option<&str>) -> Result<(), S
 /// based on `from` are based on `to`: our own change is not a conflict.
 pub fn rebase(conn: &Connection, from: Option<&str>, to: &str) -> Result<(), StoreError> {
     conn.execute(
-        "UPDATE outbox SET base_etag = ?2 WHERE state = 'queued' AND base_etag IS ?1",
+        "UPDATE outbox SET base_etag = ?2
+         WHERE state NOT IN ('conflict', 'rejected') AND base_etag IS ?1",
         params![from, to],
     )?;
     Ok(())
 }
 
-/// Removes the entries refused for good (the user acted on them).
+/// Replaces an entry's sealed body (a save's proofs added or dropped). The old ciphertext is
+/// overwritten in place (`secure_delete`).
+pub fn set_body(conn: &Connection, seq: i64, sealed: &[u8]) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE outbox SET sealed_body = ?2 WHERE seq = ?1",
+        params![seq, sealed],
+    )?;
+    Ok(())
+}
+
+/// The first queued consent decision: it goes ahead of writes waiting for consent, which the
+/// server refuses until the current notice is decided on.
+pub fn next_queued_consent(conn: &Connection) -> Result<Option<Op>, StoreError> {
+    conn.query_row(
+        &format!(
+            "SELECT {COLUMNS} FROM outbox WHERE kind = 'consent' AND state = 'queued'
+             ORDER BY seq LIMIT 1"
+        ),
+        [],
+        read,
+    )
+    .optional()?
+    .transpose()
+}
+
+/// A decision was applied: the writes that waited for it are queued again, in their places.
+pub fn release_waiting_for_consent(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE outbox SET state = 'queued', reason = NULL WHERE state = 'waiting_for_consent'",
+        [],
+    )?;
+    Ok(())
+}
+
+/// Removes the entries refused for good (the user acted on them), with the codes they waited for.
 pub fn clear_rejected(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM verification WHERE outbox_seq IN
+             (SELECT seq FROM outbox WHERE state = 'rejected')",
+        [],
+    )?;
     conn.execute("DELETE FROM outbox WHERE state = 'rejected'", [])?;
     Ok(())
 }
 
-/// Removes everything (sign-out, delete).
+/// Removes everything (sign-out, delete), the codes the writes waited for too.
 pub fn clear(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM verification WHERE purpose = 'change'", [])?;
     conn.execute("DELETE FROM outbox", [])?;
     Ok(())
 }

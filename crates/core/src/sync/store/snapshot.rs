@@ -14,6 +14,12 @@ pub struct Snapshot {
     pub updated_at: Option<String>,
     pub etag: Option<String>,
     pub synced_at: Option<String>,
+    /// The notice in force as the server last said (`Identity.current_notice_version`).
+    pub current_notice_version: Option<String>,
+    /// RFC 3339: when the info was last registered, changed or kept.
+    pub confirmed_at: Option<String>,
+    /// The server's re-confirm setting in days; 0 is off.
+    pub reconfirm_days: u32,
 }
 
 fn json<T: serde::Serialize>(value: &Option<T>) -> Result<Option<String>, StoreError> {
@@ -31,28 +37,37 @@ fn parse<T: serde::de::DeserializeOwned>(text: Option<String>) -> Option<T> {
 pub fn get(conn: &Connection) -> Result<Snapshot, StoreError> {
     let row = conn
         .query_row(
-            "SELECT account, consent, info, updated_at, etag, synced_at FROM snapshot WHERE id = 1",
+            "SELECT account, consent, info, updated_at, etag, synced_at, current_notice_version,
+                 confirmed_at, reconfirm_days FROM snapshot WHERE id = 1",
             [],
             |r| {
                 Ok((
-                    r.get::<_, Option<String>>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
+                    (
+                        r.get::<_, Option<String>>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                    ),
+                    (r.get(3)?, r.get(4)?, r.get(5)?),
+                    (r.get(6)?, r.get(7)?, r.get::<_, i64>(8)?),
                 ))
             },
         )
         .optional()?;
     Ok(match row {
-        Some((account, consent, info, updated_at, etag, synced_at)) => Snapshot {
+        Some((
+            (account, consent, info),
+            (updated_at, etag, synced_at),
+            (current_notice_version, confirmed_at, reconfirm_days),
+        )) => Snapshot {
             account: parse(account),
             consent: parse(consent),
             info: parse(info),
             updated_at,
             etag,
             synced_at,
+            current_notice_version,
+            confirmed_at,
+            reconfirm_days: u32::try_from(reconfirm_days).unwrap_or(0),
         },
         None => Snapshot::default(),
     })
@@ -60,17 +75,22 @@ pub fn get(conn: &Connection) -> Result<Snapshot, StoreError> {
 
 pub fn put(conn: &Connection, snapshot: &Snapshot) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO snapshot (id, account, consent, info, updated_at, etag, synced_at)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO snapshot (id, account, consent, info, updated_at, etag, synced_at,
+             current_notice_version, confirmed_at, reconfirm_days)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (id) DO UPDATE SET account = ?1, consent = ?2, info = ?3, updated_at = ?4,
-             etag = ?5, synced_at = ?6",
+             etag = ?5, synced_at = ?6, current_notice_version = ?7, confirmed_at = ?8,
+             reconfirm_days = ?9",
         params![
             json(&snapshot.account)?,
             json(&snapshot.consent)?,
             json(&snapshot.info)?,
             snapshot.updated_at,
             snapshot.etag,
-            snapshot.synced_at
+            snapshot.synced_at,
+            snapshot.current_notice_version,
+            snapshot.confirmed_at,
+            i64::from(snapshot.reconfirm_days)
         ],
     )?;
     Ok(())
@@ -140,6 +160,8 @@ mod tests {
                         ..MaskedInfo::default()
                     }),
                     etag: Some("\"e\"".into()),
+                    current_notice_version: Some("2027-01-01".into()),
+                    reconfirm_days: 180,
                     ..Snapshot::default()
                 };
                 put(c, &snap)?;
