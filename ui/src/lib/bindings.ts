@@ -62,6 +62,28 @@ export const commands = {
 	/**  The user's answer to a conflict: keep mine (sent over the server's) or the server's. */
 	resolveConflict: (choice: ConflictChoice) => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("resolve_conflict", { choice })),
 	/**
+	 *  The code screen's 확인: `code_format` before any request, then `code_incorrect {attempts_left}`,
+	 *  `code_expired`, `code_exhausted`. Once every channel is confirmed the waiting save is sent, or the
+	 *  registered value is marked verified.
+	 */
+	confirmCode: (channel: Channel, code: string) => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("confirm_code", { channel, code })),
+	/**  다시 받기: a new code to the same destination, once `resend_at` has passed. */
+	resendCode: (channel: Channel) => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("resend_code", { channel })),
+	/**
+	 *  번호 다시 입력 / 취소: a change drops its waiting save and answers its values as the draft; a
+	 *  registered value's verification just ends (`null`).
+	 */
+	cancelVerification: () => typedError<Draft_Serialize | null, CommandError>(__TAURI_INVOKE("cancel_verification")),
+	/**  Settings' 확인하기 for a value registered before codes existed: sends a code to it. */
+	verifyRegistered: (channel: Channel) => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("verify_registered", { channel })),
+	/**
+	 *  The password asked again (step-up): signs in again as the same account for a fresh password
+	 *  time, then sends the waiting write once.
+	 */
+	stepUp: (password: string) => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("step_up", { password })),
+	/**  The re-confirm card's "keep": the info is still right; queued like any write. */
+	keepInfo: () => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("keep_info")),
+	/**
 	 *  Switches the language without a restart: remembered for next time, window retitled at once.
 	 *  Only a language policy allows.
 	 */
@@ -137,6 +159,61 @@ export type AppInfo_Serialize = {
 	webmail_url: string | null,
 	/**  The company's helpdesk; `null` shows the notice's own contact block. */
 	helpdesk: Helpdesk_Serialize | null,
+};
+
+/**  Where a code is sent: the recovery e-mail address or the mobile number. */
+export type Channel = "email" | "phone";
+
+/**  Where one channel's code stands. */
+export type CodeState = 
+/**  Not sent yet: the server cannot be reached; it is sent when the connection returns. */
+"waiting_for_network" | 
+/**  Sent: waiting for the employee to type it. */
+"sent" | 
+/**  Confirmed: the proof is held (in memory and in the sealed outbox), nothing more to type. */
+"confirmed" | 
+/**  3 minutes passed: send a new one. */
+"expired" | 
+/**  5 wrong tries: send a new one. */
+"exhausted" | 
+/**  The server refused to send (`reason` says why: a send cap with `retry_at`, no sender configured, …). */
+"not_sent";
+
+/**  One channel's code, as the code screen shows it. No value, only the masked destination. */
+export type CodeView = CodeView_Serialize | CodeView_Deserialize;
+
+/**  One channel's code, as the code screen shows it. No value, only the masked destination. */
+export type CodeView_Deserialize = {
+	channel: Channel,
+	/**  Masked: `ab***@naver.com`, `010-****-5678`. */
+	destination: string,
+	state: CodeState,
+	/**  RFC 3339; `None` until sent. */
+	expires_at?: string | null,
+	/**  RFC 3339: when 다시 받기 is enabled; `None` until sent. */
+	resend_at?: string | null,
+	attempts_left: number,
+	/**  With `NotSent`: catalog `verify.reason.<code>` (`rate_limited {seconds}`, `sender_not_configured`, …). */
+	reason?: SyncReason | null,
+	/**  With `NotSent` for a cap: when sending may be tried again (RFC 3339). */
+	retry_at?: string | null,
+};
+
+/**  One channel's code, as the code screen shows it. No value, only the masked destination. */
+export type CodeView_Serialize = {
+	channel: Channel,
+	/**  Masked: `ab***@naver.com`, `010-****-5678`. */
+	destination: string,
+	state: CodeState,
+	/**  RFC 3339; `None` until sent. */
+	expires_at: string | null,
+	/**  RFC 3339: when 다시 받기 is enabled; `None` until sent. */
+	resend_at: string | null,
+	attempts_left: number,
+	/**  With `NotSent`: catalog `verify.reason.<code>` (`rate_limited {seconds}`, `sender_not_configured`, …). */
+	reason: SyncReason | null,
+	/**  With `NotSent` for a cap: when sending may be tried again (RFC 3339). */
+	retry_at: string | null,
 };
 
 /**  An error returned by a command. */
@@ -388,6 +465,13 @@ export type MaskedInfo_Deserialize = {
 	/**  ISO 3166-1 alpha-2. */
 	phone_country?: string | null,
 	overseas: boolean,
+	/**
+	 *  RFC 3339: when a code sent to the e-mail address was last confirmed; `None`: not verified
+	 *  (registered before codes existed, or waiting to be sent).
+	 */
+	email_verified_at?: string | null,
+	/**  RFC 3339, as `email_verified_at` for the phone number. */
+	phone_verified_at?: string | null,
 };
 
 /**  The registered info (or the info waiting to be sent), masked. */
@@ -399,6 +483,13 @@ export type MaskedInfo_Serialize = {
 	/**  ISO 3166-1 alpha-2. */
 	phone_country: string | null,
 	overseas: boolean,
+	/**
+	 *  RFC 3339: when a code sent to the e-mail address was last confirmed; `None`: not verified
+	 *  (registered before codes existed, or waiting to be sent).
+	 */
+	email_verified_at: string | null,
+	/**  RFC 3339, as `email_verified_at` for the phone number. */
+	phone_verified_at: string | null,
 };
 
 /**  `GET /v1/identity/notice`: the consent notice as served, and as the consent screen shows it. */
@@ -440,6 +531,10 @@ export type Overview_Deserialize = {
 	/**  False while the server cannot be reached. */
 	online: boolean,
 	credential_store: CredentialStoreKind,
+	/**  Codes asked for: the code screen comes before anything else but consent. */
+	verification?: VerificationView_Deserialize | null,
+	/**  The re-confirm card's state. */
+	reconfirm: ReconfirmView_Deserialize,
 };
 
 /**  Everything a screen needs. */
@@ -456,6 +551,10 @@ export type Overview_Serialize = {
 	/**  False while the server cannot be reached. */
 	online: boolean,
 	credential_store: CredentialStoreKind,
+	/**  Codes asked for: the code screen comes before anything else but consent. */
+	verification: VerificationView_Serialize | null,
+	/**  The re-confirm card's state. */
+	reconfirm: ReconfirmView_Serialize,
 };
 
 /**
@@ -564,6 +663,33 @@ export type PhoneVerdict_Serialize = {
 /**  A decision as kept in the local journal. */
 export type ReceiptDecision = "agreed" | "refused" | "withdrawn";
 
+/**  The "is this still right?" card (re-confirm). */
+export type ReconfirmView = ReconfirmView_Serialize | ReconfirmView_Deserialize;
+
+/**  The "is this still right?" card (re-confirm). */
+export type ReconfirmView_Deserialize = {
+	/**  After how many days since `confirmed_at` the card appears; 0: never. */
+	days: number,
+	/**  The days come from IT policy (`reconfirm_days`): shown locked. */
+	locked: boolean,
+	/**  RFC 3339: when the employee last registered, changed or kept the info. */
+	confirmed_at?: string | null,
+	/**  Show the card now. */
+	due: boolean,
+};
+
+/**  The "is this still right?" card (re-confirm). */
+export type ReconfirmView_Serialize = {
+	/**  After how many days since `confirmed_at` the card appears; 0: never. */
+	days: number,
+	/**  The days come from IT policy (`reconfirm_days`): shown locked. */
+	locked: boolean,
+	/**  RFC 3339: when the employee last registered, changed or kept the info. */
+	confirmed_at: string | null,
+	/**  Show the card now. */
+	due: boolean,
+};
+
 /**  What a submit did: non-empty `field_errors` mean nothing was queued. */
 export type SubmitOutcome = SubmitOutcome_Serialize | SubmitOutcome_Deserialize;
 
@@ -601,7 +727,12 @@ export type SyncStatus_Deserialize =
 /**  The server's info changed since the user's version was started: the user chooses. */
 { state: "conflict"; server?: MaskedInfo_Deserialize | null; mine?: MaskedInfo_Deserialize | null } | 
 /**  The session could not be renewed: sign in again; the queued writes are kept. */
-{ state: "sign_in_required" };
+{ state: "sign_in_required" } | 
+/**
+ *  The server asks for the password again before this change or delete (step-up): the write
+ *  keeps its place in the outbox until it is entered.
+ */
+{ state: "password_required" };
 
 /**  What the status chip shows. */
 export type SyncStatus_Serialize = 
@@ -616,7 +747,12 @@ export type SyncStatus_Serialize =
 /**  The server's info changed since the user's version was started: the user chooses. */
 { state: "conflict"; server: MaskedInfo_Serialize | null; mine: MaskedInfo_Serialize | null } | 
 /**  The session could not be renewed: sign in again; the queued writes are kept. */
-{ state: "sign_in_required" };
+{ state: "sign_in_required" } | 
+/**
+ *  The server asks for the password again before this change or delete (step-up): the write
+ *  keeps its place in the outbox until it is entered.
+ */
+{ state: "password_required" };
 
 /**  Where the updater stands, as settings shows it. */
 export type UpdateState = 
@@ -670,6 +806,30 @@ export type ValidPhone = {
 	country: string,
 	/**  True for a Korean (`+82`) number entered in overseas mode: the UI suggests domestic mode. */
 	suggest_domestic: boolean,
+};
+
+/**  Why codes are being asked for. */
+export type VerificationPurpose = 
+/**  A queued save has new or changed values: it is sent once each has its code confirmed. */
+"change" | 
+/**  The employee asked to verify a value registered before codes existed (확인하기). */
+"registered";
+
+/**  The code screen's content: present while codes are asked for. */
+export type VerificationView = VerificationView_Serialize | VerificationView_Deserialize;
+
+/**  The code screen's content: present while codes are asked for. */
+export type VerificationView_Deserialize = {
+	purpose: VerificationPurpose,
+	/**  One per channel that needs a code, e-mail first. */
+	codes: CodeView_Deserialize[],
+};
+
+/**  The code screen's content: present while codes are asked for. */
+export type VerificationView_Serialize = {
+	purpose: VerificationPurpose,
+	/**  One per channel that needs a code, e-mail first. */
+	codes: CodeView_Serialize[],
 };
 
 /* Tauri Specta runtime */
