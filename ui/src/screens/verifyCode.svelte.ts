@@ -140,11 +140,15 @@ export class VerifyCode {
     this.error = null;
     this.notice = null;
     const result = await attempt(() => commands.confirmCode(c.channel, this.code));
-    this.busy = false;
     if (result.status === 'error') {
+      // A refusal changes the code's state too (tries left, expired, used up): read it now rather
+      // than wait for the event.
+      await this.#reload();
+      this.busy = false;
       this.error = result.error;
       return { kind: 'error' };
     }
+    this.busy = false;
     applyOverview(result.data);
     this.code = '';
     this.announcement = null;
@@ -162,17 +166,25 @@ export class VerifyCode {
     this.error = null;
     this.notice = null;
     const result = await attempt(() => commands.resendCode(c.channel));
-    this.busy = false;
     if (result.status === 'error') {
+      await this.#reload();
+      this.busy = false;
       this.error = result.error;
       return false;
     }
+    this.busy = false;
     applyOverview(result.data);
     this.code = '';
     this.announcement = null;
     this.notice = 'verify.resent';
     this.#tick();
     return true;
+  }
+
+  /** The overview from Rust's cache (never fails; a broken bridge leaves the screen as it is). */
+  async #reload(): Promise<void> {
+    const next = await attemptPlain(() => commands.overview());
+    if (next.status === 'ok') applyOverview(next.data);
   }
 
   /** 번호 다시 입력 / 주소 다시 입력 / 나중에: the waiting values go back to the form, nothing lost. */
@@ -185,8 +197,7 @@ export class VerifyCode {
       this.error = result.error;
       return { kind: 'error' };
     }
-    const next = await attemptPlain(() => commands.overview());
-    if (next.status === 'ok') applyOverview(next.data);
+    await this.#reload();
     this.busy = false;
     return result.data ? { kind: 'form', draft: result.data } : { kind: 'settings' };
   }
