@@ -52,7 +52,8 @@ describe('the password asked again (step-up)', () => {
     await renderApp({ overview: STATES.passwordRequired(), password: PASSWORD });
     await dialog();
     const field = await enterPassword('wrong');
-    expect(await screen.findByText(/웹메일 주소 또는 비밀번호가 올바르지 않습니다/)).toBeInTheDocument();
+    // The account is fixed in this dialog: the refusal names the password alone.
+    expect(await screen.findByText('비밀번호가 올바르지 않습니다. 다시 확인해 주세요.')).toBeInTheDocument();
     expect(field.value).toBe('');
     expect(field).toHaveAttribute('aria-invalid', 'true');
     expect(field).toHaveAccessibleDescription(/비밀번호가 올바르지 않습니다/);
@@ -131,7 +132,7 @@ describe('settings: verified or not, per channel', () => {
     await fireEvent.click(screen.getByRole('button', { name: '휴대폰 번호 확인하기' }));
     await screen.findByRole('heading', { level: 1, name: '인증번호 확인' });
     expect(calls.filter((c) => c.cmd === 'verify_registered').map((c) => c.args)).toEqual([{ channel: 'phone' }]);
-    expect(screen.getByText('등록된 정보로 인증번호를 받을 수 있는지 확인합니다.')).toBeInTheDocument();
+    expect(screen.getByText('등록된 정보가 본인의 것인지 인증번호로 확인합니다.')).toBeInTheDocument();
     expect(screen.getByText('인증번호를 보냈습니다: 010-****-5678')).toBeInTheDocument();
     // 나중에 just ends it, back to settings.
     await fireEvent.click(screen.getByRole('button', { name: '나중에 하기' }));
