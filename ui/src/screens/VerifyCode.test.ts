@@ -109,7 +109,7 @@ describe('from 저장 to the result', () => {
   async function saveNewInfo() {
     const scenario = await renderApp({ overview: STATES.agreedEmpty(), codesOnSubmit: true });
     const email = (await screen.findByLabelText('메일 주소')) as HTMLInputElement;
-    expect(screen.getByText(/저장하면 새로 입력하거나 바꾼 메일 주소와 휴대폰 번호로 인증번호를 보냅니다/)).toBeInTheDocument();
+    expect(screen.getByText('저장하면 새 번호와 주소로 인증번호를 보냅니다.')).toBeInTheDocument();
     email.value = 'abcd@naver.com';
     await fireEvent.input(email);
     const phone = screen.getByLabelText('휴대폰 번호') as HTMLInputElement;
