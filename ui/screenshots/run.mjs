@@ -15,7 +15,8 @@ import { chromium } from 'playwright-core';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = join(root, 'ui/dist');
 const out = join(root, 'target/ui-screenshots');
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+// `--only a,b`: just those screens.
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : null;
 
 const catalogs = {
   ko: parse(await readFile(join(root, 'locales/ko.yml'), 'utf8')),
@@ -132,6 +133,54 @@ const SCREENS = [
       await h1(page).filter({ hasText: L('result.title') }).waitFor();
     },
   },
+  { name: 'verify', state: 'verifySent', act: async (page, L) => page.getByLabel(L('verify.code_label')).waitFor() },
+  {
+    name: 'verify-wrong',
+    state: 'verifySent',
+    act: async (page, L) => {
+      await page.getByLabel(L('verify.code_label')).fill('000000');
+      await page.getByRole('button', { name: L('verify.confirm'), exact: true }).click();
+      await page.locator('#verify-msg').filter({ hasText: /\S/ }).waitFor();
+    },
+  },
+  { name: 'verify-phone', state: 'verifyPhone', act: async (page, L) => page.getByLabel(L('verify.code_label')).waitFor() },
+  { name: 'verify-expired', state: 'verifyExpired' },
+  { name: 'verify-exhausted', state: 'verifyExhausted' },
+  { name: 'verify-offline', state: 'verifyOffline' },
+  { name: 'verify-capped', state: 'verifyCapped' },
+  { name: 'verify-no-sender', state: 'verifyNoSender' },
+  { name: 'verify-registered', state: 'verifyRegistered' },
+  {
+    name: 'verify-done',
+    state: 'verifyPhone',
+    act: async (page, L) => {
+      await page.getByLabel(L('verify.code_label')).fill('123456');
+      await page.getByRole('button', { name: L('verify.confirm'), exact: true }).click();
+      await h1(page).filter({ hasText: L('result.verified_title') }).waitFor();
+    },
+  },
+  { name: 'stepup', state: 'passwordRequired', act: async (page) => page.getByRole('dialog').waitFor() },
+  {
+    name: 'stepup-error',
+    state: 'passwordRequired',
+    errors: { step_up: { code: 'invalid_credentials', params: {} } },
+    act: async (page, L) => {
+      await page.getByLabel(L('stepup.password'), { exact: true }).fill('wrong');
+      await page.getByRole('dialog').getByRole('button', { name: L('stepup.submit'), exact: true }).click();
+      await page.locator('#stepup-msg').filter({ hasText: /\S/ }).waitFor();
+    },
+  },
+  {
+    name: 'stepup-later',
+    state: 'passwordRequired',
+    act: async (page, L) => {
+      await page.getByRole('button', { name: L('stepup.later'), exact: true }).click();
+      await page.getByRole('button', { name: L('stepup.open'), exact: true }).waitFor();
+    },
+  },
+  { name: 'settings-unverified', state: 'unverified' },
+  { name: 'reconfirm', state: 'reconfirmDue' },
+  { name: 'reconfirm-locked', state: 'reconfirmLocked' },
   { name: 'settings', state: 'registered' },
   { name: 'settings-refused', state: 'refused' },
   { name: 'settings-offline', state: 'pendingOffline' },
@@ -219,7 +268,7 @@ async function shootCombination({ locale, scheme, width }) {
   const context = await browser.newContext({ viewport: { width, height: 760 }, colorScheme: scheme, locale });
   try {
     for (const screen of SCREENS) {
-      if (only && screen.name !== only) continue;
+      if (only && !only.includes(screen.name)) continue;
       const page = await context.newPage();
       const errors = [];
       page.on('pageerror', (e) => errors.push(String(e)));

@@ -16,7 +16,9 @@ export const app = $state<{
   alert: CommandError | null;
   /** The user closed the conflict dialog for now; the chip still shows the conflict and settings reopens it. */
   conflictDeferred: boolean;
-}>({ info: null, overview: null, ready: false, alert: null, conflictDeferred: false });
+  /** The user chose 나중에 in the password dialog; a banner offers it again while the write waits. */
+  stepUpDeferred: boolean;
+}>({ info: null, overview: null, ready: false, alert: null, conflictDeferred: false, stepUpDeferred: false });
 
 const FALLBACK_INFO: AppInfo = {
   version: '',

@@ -11,6 +11,20 @@ export function formatDateTime(value: string | null, locale: Locale): string | n
   }).format(date);
 }
 
+/** A date alone, as the language writes it: 2026년 12월 6일, 6 December 2026. */
+export function formatDate(value: string | null, locale: Locale): string | null {
+  if (!value) return null;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(locale === 'ko' ? 'ko-KR' : 'en-GB', { dateStyle: 'long' }).format(date);
+}
+
+/** A countdown as m:ss (2:59, 0:05); never below 0:00. */
+export function formatCountdown(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
 export function formatTime(value: string | null, locale: Locale): string | null {
   if (!value) return null;
   const date = new Date(value);

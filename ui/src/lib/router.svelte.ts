@@ -5,16 +5,18 @@
  */
 import type { Overview } from './types';
 
-export type Screen = 'signin' | 'consent' | 'refused' | 'form' | 'result' | 'settings' | 'help';
+export type Screen = 'signin' | 'consent' | 'verify' | 'refused' | 'form' | 'result' | 'settings' | 'help';
 
 /** Screens the user can ask for; the others follow from the overview. */
-export type Requested = Exclude<Screen, 'signin'>;
+export type Requested = Exclude<Screen, 'signin' | 'verify'>;
 
 export function resolveScreen(overview: Overview | null, requested: Requested | null): Screen {
   if (requested === 'help') return 'help';
   if (!overview || !overview.account) return 'signin';
   if (overview.sync.state === 'sign_in_required') return 'signin';
   if (overview.needs_consent) return 'consent';
+  // Codes asked for come before anything the user asked for: a save waits on them.
+  if (overview.verification) return 'verify';
   if (requested) return requested;
   if (overview.consent.state === 'agreed' && !overview.info) return 'form';
   return 'settings';

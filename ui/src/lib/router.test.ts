@@ -12,6 +12,15 @@ describe('the router', () => {
     expect(resolveScreen(STATES.registered(), null)).toBe('settings');
     expect(resolveScreen(STATES.refused(), null)).toBe('settings');
   });
+  it('puts the code screen after consent and before anything the user asked for', () => {
+    expect(resolveScreen(STATES.verifySent(), null)).toBe('verify');
+    expect(resolveScreen(STATES.verifySent(), 'result')).toBe('verify');
+    expect(resolveScreen(STATES.verifySent(), 'settings')).toBe('verify');
+    expect(resolveScreen({ ...STATES.verifySent(), needs_consent: true }, null)).toBe('consent');
+    expect(resolveScreen({ ...STATES.verifySent(), sync: { state: 'sign_in_required' } }, null)).toBe('signin');
+    expect(resolveScreen(STATES.verifySent(), 'help')).toBe('help');
+    expect(resolveScreen(STATES.passwordRequired(), null)).toBe('settings');
+  });
   it('lets the user move within what the overview allows', () => {
     expect(resolveScreen(STATES.registered(), 'form')).toBe('form');
     expect(resolveScreen(STATES.refused(), 'refused')).toBe('refused');

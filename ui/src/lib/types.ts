@@ -5,6 +5,9 @@
 export type {
   Account,
   AppInfo_Serialize as AppInfo,
+  VerificationChannel as Channel,
+  CodeState,
+  CodeView_Serialize as CodeView,
   CommandError,
   ConflictChoice,
   ConsentDecision as Decision,
@@ -24,9 +27,12 @@ export type {
   Overview_Serialize as Overview,
   PhoneMode_Deserialize,
   PhoneVerdict_Serialize,
+  ReconfirmView_Serialize as ReconfirmView,
   SubmitOutcome_Serialize as SubmitOutcome,
   SyncReason,
   SyncStatus_Serialize as SyncStatus,
   UpdateState,
   UpdateStatus_Serialize as UpdateStatus,
+  VerificationPurpose,
+  VerificationView_Serialize as VerificationView,
 } from './bindings';

@@ -3,7 +3,23 @@
  * screenshot run (bundled into the page before the app loads). Its validation is a crude imitation
  * of core's — enough to drive every message the form can show; the real rules are tested in core.
  */
-import type { AppInfo, CommandError, ConsentReceipt, Country, Draft, FieldError, MaskedInfo, Notice, Overview, SyncStatus, UpdateStatus } from '../lib/types';
+import type {
+  AppInfo,
+  Channel,
+  CodeView,
+  CommandError,
+  ConsentReceipt,
+  Country,
+  Draft,
+  FieldError,
+  MaskedInfo,
+  Notice,
+  Overview,
+  ReconfirmView,
+  SyncStatus,
+  UpdateStatus,
+  VerificationView,
+} from '../lib/types';
 
 export const ACCOUNT = { address: 'hong@company.co.kr', display_name: '홍길동', organisation: '회사' };
 
@@ -29,7 +45,46 @@ If, while using the service, you cannot access your account because you lost you
 The data subject may refuse this consent to the collection and use of identity-verification info; even without consent, services other than the identity-verification means can be used without hindrance.
 `;
 
-export const MASKED: MaskedInfo = { email: 'ab***@naver.com', phone: '010-****-5678', phone_country: 'KR', overseas: false };
+export const MASKED: MaskedInfo = {
+  email: 'ab***@naver.com',
+  phone: '010-****-5678',
+  phone_country: 'KR',
+  overseas: false,
+  email_verified_at: '2025-03-02T09:14:00+09:00',
+  phone_verified_at: '2025-03-02T09:15:00+09:00',
+};
+
+/** The code the scripted backend accepts; any other six digits are wrong. */
+export const GOOD_CODE = '123456';
+/** A code's life and the wait before 다시 받기, as core has them. */
+export const CODE_TTL_S = 180;
+export const RESEND_AFTER_S = 60;
+export const CODE_TRIES = 5;
+
+const RECONFIRM_OFF: ReconfirmView = { days: 0, locked: false, confirmed_at: '2025-03-02T09:16:00+09:00', due: false };
+
+function later(seconds: number): string {
+  return new Date(Date.now() + seconds * 1000).toISOString();
+}
+
+/** One channel's code as just sent: the clock runs from now. */
+export function sentCode(channel: Channel, over: Partial<CodeView> = {}): CodeView {
+  return {
+    channel,
+    destination: channel === 'email' ? 'ab***@naver.com' : '010-****-5678',
+    state: 'sent',
+    expires_at: later(CODE_TTL_S),
+    resend_at: later(RESEND_AFTER_S),
+    attempts_left: CODE_TRIES,
+    reason: null,
+    retry_at: null,
+    ...over,
+  };
+}
+
+function verification(codes: CodeView[], purpose: VerificationView['purpose'] = 'change'): VerificationView {
+  return { purpose, codes };
+}
 
 export function overview(over: Partial<Overview> = {}): Overview {
   return {
@@ -41,6 +96,8 @@ export function overview(over: Partial<Overview> = {}): Overview {
     sync: { state: 'synced', at: '2025-03-02T09:16:00+09:00' },
     online: true,
     credential_store: 'os',
+    verification: null,
+    reconfirm: RECONFIRM_OFF,
     ...over,
   };
 }
@@ -74,11 +131,70 @@ export const STATES = {
     overview({
       sync: {
         state: 'conflict',
-        mine: { email: 'ne***@gmail.com', phone: '010-****-1234', phone_country: 'KR', overseas: false },
+        mine: {
+          email: 'ne***@gmail.com',
+          phone: '010-****-1234',
+          phone_country: 'KR',
+          overseas: false,
+          email_verified_at: null,
+          phone_verified_at: null,
+        },
         server: MASKED,
       },
     }),
   signInRequired: () => overview({ sync: { state: 'sign_in_required' } }),
+  /** A save waits for two codes: the e-mail's is asked for first. */
+  verifySent: () =>
+    overview({ sync: { state: 'pending', retry_at: null, reason: null }, verification: verification([sentCode('email'), sentCode('phone')]) }),
+  /** The e-mail is confirmed; the phone's code is asked for. */
+  verifyPhone: () =>
+    overview({
+      sync: { state: 'pending', retry_at: null, reason: null },
+      verification: verification([sentCode('email', { state: 'confirmed' }), sentCode('phone', { resend_at: later(-1) })]),
+    }),
+  verifyExpired: () =>
+    overview({
+      verification: verification([sentCode('email', { state: 'expired', expires_at: later(-5), resend_at: later(-65) })]),
+    }),
+  verifyExhausted: () =>
+    overview({ verification: verification([sentCode('email', { state: 'exhausted', attempts_left: 0, resend_at: later(-1) })]) }),
+  verifyOffline: () =>
+    overview({
+      online: false,
+      sync: { state: 'pending', retry_at: null, reason: { code: 'offline', params: {} } },
+      verification: verification([
+        sentCode('email', { state: 'waiting_for_network', expires_at: null, resend_at: null }),
+        sentCode('phone', { state: 'waiting_for_network', expires_at: null, resend_at: null }),
+      ]),
+    }),
+  /** The daily cap of texts to this number is reached. */
+  verifyCapped: () =>
+    overview({
+      verification: verification([
+        sentCode('phone', {
+          state: 'not_sent',
+          expires_at: null,
+          resend_at: null,
+          reason: { code: 'rate_limited', params: { seconds: '3600' } },
+          retry_at: later(3600),
+        }),
+      ]),
+    }),
+  /** IT has not configured an SMS sender. */
+  verifyNoSender: () =>
+    overview({
+      verification: verification([
+        sentCode('phone', { state: 'not_sent', expires_at: null, resend_at: null, reason: { code: 'sender_not_configured', params: {} } }),
+      ]),
+    }),
+  /** 확인하기 on an address registered before codes existed. */
+  verifyRegistered: () => overview({ verification: verification([sentCode('email')], 'registered') }),
+  /** Registered before codes existed: neither value is verified. */
+  unverified: () => overview({ info: { ...MASKED, email_verified_at: null, phone_verified_at: null } }),
+  /** A change waits for the password (step-up). */
+  passwordRequired: () => overview({ sync: { state: 'password_required' } }),
+  reconfirmDue: () => overview({ reconfirm: { days: 365, locked: false, confirmed_at: '2025-03-02T09:16:00+09:00', due: true } }),
+  reconfirmLocked: () => overview({ reconfirm: { days: 180, locked: true, confirmed_at: '2025-03-02T09:16:00+09:00', due: true } }),
 } satisfies Record<string, () => Overview>;
 
 const COUNTRIES: Country[] = [
@@ -105,6 +221,10 @@ export type Scenario = {
   updateFound?: UpdateStatus;
   /** What the next `overview` after a sign-in returns. */
   afterSignIn?: Overview;
+  /** `submit_identity` asks for codes (as core does for new or changed values). */
+  codesOnSubmit?: boolean;
+  /** The password `step_up` accepts; any other is `invalid_credentials`. */
+  password?: string;
   /** Every call, for assertions. */
   calls?: { cmd: string; args: Record<string, unknown> }[];
 };
@@ -183,6 +303,8 @@ function mask(draft: Draft): MaskedInfo {
     phone: d ? `${d.slice(0, 3)}-****-${d.slice(-4)}` : null,
     phone_country: draft.overseas ? draft.country : d ? 'KR' : null,
     overseas: draft.overseas,
+    email_verified_at: null,
+    phone_verified_at: null,
   };
 }
 
@@ -191,7 +313,21 @@ export function backend(s: Scenario) {
   let current = s.overview;
   let draft = s.draft ?? null;
   let update: UpdateStatus = s.update ?? { state: 'not_configured', version: null, current_version: '0.1.0' };
+  /** The save waiting for its codes, given back by `cancel_verification`. */
+  let waiting: Draft | null = null;
   s.calls ??= [];
+  const fail = (code: string, params: Record<string, string> = {}): never => {
+    throw { code, params } satisfies CommandError;
+  };
+  /** The channel's code, or `no_verification`. */
+  const codeOf = (channel: Channel): CodeView => {
+    const code = current.verification?.codes.find((c) => c.channel === channel);
+    return code ?? fail('no_verification');
+  };
+  const withCode = (channel: Channel, next: CodeView) => {
+    const v = current.verification!;
+    current = { ...current, verification: { ...v, codes: v.codes.map((c) => (c.channel === channel ? next : c)) } };
+  };
   return (cmd: string, payload?: unknown): unknown => {
     const args = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
     s.calls!.push({ cmd, args });
@@ -250,8 +386,17 @@ export function backend(s: Scenario) {
       case 'submit_identity': {
         if (s.fieldErrors?.length) return { overview: current, field_errors: s.fieldErrors };
         const submitted = args.draft as Draft;
-        current = { ...current, info: mask(submitted), sync: { state: 'pending', retry_at: null, reason: null } };
         draft = null;
+        if (s.codesOnSubmit) {
+          waiting = submitted;
+          const codes: CodeView[] = [];
+          const masked = mask(submitted);
+          if (masked.email) codes.push(sentCode('email', { destination: masked.email }));
+          if (masked.phone) codes.push(sentCode('phone', { destination: masked.phone }));
+          current = { ...current, sync: { state: 'pending', retry_at: null, reason: null }, verification: verification(codes) };
+          return { overview: current, field_errors: [] };
+        }
+        current = { ...current, info: mask(submitted), sync: { state: 'pending', retry_at: null, reason: null } };
         return { overview: current, field_errors: [] };
       }
       case 'delete_identity':
@@ -265,6 +410,93 @@ export function backend(s: Scenario) {
         return current;
       case 'resolve_conflict':
         current = { ...current, sync: { state: 'pending', retry_at: null, reason: null } };
+        return current;
+      case 'confirm_code': {
+        const channel = args.channel as Channel;
+        const typed = String(args.code);
+        if (!/^\d{6}$/.test(typed)) fail('code_format');
+        const code = codeOf(channel);
+        if (code.state === 'waiting_for_network' || !current.online) fail('offline');
+        if (code.state === 'expired' || (code.expires_at && Date.parse(code.expires_at) <= Date.now())) {
+          withCode(channel, { ...code, state: 'expired' });
+          fail('code_expired');
+        }
+        if (code.state === 'exhausted') fail('code_exhausted');
+        if (typed !== GOOD_CODE) {
+          const left = Math.max(0, code.attempts_left - 1);
+          withCode(channel, { ...code, attempts_left: left, state: left === 0 ? 'exhausted' : code.state });
+          if (left === 0) fail('code_exhausted');
+          fail('code_incorrect', { attempts_left: String(left) });
+        }
+        withCode(channel, { ...code, state: 'confirmed' });
+        const v = current.verification!;
+        if (v.codes.every((c) => c.state === 'confirmed')) {
+          const now = new Date().toISOString();
+          const base = waiting ? mask(waiting) : (current.info ?? mask({ email: '', phone: '', overseas: false, country: null, focus: null, caret: null }));
+          const info: MaskedInfo = { ...base };
+          for (const c of v.codes) {
+            if (c.channel === 'email') info.email_verified_at = now;
+            else info.phone_verified_at = now;
+          }
+          if (waiting && current.info) {
+            // A change keeps the verified date of a value it did not change.
+            if (info.email === current.info.email && !info.email_verified_at) info.email_verified_at = current.info.email_verified_at;
+            if (info.phone === current.info.phone && !info.phone_verified_at) info.phone_verified_at = current.info.phone_verified_at;
+          }
+          waiting = null;
+          current = {
+            ...current,
+            info,
+            verification: null,
+            sync: current.online ? { state: 'synced', at: now } : current.sync,
+            updated_at: current.online ? now : current.updated_at,
+          };
+        }
+        return current;
+      }
+      case 'resend_code': {
+        const channel = args.channel as Channel;
+        const code = codeOf(channel);
+        if (!current.online) fail('offline');
+        if (code.reason?.code === 'sender_not_configured') fail('sender_not_configured');
+        if (code.state === 'not_sent' && code.retry_at && Date.parse(code.retry_at) > Date.now()) {
+          fail('verification_rate_limited', { seconds: String(Math.ceil((Date.parse(code.retry_at) - Date.now()) / 1000)) });
+        }
+        if (code.resend_at && Date.parse(code.resend_at) > Date.now()) {
+          fail('resend_too_soon', { seconds: String(Math.ceil((Date.parse(code.resend_at) - Date.now()) / 1000)) });
+        }
+        withCode(channel, sentCode(channel, { destination: code.destination }));
+        return current;
+      }
+      case 'cancel_verification': {
+        const purpose = current.verification?.purpose;
+        current = { ...current, verification: null, sync: { state: 'saved_locally' } };
+        if (purpose === 'change' && waiting) {
+          draft = waiting;
+          waiting = null;
+          return draft;
+        }
+        current = { ...current, sync: { state: 'synced', at: null } };
+        return null;
+      }
+      case 'verify_registered': {
+        const channel = args.channel as Channel;
+        const destination = channel === 'email' ? current.info?.email : current.info?.phone;
+        if (!destination) fail('no_verification');
+        current = { ...current, verification: verification([sentCode(channel, { destination: destination! })], 'registered') };
+        return current;
+      }
+      case 'step_up': {
+        if (!current.online) fail('offline');
+        if (String(args.password) !== (s.password ?? 'correct horse')) fail('invalid_credentials');
+        current = { ...current, sync: { state: 'synced', at: new Date().toISOString() } };
+        return current;
+      }
+      case 'keep_info':
+        current = {
+          ...current,
+          reconfirm: { ...current.reconfirm, confirmed_at: new Date().toISOString(), due: false },
+        };
         return current;
       case 'open_webmail':
       case 'open_helpdesk':

@@ -20,6 +20,7 @@ export function resetApp() {
   app.ready = false;
   app.alert = null;
   app.conflictDeferred = false;
+  app.stepUpDeferred = false;
   setLocale('ko');
 }
 
