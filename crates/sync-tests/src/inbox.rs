@@ -1,36 +1,47 @@
 //! The codes as the employee receives them: the reference server wired to the real dev inbox
 //! (`crates/dev-inbox`: an SMTP sink and an SMS webhook sink), and the 6 digits read from what
-//! arrived. Everything that depends on the server's and the inbox's API is in this one file, so
-//! that adapting to their final shape is one place.
+//! arrived. Everything that depends on the server's sender settings and the inbox's API is in this
+//! one file.
 //!
-//! Behind the `server-codes` feature until the server branch (verifications, step-up,
-//! `advance_clock`, the dev inbox) is merged: then `dev-inbox` becomes a dependency of this crate
-//! and the feature can go.
+//! The server delivers a code before it answers `201`/`200`, so once the engine shows a code as
+//! `sent`, its message is in the inbox.
 
-use account_api::{Config, FaultSpec, ServerHandle};
+use account_api::{Cap, Config, SendCaps, ServerHandle, SmsSettings, SmtpSettings};
 use dev_inbox::DevInbox;
-use std::path::Path;
 use std::time::Duration;
 
-/// A reference server whose codes go to `inbox`, on `listen` (`127.0.0.1:0` for a free port, or
-/// the port of a server being restarted on the same database), with the notice `notice_version`
-/// (`None`: the server's default).
-pub async fn start_server_with_inbox(
-    dir: &Path,
-    inbox: &DevInbox,
-    listen: std::net::SocketAddr,
-    notice_version: Option<&str>,
-) -> ServerHandle {
-    let mut config = Config::new(listen, dir.join("server.db"));
-    config.faults = Some(FaultSpec::default());
-    config.smtp_url = Some(inbox.smtp_url());
-    config.sms_webhook_url = Some(inbox.sms_webhook_url());
-    if let Some(version) = notice_version {
-        config.notice_version = version.to_string();
+/// How long a code message may take to arrive (generous: a busy machine).
+const ARRIVAL: Duration = Duration::from_secs(30);
+
+/// Caps no ordinary test reaches (the stampede's 1,000 clients share one loopback address); the
+/// caps themselves are the server's own tests' business, and `code_burst` measures the defaults.
+pub fn roomy_caps() -> SendCaps {
+    let roomy = Cap {
+        per_hour: 1_000,
+        per_day: 1_000,
+    };
+    SendCaps {
+        per_account: roomy,
+        per_destination: roomy,
+        per_client: Cap {
+            per_hour: 100_000,
+            per_day: 100_000,
+        },
     }
-    account_api::serve(config)
-        .await
-        .expect("the reference server starts")
+}
+
+/// Points the server's mail relay and SMS webhook at `inbox`.
+pub fn deliver_to(config: &mut Config, inbox: &DevInbox) {
+    config.smtp = Some(SmtpSettings {
+        url: inbox.smtp_url(),
+        from: "no-reply@corp.example".into(),
+        user: None,
+        password: None,
+    });
+    config.sms = Some(SmsSettings {
+        url: inbox.sms_webhook_url(),
+        token: None,
+    });
 }
 
 /// A fresh dev inbox.
@@ -38,22 +49,60 @@ pub async fn start_inbox() -> DevInbox {
     DevInbox::start().await.expect("the dev inbox starts")
 }
 
-/// The code in the newest mail to `to`.
-pub async fn mail_code(inbox: &DevInbox, to: &str) -> String {
-    let message = inbox
-        .wait_for_mail(to, Duration::from_secs(30))
-        .await
-        .expect("a mail with a code");
-    code_in(&message.text)
+/// The codes in the mails to `to` received so far, oldest first (change alerts, which carry no
+/// code, are left out).
+pub fn mail_codes(inbox: &DevInbox, to: &str) -> Vec<String> {
+    inbox
+        .mails_to(to)
+        .iter()
+        .filter_map(|m| find_code(&m.text))
+        .collect()
 }
 
-/// The code in the newest SMS to `to` (E.164).
+/// The codes in the SMS to `to` (E.164) received so far, oldest first.
+pub fn sms_codes(inbox: &DevInbox, to: &str) -> Vec<String> {
+    inbox
+        .sms_to(to)
+        .iter()
+        .filter_map(|m| find_code(&m.text))
+        .collect()
+}
+
+/// The code of the newest code mail to `to`, once there is one.
+pub async fn mail_code(inbox: &DevInbox, to: &str) -> String {
+    mail_code_after(inbox, to, 0).await
+}
+
+/// The code of the newest code mail to `to`, once more than `seen` code mails arrived (a resend's
+/// new code, not the old one still in the inbox).
+pub async fn mail_code_after(inbox: &DevInbox, to: &str, seen: usize) -> String {
+    newest_after(|| mail_codes(inbox, to), seen, "a mail with a code").await
+}
+
+/// The code of the newest code SMS to `to` (E.164), once there is one.
 pub async fn sms_code(inbox: &DevInbox, to: &str) -> String {
-    let message = inbox
-        .wait_for_sms(to, Duration::from_secs(30))
-        .await
-        .expect("an SMS with a code");
-    code_in(&message.text)
+    sms_code_after(inbox, to, 0).await
+}
+
+/// The code of the newest code SMS to `to`, once more than `seen` arrived.
+pub async fn sms_code_after(inbox: &DevInbox, to: &str, seen: usize) -> String {
+    newest_after(|| sms_codes(inbox, to), seen, "an SMS with a code").await
+}
+
+async fn newest_after(codes: impl Fn() -> Vec<String>, seen: usize, what: &str) -> String {
+    let deadline = tokio::time::Instant::now() + ARRIVAL;
+    loop {
+        let mut found = codes();
+        if found.len() > seen {
+            return found.pop().expect("a code");
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what} did not arrive ({} before)",
+            found.len()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// Moves the server's clock: codes expire, passwords get old.
@@ -62,19 +111,30 @@ pub fn advance_clock(server: &ServerHandle, by: Duration) {
 }
 
 /// The first run of exactly 6 digits in `text`.
-pub fn code_in(text: &str) -> String {
+pub fn find_code(text: &str) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
-    for start in 0..chars.len() {
+    let mut start = 0;
+    while start < chars.len() {
+        if !chars[start].is_ascii_digit() {
+            start += 1;
+            continue;
+        }
         let run: String = chars[start..]
             .iter()
             .take_while(|c| c.is_ascii_digit())
             .collect();
-        let before_is_digit = start > 0 && chars[start - 1].is_ascii_digit();
-        if run.len() == 6 && !before_is_digit {
-            return run;
+        if run.len() == 6 {
+            return Some(run);
         }
+        start += run.len();
     }
-    panic!("no 6-digit code in the message ({} characters)", text.len());
+    None
+}
+
+/// The first run of exactly 6 digits in `text`; panics when there is none.
+pub fn code_in(text: &str) -> String {
+    find_code(text)
+        .unwrap_or_else(|| panic!("no 6-digit code in the message ({} characters)", text.len()))
 }
 
 /// A code that is certainly wrong: `code` with its first digit changed.
@@ -85,8 +145,9 @@ pub fn wrong_code(code: &str) -> String {
 }
 
 /// Waits until the codes of a waiting save are sent, then confirms each with the code that
-/// arrived: what the older flows (fault matrix, service flows) need before a save can sync now
-/// that new values need their owner's code. `email` and `phone_e164` name where they were sent.
+/// arrived: what the older flows (fault matrix, service flows, no PII, stampede) need before a
+/// save can sync now that new values need their owner's code. `email` and `phone_e164` name where
+/// they were sent (`None`: that channel needs no code, its value is unchanged).
 pub async fn confirm_codes(
     service: &mail_identity_core::sync::Service,
     inbox: &DevInbox,
@@ -94,14 +155,20 @@ pub async fn confirm_codes(
     phone_e164: Option<&str>,
 ) {
     use mail_identity_core::sync::{Channel, CodeState};
-    let wanted = usize::from(email.is_some()) + usize::from(phone_e164.is_some());
+    let wanted: Vec<Channel> = [
+        email.map(|_| Channel::Email),
+        phone_e164.map(|_| Channel::Phone),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     crate::wait_for(service, "codes sent", Duration::from_secs(90), |o| {
         o.verification.as_ref().is_some_and(|v| {
-            v.codes
-                .iter()
-                .filter(|c| c.state == CodeState::Sent)
-                .count()
-                >= wanted
+            wanted.iter().all(|&channel| {
+                v.codes
+                    .iter()
+                    .any(|c| c.channel == channel && c.state == CodeState::Sent)
+            })
         })
     })
     .await;

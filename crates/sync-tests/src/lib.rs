@@ -1,13 +1,15 @@
 //! The harness shared by the sync tests, the crash child and the stampede: the reference server
-//! started in-process (in fault mode, so that `/_test/stats` and `set_faults` work), accounts, and
-//! services configured for tests (short backoff, a credential store of their own).
+//! started in-process (in fault mode, so that `/_test/stats` and `set_faults` work) with its codes
+//! delivered to a dev inbox of its own, accounts, and services configured for tests (short backoff,
+//! a credential store of their own).
 //!
-//! Never a mock: every request goes over loopback HTTP to `account_api::serve`.
+//! Never a mock: every request goes over loopback HTTP to `account_api::serve`, and every code
+//! goes over SMTP or the SMS webhook to `dev_inbox`.
 
-#[cfg(feature = "server-codes")]
 pub mod inbox;
 
 use account_api::{Config, FaultSpec, ServerHandle};
+use dev_inbox::DevInbox;
 use mail_identity_core::sync::{
     BackoffPolicy, CredentialChoice, Overview, Service, ServiceConfig, SyncStatus,
 };
@@ -17,16 +19,55 @@ use std::time::Duration;
 /// The password of every test account.
 pub const PASSWORD: &str = "Test-2026!pw";
 
-/// A reference server on a free loopback port, with its database in `dir`.
-pub async fn start_server(dir: &Path) -> ServerHandle {
+/// A running reference server and the dev inbox its codes (and change alerts) are delivered to.
+/// It dereferences to the server's handle (`stats`, `create_account`, `base_url`, …).
+pub struct TestServer {
+    pub handle: ServerHandle,
+    pub inbox: DevInbox,
+}
+
+impl std::ops::Deref for TestServer {
+    type Target = ServerHandle;
+
+    fn deref(&self) -> &ServerHandle {
+        &self.handle
+    }
+}
+
+impl TestServer {
+    /// Stops the server and gives its inbox back (to restart a server on the same database and
+    /// inbox with [`start_server_with`]).
+    pub async fn shutdown(self) -> DevInbox {
+        self.handle.shutdown().await;
+        self.inbox
+    }
+}
+
+/// A reference server on a free loopback port, with its database in `dir`, delivering to a fresh
+/// dev inbox, with send caps no ordinary test reaches ([`inbox::roomy_caps`]).
+pub async fn start_server(dir: &Path) -> TestServer {
+    start_server_with(dir, inbox::start_inbox().await, |_| {}).await
+}
+
+/// As [`start_server`], delivering to `inbox`, with `adjust` applied to the configuration last
+/// (e.g. `listen` to restart on the same port, `notice_version`, `send_caps`).
+pub async fn start_server_with(
+    dir: &Path,
+    inbox: DevInbox,
+    adjust: impl FnOnce(&mut Config),
+) -> TestServer {
     let mut config = Config::new(
         "127.0.0.1:0".parse().expect("address"),
         dir.join("server.db"),
     );
     config.faults = Some(FaultSpec::default());
-    account_api::serve(config)
+    config.send_caps = inbox::roomy_caps();
+    inbox::deliver_to(&mut config, &inbox);
+    adjust(&mut config);
+    let handle = account_api::serve(config)
         .await
-        .expect("the reference server starts")
+        .expect("the reference server starts");
+    TestServer { handle, inbox }
 }
 
 /// Sets a fault spec (e.g. `503@1-3,retry-after=1,scope=writes`); `none` stops the faults.

@@ -83,7 +83,6 @@ fn global_log() -> &'static Path {
 /// Codes (and their spellings with a blank or a hyphen) in any file, the database, its WAL or
 /// the log: a code is as secret as a password while it lives. (The proofs never leave the engine;
 /// they are only in the save's sealed body, which `scan` already proves holds no value in clear.)
-#[cfg(feature = "server-codes")]
 fn scan_codes(what: &str, dirs: &[&Path], log: &Path, codes: &[String]) {
     let mut files: Vec<(PathBuf, Vec<u8>)> = dirs.iter().flat_map(|d| files_under(d)).collect();
     files.push((log.to_path_buf(), std::fs::read(log).unwrap()));
@@ -125,20 +124,9 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
 
     let server_dir = dir.path().join("server");
     std::fs::create_dir_all(&server_dir).unwrap();
-    #[cfg(not(feature = "server-codes"))]
+    // With ownership codes the save waits for them: they come from the server's dev inbox.
     let server = start_server(&server_dir).await;
-    // With ownership codes the save waits for them: they come from the dev inbox.
-    #[cfg(feature = "server-codes")]
-    let inbox = sync_tests::inbox::start_inbox().await;
-    #[cfg(feature = "server-codes")]
-    let server = sync_tests::inbox::start_server_with_inbox(
-        &server_dir,
-        &inbox,
-        "127.0.0.1:0".parse().unwrap(),
-        None,
-    )
-    .await;
-    #[cfg(feature = "server-codes")]
+    let inbox = &server.inbox;
     let mut codes: Vec<String> = Vec::new();
     server
         .create_account("pii@corp.example", "개인", PASSWORD)
@@ -200,7 +188,6 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
     scan("queued", &[&app_dir], &log_path, &tokens);
 
     set_faults(&server, "none");
-    #[cfg(feature = "server-codes")]
     {
         use mail_identity_core::sync::{Channel, CodeState};
         let both_sent = |o: &mail_identity_core::sync::Overview| {
@@ -210,8 +197,8 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
         };
         wait_for(&service, "codes sent", Duration::from_secs(60), both_sent).await;
         scan("codes sent", &[&app_dir], &log_path, &tokens);
-        let mail = sync_tests::inbox::mail_code(&inbox, EMAIL).await;
-        let sms = sync_tests::inbox::sms_code(&inbox, "+821048217395").await;
+        let mail = sync_tests::inbox::mail_code(inbox, EMAIL).await;
+        let sms = sync_tests::inbox::sms_code(inbox, "+821048217395").await;
         service.confirm_code(Channel::Email, &mail).await.unwrap();
         codes.push(mail);
         scan_codes("one code confirmed", &[&app_dir], &log_path, &codes);
@@ -219,8 +206,7 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
         codes.push(sms);
     }
     let overview = wait_for(&service, "synced", Duration::from_secs(60), synced).await;
-    #[cfg(feature = "server-codes")]
-    scan_codes("saved with proofs", &[&app_dir], &log_path, &codes);
+        scan_codes("saved with proofs", &[&app_dir], &log_path, &codes);
     assert_eq!(
         overview.info.as_ref().and_then(|i| i.phone.as_deref()),
         Some("010-****-7395")
@@ -259,8 +245,7 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
     scan("deleted", &[&app_dir], &log_path, &tokens);
     service.sign_out().await.unwrap();
     scan("signed out", &[&app_dir], &log_path, &tokens);
-    #[cfg(feature = "server-codes")]
-    scan_codes("signed out", &[&app_dir], &log_path, &codes);
+        scan_codes("signed out", &[&app_dir], &log_path, &codes);
 
     // The search can find things: the log is there and has the sync's lines in it.
     let logged = std::fs::read_to_string(&log_path).unwrap();

@@ -1,7 +1,6 @@
 //! Ownership codes, step-up, re-consent and re-confirm: the engine against the reference server,
 //! the codes read from the real dev inbox (see `sync_tests::inbox`). Each test has its own server,
 //! inbox and data directory.
-#![cfg(feature = "server-codes")]
 
 use mail_identity_core::identity::IdentityInput;
 use mail_identity_core::sync::{
@@ -20,23 +19,20 @@ const PHONE_E164: &str = "+821048217395";
 
 struct World {
     dir: tempfile::TempDir,
-    inbox: dev_inbox::DevInbox,
-    server: account_api::ServerHandle,
+    /// The server, and the dev inbox its codes go to (`w.server.inbox`).
+    server: TestServer,
     creds: Arc<MemoryCredentialStore>,
 }
 
 async fn world(address: &str) -> World {
     let dir = tempfile::tempdir().unwrap();
-    let inbox = start_inbox().await;
-    let server =
-        start_server_with_inbox(dir.path(), &inbox, "127.0.0.1:0".parse().unwrap(), None).await;
+    let server = start_server(dir.path()).await;
     server
         .create_account(address, "테스트", PASSWORD)
         .await
         .unwrap();
     World {
         dir,
-        inbox,
         server,
         creds: Arc::new(MemoryCredentialStore::default()),
     }
@@ -87,9 +83,9 @@ async fn registered(w: &World, address: &str) -> Service {
         sent(o, Channel::Email) && sent(o, Channel::Phone)
     })
     .await;
-    let code = mail_code(&w.inbox, EMAIL).await;
+    let code = mail_code(&w.server.inbox, EMAIL).await;
     service.confirm_code(Channel::Email, &code).await.unwrap();
-    let code = sms_code(&w.inbox, PHONE_E164).await;
+    let code = sms_code(&w.server.inbox, PHONE_E164).await;
     service.confirm_code(Channel::Phone, &code).await.unwrap();
     wait_for(&service, "registered", MINUTE, |o| {
         synced(o) && o.verification.is_none()
@@ -127,7 +123,7 @@ async fn a_registration_asks_for_both_codes_a_wrong_one_costs_a_try_and_the_righ
         service.confirm_code(Channel::Email, "12345").await.err(),
         Some(ServiceError::CodeFormat)
     );
-    let email_code = mail_code(&w.inbox, EMAIL).await;
+    let email_code = mail_code(&w.server.inbox, EMAIL).await;
     assert_eq!(
         service
             .confirm_code(Channel::Email, &wrong_code(&email_code))
@@ -144,7 +140,7 @@ async fn a_registration_asks_for_both_codes_a_wrong_one_costs_a_try_and_the_righ
     );
     assert!(matches!(after_email.sync, SyncStatus::Pending { .. }));
 
-    let phone_code = sms_code(&w.inbox, PHONE_E164).await;
+    let phone_code = sms_code(&w.server.inbox, PHONE_E164).await;
     service
         .confirm_code(
             Channel::Phone,
@@ -223,7 +219,7 @@ async fn a_code_that_expired_while_the_app_was_closed_shows_expired_and_a_resend
     agree(&service).await;
     service.submit_identity(&draft(EMAIL, "")).await.unwrap();
     wait_for(&service, "code sent", MINUTE, |o| sent(o, Channel::Email)).await;
-    let first = mail_code(&w.inbox, EMAIL).await;
+    let first = mail_code(&w.server.inbox, EMAIL).await;
     service.close();
     drop(service);
 
@@ -248,7 +244,7 @@ async fn a_code_that_expired_while_the_app_was_closed_shows_expired_and_a_resend
 
     let overview = service.resend_code(Channel::Email).await.unwrap();
     assert_eq!(code_state(&overview, Channel::Email), Some(CodeState::Sent));
-    let second = mail_code(&w.inbox, EMAIL).await;
+    let second = mail_code(&w.server.inbox, EMAIL).await;
     service.confirm_code(Channel::Email, &second).await.unwrap();
     wait_for(&service, "saved", MINUTE, |o| {
         synced(o) && o.verification.is_none()
@@ -271,8 +267,12 @@ async fn a_new_notice_after_a_server_restart_shows_consent_first_and_the_write_w
 
     // The server restarts on the same database with a new notice.
     let addr = w.server.addr();
-    w.server.shutdown().await;
-    w.server = start_server_with_inbox(w.dir.path(), &w.inbox, addr, Some("2027-01-01")).await;
+    let inbox = w.server.shutdown().await;
+    w.server = start_server_with(w.dir.path(), inbox, |config| {
+        config.listen = addr;
+        config.notice_version = "2027-01-01".into();
+    })
+    .await;
 
     let service = open(&w).await;
     assert!(service.restore_session().await.unwrap().is_some());
@@ -315,7 +315,7 @@ async fn a_new_notice_after_a_server_restart_shows_consent_first_and_the_write_w
         overview.consent.notice_version.as_deref(),
         Some("2027-01-01")
     );
-    let code = mail_code(&w.inbox, EMAIL).await;
+    let code = mail_code(&w.server.inbox, EMAIL).await;
     service.confirm_code(Channel::Email, &code).await.unwrap();
     wait_for(&service, "saved", MINUTE, |o| synced(o) && o.info.is_some()).await;
 }

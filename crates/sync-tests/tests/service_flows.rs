@@ -1,5 +1,6 @@
 //! The service's flows against the reference server: sign-in, consent, save, restart, conflict,
-//! delete, sign-out, session renewal. Each test has its own server and data directory.
+//! delete, sign-out, session renewal. Each test has its own server, dev inbox and data directory;
+//! a new value is saved once its owner's code (read from the inbox) is confirmed.
 
 use mail_identity_core::identity::IdentityInput;
 use mail_identity_core::sync::api_client::{ApiClient, ApiConfig};
@@ -13,13 +14,14 @@ use mail_identity_core::sync::{
 };
 use std::sync::Arc;
 use std::time::Duration;
+use sync_tests::inbox::confirm_codes;
 use sync_tests::*;
 
 const MINUTE: Duration = Duration::from_secs(60);
 
 struct World {
     dir: tempfile::TempDir,
-    server: account_api::ServerHandle,
+    server: TestServer,
 }
 
 async fn world(address: &str) -> World {
@@ -76,6 +78,13 @@ async fn sign_in_agree_save_then_a_restart_costs_one_conditional_get_and_idle_se
         .await
         .unwrap();
     assert!(outcome.field_errors.is_empty());
+    confirm_codes(
+        &service,
+        &w.server.inbox,
+        Some("seoyeon.lee@naver.com"),
+        Some("+821012345678"),
+    )
+    .await;
     let overview = wait_for(&service, "save synced", MINUTE, synced).await;
     let info = overview.info.unwrap();
     assert_eq!(info.email.as_deref(), Some("se***@naver.com"));
@@ -177,10 +186,13 @@ async fn a_change_from_another_device_is_never_overwritten_silently() {
     a.submit_identity(&draft("first.one@naver.com", ""))
         .await
         .unwrap();
+    confirm_codes(&a, &w.server.inbox, Some("first.one@naver.com"), None).await;
     wait_for(&a, "a synced", MINUTE, synced).await;
     b.submit_identity(&draft("second.two@gmail.com", ""))
         .await
         .unwrap();
+    // B's code is asked for before its save is sent (the conflict shows at the PUT).
+    confirm_codes(&b, &w.server.inbox, Some("second.two@gmail.com"), None).await;
     let overview = wait_for(&b, "a conflict", MINUTE, |o| {
         matches!(o.sync, SyncStatus::Conflict { .. })
     })
@@ -206,10 +218,12 @@ async fn a_change_from_another_device_is_never_overwritten_silently() {
     a.submit_identity(&draft("third.three@daum.net", ""))
         .await
         .unwrap();
+    confirm_codes(&a, &w.server.inbox, Some("third.three@daum.net"), None).await;
     wait_for(&a, "a synced", MINUTE, synced).await;
     b.submit_identity(&draft("fourth.four@naver.com", ""))
         .await
         .unwrap();
+    confirm_codes(&b, &w.server.inbox, Some("fourth.four@naver.com"), None).await;
     wait_for(&b, "a conflict", MINUTE, |o| {
         matches!(o.sync, SyncStatus::Conflict { .. })
     })
@@ -274,6 +288,13 @@ async fn delete_reads_back_purges_and_journals_and_sign_out_wipes() {
         .submit_identity(&draft("to.delete@naver.com", "010-2222-3333"))
         .await
         .unwrap();
+    confirm_codes(
+        &service,
+        &w.server.inbox,
+        Some("to.delete@naver.com"),
+        Some("+821022223333"),
+    )
+    .await;
     wait_for(&service, "saved", MINUTE, synced).await;
     service
         .save_draft(&draft("later@naver.com", ""))
@@ -361,6 +382,8 @@ async fn a_revoked_session_asks_to_sign_in_again_and_keeps_the_outbox() {
         .sign_in("revoked@corp.example", PASSWORD)
         .await
         .unwrap();
+    // The code could not be asked for while signed out: it is, now.
+    confirm_codes(&service, &w.server.inbox, Some("kept@naver.com"), None).await;
     let overview = wait_for(&service, "synced after sign-in", MINUTE, synced).await;
     assert_eq!(
         overview.info.unwrap().email.as_deref(),
@@ -421,6 +444,13 @@ async fn the_change_form_starts_from_the_registered_values_so_one_part_is_never_
         .submit_identity(&draft("seoyeon.lee@naver.com", "01012345678"))
         .await
         .unwrap();
+    confirm_codes(
+        &service,
+        &w.server.inbox,
+        Some("seoyeon.lee@naver.com"),
+        Some("+821012345678"),
+    )
+    .await;
     wait_for(&service, "save synced", MINUTE, synced).await;
 
     // Nothing typed yet: the form is the registered info, the phone as a person writes it.
@@ -438,6 +468,8 @@ async fn the_change_form_starts_from_the_registered_values_so_one_part_is_never_
         ..prefilled
     };
     service.submit_identity(&changed).await.unwrap();
+    // Only the new phone needs a code: the e-mail is unchanged.
+    confirm_codes(&service, &w.server.inbox, None, Some("+821098765432")).await;
     let overview = wait_for(&service, "change synced", MINUTE, |o| {
         synced(o)
             && o.info
