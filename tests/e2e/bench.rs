@@ -4,7 +4,8 @@
 //!
 //! Each round: a fresh reference server behind a counting proxy, a fresh profile, then the first
 //! use of the app as an employee meets it (start signed out, sign in, 동의, the keystroke command
-//! timed from the page as a keystroke makes it, type both values, save), the app's memory after
+//! timed from the page as a keystroke makes it, type both values, save, type the code mailed and the
+//! code texted, each read from the dev-inbox), the app's memory after
 //! that, and a second start of the same user with the stored session. Every phase records the
 //! requests and bytes that crossed the wire, as the server saw them.
 
@@ -19,7 +20,9 @@ use tokio::net::{TcpListener, TcpStream};
 
 const CONSENT_HEADING: &str = "[선택] 본인 인증 정보 수집 및 이용 동의";
 const FORM_HEADING: &str = "[선택] 본인 인증 정보";
-const RESULT_HEADING: &str = "본인 인증 정보를 저장했습니다";
+const CODE_SCREEN_HEADING: &str = "인증번호 확인";
+const CODE_FIELD: &str = "인증번호 6자리";
+const VERIFIED_HEADING: &str = "인증을 마쳤습니다";
 /// The demo account that has not decided on the notice yet.
 const ACCOUNT: &str = "pending@corp.example";
 const KEYSTROKE_CALLS: usize = 1000;
@@ -79,18 +82,45 @@ async fn one_round() -> Value {
     let round_trips = app.keystroke_round_trips(KEYSTROKE_CALLS).await;
     phases.push(proxy.phase("1,000 validations", mark, &server));
 
+    let registration = proxy.snapshot(&server);
     let mark = proxy.snapshot(&server);
     let writes = server.writes_applied();
     app.type_into("메일 주소", "minjun.kim@naver.com").await;
     app.type_into("휴대폰 번호", "01012345678").await;
+    let saved = Instant::now();
     app.click_button("저장").await;
-    app.find_heading(RESULT_HEADING).await;
+    app.find_heading(CODE_SCREEN_HEADING).await;
+    let to_code_screen = saved.elapsed();
+    // The code is on its way once the screen names where it went.
+    app.find_text_containing("인증번호를 보냈습니다").await;
+    let to_code_sent = saved.elapsed();
+    proxy.quiet(Duration::from_millis(1500)).await;
+    let mut save_phase = proxy.phase("typing + save → code screen", mark, &server);
+    save_phase["save_to_code_screen_ms"] = json!(to_code_screen.as_secs_f64() * 1000.0);
+    save_phase["save_to_code_sent_ms"] = json!(to_code_sent.as_secs_f64() * 1000.0);
+    phases.push(save_phase);
+
+    let mark = proxy.snapshot(&server);
+    for (heading, code) in [
+        ("메일 주소 확인", server.code_mailed_to("minjun.kim@naver.com").await),
+        ("휴대폰 번호 확인", server.code_texted_to("+821012345678").await),
+    ] {
+        app.find_heading(heading).await;
+        app.type_into(CODE_FIELD, &code).await;
+        app.click_button("확인").await;
+    }
+    app.find_heading(VERIFIED_HEADING).await;
     app.until("the save reached the server", || async {
         server.writes_applied() > writes
     })
     .await;
     proxy.quiet(Duration::from_millis(1500)).await;
-    phases.push(proxy.phase("typing + save", mark, &server));
+    phases.push(proxy.phase("both codes → registered", mark, &server));
+    phases.push(proxy.phase(
+        "registration with both codes (save to registered)",
+        registration,
+        &server,
+    ));
 
     // What the app holds once the flow is done, as after start-up: settled for two seconds.
     tokio::time::sleep(Duration::from_secs(2)).await;

@@ -8,8 +8,10 @@ use serde_json::Value;
 
 const CONSENT_HEADING: &str = "[선택] 본인 인증 정보 수집 및 이용 동의";
 const FORM_HEADING: &str = "[선택] 본인 인증 정보";
-const RESULT_HEADING: &str = "본인 인증 정보를 저장했습니다";
+const VERIFIED_HEADING: &str = "인증을 마쳤습니다";
 const SETTINGS_HEADING: &str = "본인 인증 정보";
+const CODE_SCREEN_HEADING: &str = "인증번호 확인";
+const CODE_FIELD: &str = "인증번호 6자리";
 
 async fn start(test: &str) -> Option<(Server, App)> {
     if !crate::support::enabled(test) {
@@ -48,6 +50,31 @@ async fn agree_and_open_the_form(app: &App) {
     app.find_heading(FORM_HEADING).await;
 }
 
+/// Types the code the server mailed to `address`, as the employee would from their mailbox, and
+/// confirms it.
+async fn enter_mailed_code(app: &App, server: &Server, address: &str) {
+    app.find_heading("메일 주소 확인").await;
+    let code = server.code_mailed_to(address).await;
+    app.type_into(CODE_FIELD, &code).await;
+    app.click_button("확인").await;
+}
+
+/// Types the code the server texted to `e164`, as the employee would from their phone, and
+/// confirms it.
+async fn enter_texted_code(app: &App, server: &Server, e164: &str) {
+    app.find_heading("휴대폰 번호 확인").await;
+    let code = server.code_texted_to(e164).await;
+    app.type_into(CODE_FIELD, &code).await;
+    app.click_button("확인").await;
+}
+
+/// A six-digit code that is certainly not `code`.
+fn another_code(code: &str) -> String {
+    code.chars()
+        .map(|c| if c == '9' { '0' } else { char::from(c as u8 + 1) })
+        .collect()
+}
+
 /// The masked phone the screens show for a number, computed by core the same way.
 fn masked_phone(input: &str, mode: &PhoneMode) -> String {
     mask_phone(&check_phone(input, mode).expect("a valid test number"))
@@ -68,7 +95,27 @@ async fn first_login_agree_register_domestic_mobile_and_email() {
     app.type_into("휴대폰 번호", "01012345678").await;
     app.screenshot("flow-form-ko").await;
     app.click_button("저장").await;
-    app.find_heading(RESULT_HEADING).await;
+
+    // Both values are new: a code goes to each, and nothing is registered before they are typed.
+    app.find_heading(CODE_SCREEN_HEADING).await;
+    app.find_heading("메일 주소 확인").await;
+    app.screenshot("flow-code-email-ko").await;
+    let held = server.identity_of("pending@corp.example").await;
+    assert!(
+        held["email"].is_null() && held["phone"].is_null(),
+        "nothing is registered before the codes: {held}"
+    );
+    // A slip of the finger first: the screen says so and the right code still works.
+    let code = server.code_mailed_to("minjun.kim@naver.com").await;
+    app.type_into(CODE_FIELD, &another_code(&code)).await;
+    app.click_button("확인").await;
+    app.find_text_containing("인증번호가 맞지 않습니다").await;
+    app.screenshot("flow-code-wrong-ko").await;
+    app.clear(CODE_FIELD).await;
+    app.type_into(CODE_FIELD, &code).await;
+    app.click_button("확인").await;
+    enter_texted_code(&app, &server, "+821012345678").await;
+    app.find_heading(VERIFIED_HEADING).await;
 
     let phone_mask = masked_phone("01012345678", &PhoneMode::Domestic);
     let email_mask = mask_email("minjun.kim@naver.com");
@@ -87,12 +134,26 @@ async fn first_login_agree_register_domestic_mobile_and_email() {
     assert_eq!(held["email"], "minjun.kim@naver.com");
     assert_eq!(held["consent"]["state"], "agreed");
     assert_eq!(held["phone"]["overseas"], false);
+    assert!(held["email_verified_at"].is_string(), "{held}");
+    assert!(held["phone_verified_at"].is_string(), "{held}");
+
+    // The account's own mailbox is told, with masked values only.
+    let alert = server
+        .mails_to("pending@corp.example")
+        .into_iter()
+        .find(|mail| mail.subject.contains("등록되었습니다"))
+        .expect("the registration alert reaches the account's mailbox");
+    assert!(alert.text.contains(&phone_mask), "{}", alert.text);
+    for full in ["minjun.kim@naver.com", "1012345678", "1234-5678"] {
+        assert!(!alert.text.contains(full), "the alert shows {full:?}");
+    }
 
     app.click_button("확인").await;
     app.find_heading(SETTINGS_HEADING).await;
     app.find_text_containing(&phone_mask).await;
     app.find_text_containing(&email_mask).await;
     app.find_text_containing("동기화됨").await;
+    app.find_text_containing("확인됨").await;
     app.screenshot("flow-settings-ko").await;
     // One consent and one save: nothing was sent twice.
     assert_eq!(server.writes_applied(), 2);
@@ -202,7 +263,8 @@ async fn refuse_then_register_later_from_settings() {
     app.find_heading(FORM_HEADING).await;
     app.type_into("메일 주소", "later@daum.net").await;
     app.click_button("저장").await;
-    app.find_heading(RESULT_HEADING).await;
+    enter_mailed_code(&app, &server, "later@daum.net").await;
+    app.find_heading(VERIFIED_HEADING).await;
     let held = server_holds(
         &app,
         &server,
@@ -228,7 +290,9 @@ async fn change_then_delete_leaves_nothing_on_the_server() {
     app.clear("휴대폰 번호").await;
     app.type_into("휴대폰 번호", "010-9876-5432").await;
     app.click_button("저장").await;
-    app.find_heading(RESULT_HEADING).await;
+    // Only the phone changed: only it gets a code.
+    enter_texted_code(&app, &server, "+821098765432").await;
+    app.find_heading(VERIFIED_HEADING).await;
     let held = server_holds(
         &app,
         &server,
@@ -279,7 +343,8 @@ async fn overseas_number_with_the_country_picker() {
     app.type_into("휴대폰 번호", "090-1234-5678").await;
     app.screenshot("flow-overseas-ko").await;
     app.click_button("저장").await;
-    app.find_heading(RESULT_HEADING).await;
+    enter_texted_code(&app, &server, "+819012345678").await;
+    app.find_heading(VERIFIED_HEADING).await;
     let held = server_holds(
         &app,
         &server,
@@ -350,10 +415,15 @@ async fn a_save_while_the_server_refuses_waits_then_syncs_once() {
     app.clear("휴대폰 번호").await;
     app.type_into("휴대폰 번호", "010-2222-3333").await;
 
-    // Maintenance: every write is refused with 503 and Retry-After.
-    server.set_faults("503@all,retry-after=1,scope=writes");
     app.click_button("저장").await;
-    app.find_heading(RESULT_HEADING).await;
+    app.find_heading("휴대폰 번호 확인").await;
+    let code = server.code_texted_to("+821022223333").await;
+    app.type_into(CODE_FIELD, &code).await;
+
+    // Maintenance begins: every identity write is refused with 503 and Retry-After.
+    server.set_faults("503@all,retry-after=1,scope=writes");
+    app.click_button("확인").await;
+    app.find_heading(VERIFIED_HEADING).await;
     app.find_text_containing("전송 대기").await;
     app.screenshot("flow-pending-ko").await;
     let held = server.identity_of("registered@corp.example").await;
@@ -383,5 +453,80 @@ async fn a_save_while_the_server_refuses_waits_then_syncs_once() {
         held["email"], "seoyeon.lee@naver.com",
         "the e-mail was kept"
     );
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_long_after_sign_in_asks_for_the_password_then_is_saved_once() {
+    let Some((server, app)) =
+        start("a_change_long_after_sign_in_asks_for_the_password_then_is_saved_once").await
+    else {
+        return;
+    };
+    app.sign_in("registered@corp.example").await;
+    app.find_heading(SETTINGS_HEADING).await;
+    // Six minutes pass on the server's clock: the sign-in's password is no longer recent.
+    server.advance_clock(std::time::Duration::from_secs(6 * 60));
+    app.click_button("변경").await;
+    app.find_heading(FORM_HEADING).await;
+    app.clear("휴대폰 번호").await;
+    app.type_into("휴대폰 번호", "010-4444-5555").await;
+    app.click_button("저장").await;
+
+    app.find_heading("비밀번호를 한 번 더 입력해 주세요").await;
+    app.screenshot("flow-step-up-ko").await;
+    let before = server.messages_received();
+    app.type_into("비밀번호", crate::support::DEMO_PASSWORD).await;
+    app.click_dialog_button("확인").await;
+
+    enter_texted_code(&app, &server, "+821044445555").await;
+    app.find_heading(VERIFIED_HEADING).await;
+    let held = server_holds(
+        &app,
+        &server,
+        "registered@corp.example",
+        "the change reaches the server after the password",
+        |v| v["phone"]["e164"] == "+821044445555",
+    )
+    .await;
+    assert_eq!(held["email"], "seoyeon.lee@naver.com");
+    assert_eq!(server.writes_applied(), 1, "the change was applied once");
+    assert!(
+        server.messages_received() > before,
+        "the code was sent only after the password"
+    );
+
+    // The previous recovery address is told of the change, masked.
+    let alert = server
+        .mails_to("seoyeon.lee@naver.com")
+        .into_iter()
+        .find(|mail| mail.subject.contains("변경되었습니다"))
+        .expect("the change alert reaches the previous recovery address");
+    assert!(!alert.text.contains("1044445555"), "{}", alert.text);
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agreement_on_an_older_notice_shows_the_consent_screen_first() {
+    let Some((server, app)) =
+        start("an_agreement_on_an_older_notice_shows_the_consent_screen_first").await
+    else {
+        return;
+    };
+    app.sign_in("outdated@corp.example").await;
+    app.find_heading(CONSENT_HEADING).await;
+    app.screenshot("flow-reconsent-ko").await;
+    app.click_button("동의").await;
+    app.find_heading(SETTINGS_HEADING).await;
+    let held = server_holds(
+        &app,
+        &server,
+        "outdated@corp.example",
+        "the new agreement reaches the server",
+        |v| v["consent"]["notice_version"] == v["current_notice_version"],
+    )
+    .await;
+    // Agreeing again kept what was registered.
+    assert_eq!(held["email"], "yujin.choi@daum.net");
     app.close().await;
 }

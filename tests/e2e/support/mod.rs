@@ -165,6 +165,27 @@ impl App {
             .unwrap_or_else(|e| panic!("clicking {name:?}: {e}"));
     }
 
+    /// Clicks the button `name` inside the open dialog (`role=dialog`), once it is enabled: the
+    /// screen under a dialog may have a button of the same name.
+    pub async fn click_dialog_button(&self, name: &str) {
+        let xpath = format!(
+            "//*[@role='dialog']//*[self::button or @role='button'][normalize-space(.)={}]",
+            xpath_literal(name)
+        );
+        let button = self
+            .wait_for(&xpath, &format!("no dialog button reads {name:?}"))
+            .await;
+        self.until(&format!("dialog button {name:?} is enabled"), || {
+            let button = button.clone();
+            async move { button.is_enabled().await.unwrap_or(false) }
+        })
+        .await;
+        button
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("clicking {name:?} in the dialog: {e}"));
+    }
+
     /// Waits for a list option (`role=option`) whose visible text starts with `text`.
     pub async fn option(&self, text: &str) -> Element {
         let xpath = format!(

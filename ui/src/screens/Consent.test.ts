@@ -51,6 +51,14 @@ describe('Consent', () => {
     });
   });
 
+  it('agreeing again to a newer notice keeps the registered info and returns to settings', async () => {
+    // Agreed once on an older notice, info registered: the new notice is shown first.
+    await renderApp({ overview: { ...STATES.registered(), needs_consent: true } });
+    await fireEvent.click(await screen.findByRole('button', { name: '동의' }));
+    expect(await screen.findByRole('heading', { level: 1, name: '본인 인증 정보' })).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { level: 1, name: '[선택] 본인 인증 정보' })).toBeNull();
+  });
+
   it('refuse leads to the refusal screen', async () => {
     await renderApp({ overview: STATES.firstLogin() });
     await fireEvent.click(await screen.findByRole('button', { name: '거부' }));

@@ -105,6 +105,11 @@ pub fn drop_proofs(write: &mut IdentityWrite, channels: &[Channel]) {
 /// while nobody looked, also while the app was closed).
 pub fn view(rows: &[CodeRow], now: &str) -> Option<VerificationView> {
     let purpose = rows.first()?.purpose;
+    // Every code typed: nothing is asked of the employee any more. The save they proved goes on
+    // like any queued write (waiting, retrying) and the status says so; the code screen is done.
+    if rows.iter().all(|row| row.state == CodeState::Confirmed) {
+        return None;
+    }
     let codes = rows
         .iter()
         .map(|row| {
@@ -265,6 +270,13 @@ mod tests {
         let later = view(&rows, "2026-12-06T00:03:00Z").unwrap();
         assert_eq!(later.codes[0].state, CodeState::Expired);
         assert!(view(&[], "2026-12-06T00:00:00Z").is_none());
+
+        // Once every code is typed, nothing is asked of the employee: no code screen, even while
+        // the proven save still waits to be sent.
+        for row in &mut rows {
+            row.state = CodeState::Confirmed;
+        }
+        assert!(view(&rows, "2026-12-06T00:02:00Z").is_none());
     }
 
     #[test]
