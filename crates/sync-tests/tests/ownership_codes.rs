@@ -166,6 +166,8 @@ async fn a_step_up_in_the_middle_of_an_offline_queue_keeps_the_order_and_sends_o
     let w = world("stepup@corp.example").await;
     let service = registered(&w, "stepup@corp.example").await;
     let writes = w.server.stats().identity_writes;
+    let confirmed_before = service.overview().await.reconfirm.confirmed_at;
+    assert!(confirmed_before.is_some());
 
     // Offline: the same values again (no code needed, but a change needs a recent password) and
     // a "keep" behind it.
@@ -199,13 +201,21 @@ async fn a_step_up_in_the_middle_of_an_offline_queue_keeps_the_order_and_sends_o
     service.step_up(PASSWORD).await.unwrap();
     wait_for(&service, "both sent", MINUTE, synced).await;
     let stats = w.server.stats();
+    // Two identity writes: the save's PUT and the keep's `POST /v1/identity/reconfirm` (the
+    // server counts a keep among the identity writes), each applied once: nothing was replayed,
+    // and the keep moved `confirmed_at` on.
     assert_eq!(
         stats.identity_writes,
-        writes + 1,
-        "the save applied exactly once (a keep is not an identity PUT)"
+        writes + 2,
+        "the save and the keep, each applied exactly once"
     );
     assert_eq!(stats.idempotent_replays, replays, "nothing sent twice");
-    assert!(!service.overview().await.reconfirm.due);
+    let overview = service.overview().await;
+    assert!(!overview.reconfirm.due);
+    assert!(
+        overview.reconfirm.confirmed_at > confirmed_before,
+        "the keep was applied"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -219,11 +229,19 @@ async fn a_code_that_expired_while_the_app_was_closed_shows_expired_and_a_resend
     agree(&service).await;
     service.submit_identity(&draft(EMAIL, "")).await.unwrap();
     wait_for(&service, "code sent", MINUTE, |o| sent(o, Channel::Email)).await;
+    // The server answered with the code's expiry, so it is at most its lifetime from now.
+    let sent_at = tokio::time::Instant::now();
     let first = mail_code(&w.server.inbox, EMAIL).await;
     service.close();
     drop(service);
 
+    // The app is closed while the code expires. The server's clock is moved past its lifetime
+    // (the server certainly refuses it), but the app judges a code's expiry by its own clock (no
+    // server time reaches it), so the app stays closed for the code's real lifetime too: this test
+    // takes three minutes.
     advance_clock(&w.server, Duration::from_secs(4 * 60));
+    let lifetime = Duration::from_secs(account_api::verification::CODE_LIFETIME_SECS as u64);
+    tokio::time::sleep_until(sent_at + lifetime + Duration::from_secs(2)).await;
     let sends = w.server.stats().requests;
     let service = open(&w).await;
     assert!(service.restore_session().await.unwrap().is_some());
@@ -241,15 +259,35 @@ async fn a_code_that_expired_while_the_app_was_closed_shows_expired_and_a_resend
         service.confirm_code(Channel::Email, &first).await.err(),
         Some(ServiceError::CodeExpired)
     );
+    assert_eq!(
+        mail_codes(&w.server.inbox, EMAIL).len(),
+        1,
+        "one code so far"
+    );
 
     let overview = service.resend_code(Channel::Email).await.unwrap();
     assert_eq!(code_state(&overview, Channel::Email), Some(CodeState::Sent));
-    let second = mail_code(&w.server.inbox, EMAIL).await;
+    let second = mail_code_after(&w.server.inbox, EMAIL, 1).await;
+    assert_eq!(
+        service.confirm_code(Channel::Email, &first).await.err(),
+        Some(ServiceError::CodeIncorrect { attempts_left: 4 }),
+        "the old code no longer works"
+    );
     service.confirm_code(Channel::Email, &second).await.unwrap();
-    wait_for(&service, "saved", MINUTE, |o| {
+    // By the server's clock the password was entered more than 5 minutes ago: the save waits for
+    // it, with its proof.
+    wait_for(&service, "password asked for", MINUTE, |o| {
+        o.sync == SyncStatus::PasswordRequired
+    })
+    .await;
+    assert_eq!(w.server.stats().identity_writes, 0);
+    service.step_up(PASSWORD).await.unwrap();
+    let overview = wait_for(&service, "saved", MINUTE, |o| {
         synced(o) && o.verification.is_none()
     })
     .await;
+    assert!(overview.info.unwrap().email_verified_at.is_some());
+    assert_eq!(w.server.stats().identity_writes, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -331,6 +369,16 @@ async fn keep_info_answers_the_reconfirm_card_at_once_and_is_recorded() {
         &w.server,
         Duration::from_secs(u64::from(days) * 86_400 + 60),
     );
+    // That long after, the session is over (the refresh token lives 30 days): the employee signs
+    // in again, and the app reads the identity as the server has it.
+    assert_eq!(
+        service.refresh().await.err(),
+        Some(ServiceError::SessionExpired)
+    );
+    service
+        .sign_in("keep@corp.example", PASSWORD)
+        .await
+        .unwrap();
     service.refresh().await.unwrap();
     // The card is due by the client's clock only when the days passed here too; the server's
     // confirmed_at moved on with "keep" either way.
@@ -362,4 +410,59 @@ async fn cancelling_the_codes_gives_the_values_back_as_the_draft() {
     assert!(overview.verification.is_none() && overview.info.is_none());
     assert_eq!(overview.sync, SyncStatus::SavedLocally);
     assert_eq!(service.load_draft().await.unwrap(), Some(back));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_value_registered_before_codes_is_verified_without_a_write() {
+    // The demo account `registered@corp.example` was registered before ownership codes: its
+    // e-mail and mobile are there, never verified.
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = start_inbox().await;
+    let server = start_server_with(dir.path(), inbox, |config| config.seed_demo = true).await;
+    let service = Service::open(config(
+        &server.base_url(),
+        &dir.path().join("client"),
+        CredentialChoice::Memory,
+    ))
+    .await
+    .unwrap();
+    service
+        .sign_in("registered@corp.example", account_api::demo::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let overview = service.overview().await;
+    let info = overview.info.expect("registered");
+    assert_eq!(info.email.as_deref(), Some("se***@naver.com"));
+    assert_eq!(info.email_verified_at, None);
+    assert_eq!(info.phone_verified_at, None);
+    assert!(overview.verification.is_none());
+
+    let overview = service.verify_registered(Channel::Email).await.unwrap();
+    let codes = overview.verification.expect("the code screen");
+    assert_eq!(codes.purpose, VerificationPurpose::Registered);
+    assert_eq!(codes.codes.len(), 1);
+    assert_eq!(codes.codes[0].state, CodeState::Sent);
+    // No value is sent: the code goes to the registered address.
+    let code = mail_code(&server.inbox, "seoyeon.lee@naver.com").await;
+    assert_eq!(
+        service
+            .confirm_code(Channel::Email, &wrong_code(&code))
+            .await
+            .err(),
+        Some(ServiceError::CodeIncorrect { attempts_left: 4 })
+    );
+    let overview = service.confirm_code(Channel::Email, &code).await.unwrap();
+    assert!(overview.verification.is_none());
+    let info = overview.info.unwrap();
+    assert!(info.email_verified_at.is_some());
+    assert_eq!(info.phone_verified_at, None);
+
+    service.verify_registered(Channel::Phone).await.unwrap();
+    let code = sms_code(&server.inbox, "+821012345678").await;
+    let overview = service.confirm_code(Channel::Phone, &code).await.unwrap();
+    assert!(synced(&overview) && overview.verification.is_none());
+    let info = overview.info.unwrap();
+    assert!(info.email_verified_at.is_some() && info.phone_verified_at.is_some());
+    let stats = server.stats();
+    assert_eq!(stats.writes_applied, 0, "verified, no write");
 }
