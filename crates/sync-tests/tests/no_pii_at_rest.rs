@@ -1,7 +1,9 @@
 //! No personal data at rest or in logs, and no token in any file: the flows run with known values
 //! and every log line (all targets, TRACE) and every file the app wrote is searched for the e-mail
 //! address and the phone digits in any common spelling, and for every token the credential store
-//! held (the refresh token and the kept access token).
+//! held (the refresh token and the kept access token); once the ownership codes arrive in the dev
+//! inbox, every file of the app and the server (databases, WALs) and the log are searched for them
+//! too, and for a wrong code typed first.
 //!
 //! The only copies of the values are in the sealed (encrypted) records; a hit anywhere is a leak.
 
@@ -80,12 +82,20 @@ fn global_log() -> &'static Path {
     })
 }
 
-/// Codes (and their spellings with a blank or a hyphen) in any file, the database, its WAL or
-/// the log: a code is as secret as a password while it lives. (The proofs never leave the engine;
-/// they are only in the save's sealed body, which `scan` already proves holds no value in clear.)
+/// Codes (and their spellings with a blank or a hyphen) in every file under `dirs` (the app's
+/// database, its WAL and shared memory; the server's too, which keeps only keyed hashes of codes)
+/// and in the log (the engine's and the in-process server's lines): a code is as secret as a
+/// password while it lives. (The proofs never leave the engine; they are only in the save's sealed
+/// body, which `scan` already proves holds no value in clear.)
+///
+/// A code counts as found when it stands alone (no ASCII letter or digit on either side), as it
+/// would in JSON, a log field or a form: the random hex keys in both databases hold digit runs that
+/// would match a 6-digit code by chance now and then, and a code glued to other digits or letters
+/// is no code a person could read.
 fn scan_codes(what: &str, dirs: &[&Path], log: &Path, codes: &[String]) {
     let mut files: Vec<(PathBuf, Vec<u8>)> = dirs.iter().flat_map(|d| files_under(d)).collect();
     files.push((log.to_path_buf(), std::fs::read(log).unwrap()));
+    assert!(!codes.is_empty(), "{what}: no code to search for");
     for (path, bytes) in &files {
         for code in codes {
             for spelling in [
@@ -94,12 +104,38 @@ fn scan_codes(what: &str, dirs: &[&Path], log: &Path, codes: &[String]) {
                 format!("{}-{}", &code[..3], &code[3..]),
             ] {
                 assert!(
-                    !contains(bytes, spelling.as_bytes()),
+                    !contains_alone(bytes, spelling.as_bytes()),
                     "{what}: a code found in {}",
                     path.display()
                 );
             }
         }
+    }
+}
+
+/// `needle` in `haystack` with no ASCII letter or digit right before or after it.
+fn contains_alone(haystack: &[u8], needle: &[u8]) -> bool {
+    let n = needle.len();
+    n > 0
+        && haystack.len() >= n
+        && (0..=haystack.len() - n).any(|i| {
+            haystack[i..i + n] == *needle
+                && (i == 0 || !haystack[i - 1].is_ascii_alphanumeric())
+                && haystack
+                    .get(i + n)
+                    .is_none_or(|b| !b.is_ascii_alphanumeric())
+        })
+}
+
+/// The searches above cover the app's database and its WAL: both are there (the WAL while the
+/// app is open) and non-empty.
+fn assert_database_and_wal_searched(app_dir: &Path) {
+    let db = mail_identity_core::sync::store::DB_FILE;
+    for name in [db.to_string(), format!("{db}-wal")] {
+        let found = files_under(app_dir)
+            .into_iter()
+            .any(|(path, bytes)| path.file_name() == Some(name.as_ref()) && !bytes.is_empty());
+        assert!(found, "{name} is among the files searched");
     }
 }
 
@@ -189,24 +225,51 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
 
     set_faults(&server, "none");
     {
-        use mail_identity_core::sync::{Channel, CodeState};
+        use mail_identity_core::sync::{Channel, CodeState, ServiceError};
+        use sync_tests::inbox::{mail_code, sms_code, wrong_code};
         let both_sent = |o: &mail_identity_core::sync::Overview| {
             o.verification.as_ref().is_some_and(|v| {
                 v.codes.len() == 2 && v.codes.iter().all(|c| c.state == CodeState::Sent)
             })
         };
         wait_for(&service, "codes sent", Duration::from_secs(60), both_sent).await;
+        // The codes as they arrived (the inbox is the employee's mailbox and phone, not the app):
+        // from now on they are searched for everywhere, the destinations too.
+        let mail = mail_code(inbox, EMAIL).await;
+        let sms = sms_code(inbox, "+821048217395").await;
+        // A wrong code typed first: a typed code is kept nowhere either.
+        let typo = wrong_code(&mail);
+        // A control: the search finds each code where it must be, in the message that carried it.
+        let mail_text = inbox.mails_to(EMAIL).pop().unwrap().text;
+        let sms_text = inbox.sms_to("+821048217395").pop().unwrap().text;
+        assert!(contains_alone(mail_text.as_bytes(), mail.as_bytes()));
+        assert!(contains_alone(sms_text.as_bytes(), sms.as_bytes()));
+        codes.extend([mail.clone(), sms.clone(), typo.clone()]);
+        assert_database_and_wal_searched(&app_dir);
         scan("codes sent", &[&app_dir], &log_path, &tokens);
-        let mail = sync_tests::inbox::mail_code(inbox, EMAIL).await;
-        let sms = sync_tests::inbox::sms_code(inbox, "+821048217395").await;
+        scan_codes("codes sent", &[&app_dir, &server_dir], &log_path, &codes);
+        assert!(matches!(
+            service.confirm_code(Channel::Email, &typo).await,
+            Err(ServiceError::CodeIncorrect { .. })
+        ));
         service.confirm_code(Channel::Email, &mail).await.unwrap();
-        codes.push(mail);
-        scan_codes("one code confirmed", &[&app_dir], &log_path, &codes);
+        assert_database_and_wal_searched(&app_dir);
+        scan("one code confirmed", &[&app_dir], &log_path, &tokens);
+        scan_codes(
+            "one code confirmed",
+            &[&app_dir, &server_dir],
+            &log_path,
+            &codes,
+        );
         service.confirm_code(Channel::Phone, &sms).await.unwrap();
-        codes.push(sms);
     }
     let overview = wait_for(&service, "synced", Duration::from_secs(60), synced).await;
-        scan_codes("saved with proofs", &[&app_dir], &log_path, &codes);
+    scan_codes(
+        "saved with proofs",
+        &[&app_dir, &server_dir],
+        &log_path,
+        &codes,
+    );
     assert_eq!(
         overview.info.as_ref().and_then(|i| i.phone.as_deref()),
         Some("010-****-7395")
@@ -239,13 +302,15 @@ async fn no_personal_data_or_token_in_any_file_or_log() {
     scan("prefilled", &[&app_dir], &log_path, &tokens);
     service.save_draft(&draft).await.unwrap();
     scan("restarted", &[&app_dir], &log_path, &tokens);
+    scan_codes("restarted", &[&app_dir, &server_dir], &log_path, &codes);
 
     service.delete_identity().await.unwrap();
     wait_for(&service, "deleted", Duration::from_secs(60), synced).await;
     scan("deleted", &[&app_dir], &log_path, &tokens);
+    scan_codes("deleted", &[&app_dir, &server_dir], &log_path, &codes);
     service.sign_out().await.unwrap();
     scan("signed out", &[&app_dir], &log_path, &tokens);
-        scan_codes("signed out", &[&app_dir], &log_path, &codes);
+    scan_codes("signed out", &[&app_dir, &server_dir], &log_path, &codes);
 
     // The search can find things: the log is there and has the sync's lines in it.
     let logged = std::fs::read_to_string(&log_path).unwrap();
