@@ -4,7 +4,11 @@
 //! last intent, and its write counter shows every intended write applied exactly once.
 //!
 //! The faults select request numbers (`@1-3`), not shares, so a run repeats exactly; they are
-//! scoped to the identity writes so that the set-up and the check are not faulted.
+//! scoped to the identity writes (`scope=writes`: PUT and DELETE on `/v1/identity*`) so that the
+//! set-up and the check are not faulted. A save's ownership codes are asked for and confirmed with
+//! `POST /v1/identity/verifications` and `…/{id}/confirm`, which that scope neither faults nor
+//! counts: the codes go through while the writes meet the faults, and the writes' request numbers
+//! are the same as before codes existed.
 
 use mail_identity_core::identity::IdentityInput;
 use mail_identity_core::locale::Locale;
@@ -15,6 +19,7 @@ use mail_identity_core::sync::{
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use sync_tests::inbox::confirm_codes;
 use sync_tests::*;
 
 #[derive(Debug, Clone, Copy)]
@@ -44,7 +49,7 @@ async fn matrix_row(fault: &str, reasons: &[&str]) {
 }
 
 async fn cell(
-    server: &account_api::ServerHandle,
+    server: &TestServer,
     dir: &std::path::Path,
     n: usize,
     fault: &str,
@@ -74,6 +79,13 @@ async fn cell(
             .submit_identity(&email_draft("before.delete@naver.com"))
             .await
             .unwrap();
+        confirm_codes(
+            &service,
+            &server.inbox,
+            Some("before.delete@naver.com"),
+            None,
+        )
+        .await;
         wait_for(&service, "set-up save", minute, synced).await;
     }
 
@@ -105,10 +117,15 @@ async fn cell(
             2
         }
         Write::Save => {
-            for email in ["first.intent@naver.com", "last.intent@gmail.com"] {
+            let emails = ["first.intent@naver.com", "last.intent@gmail.com"];
+            for email in emails {
                 let outcome = service.submit_identity(&email_draft(email)).await.unwrap();
                 assert!(outcome.field_errors.is_empty());
                 assert!(clear(&outcome.overview), "{fault}: {:?}", outcome.overview);
+            }
+            // Each save waits for its own code, the second until the first is applied.
+            for email in emails {
+                confirm_codes(&service, &server.inbox, Some(email), None).await;
             }
             2
         }
@@ -149,12 +166,15 @@ async fn cell(
     let after = server.stats();
     if fault.starts_with("latency") {
         // Latency is not counted as a fault: the timed-out request shows as one request more than
-        // a fault-free run makes (consent: the notice and two PUTs; save: two PUTs; delete: the
-        // DELETE and its read-back).
+        // a fault-free run makes (consent: the notice and two PUTs; save: for each of the two
+        // saves, its code's start and confirmation and its PUT; delete: the DELETE and its
+        // read-back).
         let fault_free = match write {
             Write::Consent => 3,
-            Write::Save | Write::Delete => 2,
+            Write::Save => 6,
+            Write::Delete => 2,
         };
+
         assert!(
             after.requests - before.requests > fault_free,
             "{fault} × {write:?}: the timeout was not retried"
