@@ -19,6 +19,10 @@ use std::time::Duration;
 /// The password of every test account.
 pub const PASSWORD: &str = "Test-2026!pw";
 
+/// The recovery e-mail the crash test registers once (with its code) and its children then save
+/// again and again: a value the server holds needs no new code.
+pub const CRASH_EMAIL: &str = "crash.child@naver.com";
+
 /// A running reference server and the dev inbox its codes (and change alerts) are delivered to.
 /// It dereferences to the server's handle (`stats`, `create_account`, `base_url`, …).
 pub struct TestServer {

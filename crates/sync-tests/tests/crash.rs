@@ -11,6 +11,11 @@
 //! Each save is counted under its child's run number and its own number: process ids are no
 //! label, since Windows reuses the id of an ended process within a few starts.
 //!
+//! Every save carries the same recovery e-mail, which the test registers once with its code (read
+//! from the server's dev inbox) before the kills start: an unchanged value needs no code, and no
+//! one could type one into a child being killed. The drain enters the password again when the run
+//! outlasted the step-up's 5 minutes.
+//!
 //! Drafts survive a restart only in the OS credential store (their key is there), so the test
 //! needs one: `cargo xtask test` runs it in a D-Bus session with gnome-keyring. Without one it
 //! says so and skips.
@@ -142,6 +147,32 @@ async fn run(mut command: Command, kill: Kill) -> (Run, Option<i32>) {
     (Run { lines, pid }, status.code())
 }
 
+/// Registers [`CRASH_EMAIL`] with its code in the app the children share (same data directory, same
+/// keyring entries), as the employee would once, and closes it.
+async fn register(server: &TestServer, data: &Path, keyring_service: &str) {
+    let service = mail_identity_core::sync::Service::open(config(
+        &server.base_url(),
+        data,
+        mail_identity_core::sync::CredentialChoice::OsOrMemory {
+            service: keyring_service.to_string(),
+        },
+    ))
+    .await
+    .expect("open");
+    assert!(service.restore_session().await.unwrap().is_some());
+    let draft = mail_identity_core::sync::Draft {
+        input: mail_identity_core::identity::IdentityInput {
+            email: CRASH_EMAIL.into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    service.submit_identity(&draft).await.unwrap();
+    sync_tests::inbox::confirm_codes(&service, &server.inbox, Some(CRASH_EMAIL), None).await;
+    wait_for(&service, "registered", Duration::from_secs(60), synced).await;
+    service.close();
+}
+
 fn integrity_ok(db: &Path) {
     let conn = rusqlite::Connection::open(db).expect("the database opens");
     let verdict: String = conn
@@ -179,6 +210,7 @@ async fn kill_nine_two_hundred_times_while_typing_and_syncing() {
     .await;
     assert_eq!(code, Some(0), "setup: {:?}", setup.lines);
     assert!(setup.lines.iter().any(|l| l == "setup"));
+    register(&server, &data, &keyring_service).await;
     let writes_before = server.stats().identity_writes;
 
     let mut rng = 0x2545_F491_4F6C_DD1Du64;

@@ -8,8 +8,11 @@
 //!   whichever is larger) and print `draft <caret>`; every tenth time print `op-start RUN-<n>`,
 //!   submit the draft as a save, print `op-done RUN-<n>`. (An applied save removes the draft it
 //!   came from.) RUN is the parent's label for this child: a process id would not do, since
-//!   Windows hands the id of an ended process to the next one within a few starts.
-//! - `drain`: wait until the outbox is empty, print `drained <writes pending>`.
+//!   Windows hands the id of an ended process to the next one within a few starts. The saves
+//!   carry [`sync_tests::CRASH_EMAIL`], which the parent registered with its code after `setup`:
+//!   an unchanged value needs no code (nobody is there to type one).
+//! - `drain`: wait until the outbox is empty, print `drained <writes pending>`. When the server
+//!   asks for the password again (the run outlasts the step-up's 5 minutes), enter it.
 //!
 //! Exits with 3 when only the memory credential store is available (drafts could not survive).
 
@@ -70,11 +73,23 @@ async fn main() {
             say("setup".into());
         }
         "drain" => {
-            let overview =
-                sync_tests::wait_for(&service, "drained", Duration::from_secs(120), |o| {
-                    matches!(o.sync, SyncStatus::Synced { .. } | SyncStatus::SavedLocally)
-                })
-                .await;
+            let drained = |o: &mail_identity_core::sync::Overview| {
+                matches!(o.sync, SyncStatus::Synced { .. } | SyncStatus::SavedLocally)
+            };
+            let overview = loop {
+                let overview =
+                    sync_tests::wait_for(&service, "drained", Duration::from_secs(120), |o| {
+                        drained(o) || o.sync == SyncStatus::PasswordRequired
+                    })
+                    .await;
+                if drained(&overview) {
+                    break overview;
+                }
+                service
+                    .step_up(sync_tests::PASSWORD)
+                    .await
+                    .expect("step-up");
+            };
             say(format!("drained {:?}", overview.sync));
         }
         "type" => type_forever(&service, from, &run).await,
@@ -98,7 +113,7 @@ async fn type_forever(service: &Service, from: u32, run: &str) {
         caret += 1;
         let draft = Draft {
             input: IdentityInput {
-                email: "crash.child@naver.com".into(),
+                email: sync_tests::CRASH_EMAIL.into(),
                 phone: String::new(),
                 overseas: false,
                 country: None,
@@ -112,14 +127,7 @@ async fn type_forever(service: &Service, from: u32, run: &str) {
             op += 1;
             let id = format!("{run}-{op}");
             say(format!("op-start {id}"));
-            let submit = Draft {
-                input: IdentityInput {
-                    email: format!("crash.{caret}@naver.com"),
-                    ..draft.input
-                },
-                ..draft
-            };
-            let outcome = service.submit_identity(&submit).await.expect("submit");
+            let outcome = service.submit_identity(&draft).await.expect("submit");
             assert!(outcome.field_errors.is_empty());
             say(format!("op-done {id}"));
         }
