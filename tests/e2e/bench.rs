@@ -102,8 +102,14 @@ async fn one_round() -> Value {
 
     let mark = proxy.snapshot(&server);
     for (heading, code) in [
-        ("메일 주소 확인", server.code_mailed_to("minjun.kim@naver.com").await),
-        ("휴대폰 번호 확인", server.code_texted_to("+821012345678").await),
+        (
+            "메일 주소 확인",
+            server.code_mailed_to("minjun.kim@naver.com").await,
+        ),
+        (
+            "휴대폰 번호 확인",
+            server.code_texted_to("+821012345678").await,
+        ),
     ] {
         app.find_heading(heading).await;
         app.type_into(CODE_FIELD, &code).await;

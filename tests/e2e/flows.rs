@@ -71,7 +71,13 @@ async fn enter_texted_code(app: &App, server: &Server, e164: &str) {
 /// A six-digit code that is certainly not `code`.
 fn another_code(code: &str) -> String {
     code.chars()
-        .map(|c| if c == '9' { '0' } else { char::from(c as u8 + 1) })
+        .map(|c| {
+            if c == '9' {
+                '0'
+            } else {
+                char::from(c as u8 + 1)
+            }
+        })
         .collect()
 }
 
@@ -476,7 +482,8 @@ async fn a_change_long_after_sign_in_asks_for_the_password_then_is_saved_once() 
     app.find_heading("비밀번호를 한 번 더 입력해 주세요").await;
     app.screenshot("flow-step-up-ko").await;
     let before = server.messages_received();
-    app.type_into("비밀번호", crate::support::DEMO_PASSWORD).await;
+    app.type_into("비밀번호", crate::support::DEMO_PASSWORD)
+        .await;
     app.click_dialog_button("확인").await;
 
     enter_texted_code(&app, &server, "+821044445555").await;

@@ -153,7 +153,10 @@ mod tests {
             code_in("[G-Cloud] 인증번호 123456 (3분)").as_deref(),
             Some("123456")
         );
-        assert_eq!(code_in("2026-12-06 12:00 code 004213."), Some("004213".into()));
+        assert_eq!(
+            code_in("2026-12-06 12:00 code 004213."),
+            Some("004213".into())
+        );
         assert_eq!(code_in("no code 12345 here 1234567"), None);
     }
 }
