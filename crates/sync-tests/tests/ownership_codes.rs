@@ -466,3 +466,54 @@ async fn a_value_registered_before_codes_is_verified_without_a_write() {
     let stats = server.stats();
     assert_eq!(stats.writes_applied, 0, "verified, no write");
 }
+
+/// Regression: 확인하기 while another write is on its way. The sender's step for that write had
+/// begun before the code's row was put, and its end used to answer the call: the code screen came
+/// back `waiting_for_network` although online, and a refusal (caps, sender) was not the call's
+/// error. The call now waits for the step that takes its row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_asked_for_while_a_write_is_being_sent_is_answered_by_its_own_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = start_inbox().await;
+    let server = start_server_with(dir.path(), inbox, |config| config.seed_demo = true).await;
+    let service = Service::open(config(
+        &server.base_url(),
+        &dir.path().join("client"),
+        CredentialChoice::Memory,
+    ))
+    .await
+    .unwrap();
+    service
+        .sign_in("registered@corp.example", account_api::demo::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    // The agreement again, its PUT slowed (well within the client's timeout).
+    set_faults(&server, "latency:2000ms@1,scope=writes");
+    let notice = service
+        .notice(mail_identity_core::locale::Locale::Ko)
+        .await
+        .unwrap();
+    service
+        .decide_consent(
+            mail_identity_core::sync::ConsentDecision::Agreed,
+            &notice.version,
+            &notice.sha256,
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        matches!(service.overview().await.sync, SyncStatus::Pending { .. }),
+        "the agreement is on its way"
+    );
+    let overview = service.verify_registered(Channel::Email).await.unwrap();
+    assert_eq!(
+        code_state(&overview, Channel::Email),
+        Some(CodeState::Sent),
+        "{overview:?}"
+    );
+    assert_eq!(server.stats().consent_writes, 1);
+    let code = mail_code(&server.inbox, "seoyeon.lee@naver.com").await;
+    let overview = service.confirm_code(Channel::Email, &code).await.unwrap();
+    assert!(overview.info.unwrap().email_verified_at.is_some());
+}

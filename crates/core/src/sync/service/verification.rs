@@ -310,13 +310,30 @@ impl Service {
         rt.set_password_required(false);
         rt.reset_retry();
         rt.wake.notify_one();
-        let deadline = rt.config.request_timeout * 2 + Duration::from_secs(1);
-        let _ = tokio::time::timeout(deadline, steps.changed()).await;
-        let overview = self.overview().await;
-        let row = rt
-            .store
-            .call(move |c| verifications::get(c, channel))
-            .await?;
+        let deadline =
+            tokio::time::Instant::now() + rt.config.request_timeout * 2 + Duration::from_secs(1);
+        let (overview, row) = loop {
+            let stepped = tokio::time::timeout_at(deadline, steps.changed()).await;
+            let overview = self.overview().await;
+            let row = rt
+                .store
+                .call(move |c| verifications::get(c, channel))
+                .await?;
+            // A step that began before the row was put (a write being sent, say) may end first:
+            // only a step that took the row, or could not (offline, the password, a sign-in),
+            // answers this call.
+            let untouched = row
+                .as_ref()
+                .is_some_and(|r| r.state == CodeState::WaitingForNetwork);
+            let blocked = !overview.online
+                || matches!(
+                    overview.sync,
+                    SyncStatus::PasswordRequired | SyncStatus::SignInRequired
+                );
+            if !matches!(stepped, Ok(Ok(()))) || !untouched || blocked {
+                break (overview, row);
+            }
+        };
         match row {
             Some(row) if row.state == CodeState::NotSent => Err(not_sent_error(&row)),
             _ if overview.sync == SyncStatus::PasswordRequired => {
