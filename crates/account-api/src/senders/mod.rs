@@ -195,7 +195,8 @@ mod tests {
         assert!(
             ko.contains("123456")
                 && ko.contains("3분")
-                && ko.contains("이 번호를 누구에게도 알려 주지 마세요")
+                && ko.contains("인증번호는 누구에게도 알려 주지 마세요"),
+            "{ko}"
         );
         let en = t!(
             "message.code.body",
@@ -213,6 +214,11 @@ mod tests {
             code = "123456",
             minutes = "3"
         );
-        assert!(sms.starts_with("[G-Cloud]") && sms.contains("123456"));
+        assert!(
+            sms.starts_with("[G-Cloud] 인증번호")
+                && sms.contains("123456")
+                && sms.contains("누구에게도 알려 주지 마세요"),
+            "{sms}"
+        );
     }
 }
