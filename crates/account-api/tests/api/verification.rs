@@ -47,7 +47,7 @@ async fn a_six_digit_code_is_mailed_and_its_proof_registers_the_address() {
         .await
         .expect("the code arrives over SMTP");
     assert!(mail.subject.contains("인증번호"), "{}", mail.subject);
-    assert!(mail.text.contains("이 번호를 누구에게도 알려 주지 마세요"));
+    assert!(mail.text.contains("인증번호는 누구에게도 알려 주지 마세요"));
     assert!(mail.text.contains("3분"));
     let code = code_in(&mail.text).unwrap();
     assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()));
