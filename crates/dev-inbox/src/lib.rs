@@ -39,6 +39,14 @@ pub struct Mail {
     pub received_at: String,
 }
 
+/// The code in a code message: its first run of exactly six ASCII digits (a date or a longer
+/// number around it is not one). How every test reads what the employee would type.
+pub fn code_in(text: &str) -> Option<String> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 6)
+        .map(str::to_string)
+}
+
 /// An SMS as the webhook received it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sms {
@@ -255,4 +263,22 @@ pub(crate) fn now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::code_in;
+
+    #[test]
+    fn the_code_is_the_run_of_six_digits() {
+        assert_eq!(
+            code_in("[G-Cloud] 인증번호 123456 (3분)").as_deref(),
+            Some("123456")
+        );
+        assert_eq!(
+            code_in("2026-12-06 12:00 code 004213."),
+            Some("004213".into())
+        );
+        assert_eq!(code_in("no code 12345 here 1234567"), None);
+    }
 }

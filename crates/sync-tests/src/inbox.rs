@@ -55,7 +55,7 @@ pub fn mail_codes(inbox: &DevInbox, to: &str) -> Vec<String> {
     inbox
         .mails_to(to)
         .iter()
-        .filter_map(|m| find_code(&m.text))
+        .filter_map(|m| dev_inbox::code_in(&m.text))
         .collect()
 }
 
@@ -64,7 +64,7 @@ pub fn sms_codes(inbox: &DevInbox, to: &str) -> Vec<String> {
     inbox
         .sms_to(to)
         .iter()
-        .filter_map(|m| find_code(&m.text))
+        .filter_map(|m| dev_inbox::code_in(&m.text))
         .collect()
 }
 
@@ -110,30 +110,9 @@ pub fn advance_clock(server: &ServerHandle, by: Duration) {
     server.advance_clock(by);
 }
 
-/// The first run of exactly 6 digits in `text`.
-pub fn find_code(text: &str) -> Option<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut start = 0;
-    while start < chars.len() {
-        if !chars[start].is_ascii_digit() {
-            start += 1;
-            continue;
-        }
-        let run: String = chars[start..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit())
-            .collect();
-        if run.len() == 6 {
-            return Some(run);
-        }
-        start += run.len();
-    }
-    None
-}
-
 /// The first run of exactly 6 digits in `text`; panics when there is none.
 pub fn code_in(text: &str) -> String {
-    find_code(text)
+    dev_inbox::code_in(text)
         .unwrap_or_else(|| panic!("no 6-digit code in the message ({} characters)", text.len()))
 }
 

@@ -4,7 +4,7 @@
 //! employee would read their phone and mailbox.
 
 use account_api::{Config, ServerHandle, SmsSettings, SmtpSettings};
-use dev_inbox::DevInbox;
+use dev_inbox::{code_in, DevInbox};
 use std::path::Path;
 use std::time::Duration;
 
@@ -133,30 +133,5 @@ impl Server {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-    }
-}
-
-/// The first run of exactly six digits in a message: its code.
-pub fn code_in(text: &str) -> Option<String> {
-    text.split(|c: char| !c.is_ascii_digit())
-        .find(|run| run.len() == 6)
-        .map(str::to_string)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::code_in;
-
-    #[test]
-    fn the_code_is_the_run_of_six_digits() {
-        assert_eq!(
-            code_in("[G-Cloud] 인증번호 123456 (3분)").as_deref(),
-            Some("123456")
-        );
-        assert_eq!(
-            code_in("2026-12-06 12:00 code 004213."),
-            Some("004213".into())
-        );
-        assert_eq!(code_in("no code 12345 here 1234567"), None);
     }
 }

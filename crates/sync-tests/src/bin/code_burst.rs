@@ -14,11 +14,12 @@
 //! number sent: a code is delivered before its 201, and a refused one is never sent), and the
 //! wall time of the burst.
 
+use dev_inbox::code_in;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use sync_tests::inbox::{deliver_to, find_code, start_inbox};
+use sync_tests::inbox::{deliver_to, start_inbox};
 
 struct Args {
     accounts: usize,
@@ -244,7 +245,7 @@ async fn main() {
         .iter()
         .map(|m| &m.text)
         .chain(messages.sms.iter().map(|s| &s.text))
-        .filter(|text| find_code(text).is_some())
+        .filter(|text| code_in(text).is_some())
         .count();
     println!("sent (201): {sent}");
     println!("refused by the caps (429 verification_rate_limited): {capped}");

@@ -133,7 +133,7 @@ async fn main() {
             .messages()
             .mails
             .iter()
-            .filter(|m| sync_tests::inbox::find_code(&m.text).is_some())
+            .filter(|m| dev_inbox::code_in(&m.text).is_some())
             .count(),
         started.elapsed().as_secs_f64()
     );
