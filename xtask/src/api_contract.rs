@@ -6,7 +6,7 @@
 //! account, runs schemathesis with every check, and stops the server whatever the outcome.
 
 use crate::account_server::AccountServer;
-use crate::build::{build_workspace_binaries, exe};
+use crate::build::{build_workspace_binaries, exe, BinariesFor};
 use crate::dev_inbox::DevInbox;
 use crate::exec::{self, repo_root};
 use crate::python;
@@ -25,7 +25,7 @@ pub fn run() -> Result<(), String> {
     let root = repo_root();
     let work = root.join("target").join("api-contract");
     let schemathesis = python::ensure(&work, SCHEMATHESIS)?.program("schemathesis");
-    let binaries = build_workspace_binaries()?;
+    let binaries = build_workspace_binaries(BinariesFor::Testing)?;
     let server_bin = binaries.join(exe("account-api"));
     let run_dir = work.join("run");
     let _ = std::fs::remove_dir_all(&run_dir);

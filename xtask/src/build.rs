@@ -20,11 +20,25 @@ pub fn build_ui() -> Result<(), String> {
     exec::run(&mut cmd(tools::npm(), &["run", "--silent", "build"]))
 }
 
+/// What a build of the workspace's binaries is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum BinariesFor {
+    /// `cargo xtask run`: the binaries alone, the quickest first start.
+    Running,
+    /// A test layer: the binaries built together with every test target, as `cargo test` builds
+    /// them. Without the tests, the dev-dependencies' features are not unified in and half the
+    /// dependency tree is compiled a second time, gigabytes on disk.
+    Testing,
+}
+
 /// Builds every binary of the workspace (the app, the CLI, the reference server) with the features
 /// the tests use, and returns the folder they are in. Building one package alone (`-p`) would
 /// unify features differently and compile the shared crates a second time.
-pub fn build_workspace_binaries() -> Result<PathBuf, String> {
+pub fn build_workspace_binaries(purpose: BinariesFor) -> Result<PathBuf, String> {
     let mut args = vec!["build", "--workspace", "--bins"];
+    if purpose == BinariesFor::Testing {
+        args.push("--tests");
+    }
     args.extend(APP_FEATURES);
     exec::run(&mut cmd("cargo", &args))?;
     Ok(repo_root().join("target").join("debug"))

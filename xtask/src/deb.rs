@@ -7,7 +7,7 @@
 //! installed `/usr/bin/mail-identity` through WebDriver to the help screen, and finally removes the
 //! package and checks nothing of it is left. The machine's own policy file, if any, is put back.
 
-use crate::build::{build_workspace_binaries, e2e_command};
+use crate::build::{build_workspace_binaries, e2e_command, BinariesFor};
 use crate::exec::{self, cmd, cmd_as_root, repo_root};
 use crate::{display, keyring_session, tools};
 use std::path::{Path, PathBuf};
@@ -22,7 +22,7 @@ pub fn run() -> Result<(), String> {
         println!("skipped: the .deb is built and installed on Debian/Ubuntu only");
         return Ok(());
     }
-    let binaries = build_workspace_binaries()?;
+    let binaries = build_workspace_binaries(BinariesFor::Testing)?;
     exec::run(&mut cmd(
         tools::npm(),
         &[

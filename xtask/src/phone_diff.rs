@@ -7,7 +7,7 @@
 //! a virtual environment under `target/`, created on first use, so a fresh machine needs only
 //! Python 3 with `venv` and access to PyPI.
 
-use crate::build::{build_workspace_binaries, exe};
+use crate::build::{build_workspace_binaries, exe, BinariesFor};
 use crate::exec::{self, cmd, repo_root};
 use crate::python;
 use std::fs::File;
@@ -32,7 +32,7 @@ pub fn run() -> Result<(), String> {
             .stdin(open(&corpus)?)
             .stdout(create(&reference)?),
     )?;
-    let cli = build_workspace_binaries()?.join(exe("mail-identity-cli"));
+    let cli = build_workspace_binaries(BinariesFor::Testing)?.join(exe("mail-identity-cli"));
     let cli = cli.to_string_lossy().into_owned();
     exec::run(
         cmd(&cli, &["phone", "batch"])

@@ -3,7 +3,7 @@
 //! server sends its codes and change alerts to a local dev-inbox: its page (printed at start) shows
 //! every mail, and SMS codes also appear in the terminal.
 
-use crate::build::{build_ui, build_workspace_binaries, exe};
+use crate::build::{build_ui, build_workspace_binaries, exe, BinariesFor};
 use crate::demo_server;
 use crate::exec;
 use crate::setup::{self, Purpose};
@@ -17,7 +17,7 @@ pub fn run() -> Result<(), String> {
     setup::ensure(Purpose::Run)?;
     build_ui()?;
     // `--workspace` and the same features as the tests: one build of the dependency chain for both.
-    let binaries = build_workspace_binaries()?;
+    let binaries = build_workspace_binaries(BinariesFor::Running)?;
     // The server and the dev-inbox its codes and alerts go to (the inbox page and the terminal).
     let _demo = demo_server::start(DEMO_API_LISTEN)?;
     let binary = binaries.join(exe("mail-identity"));

@@ -7,6 +7,7 @@
 //! goes over SMTP or the SMS webhook to `dev_inbox`.
 
 pub mod inbox;
+pub mod world;
 
 use account_api::{Config, FaultSpec, ServerHandle};
 use dev_inbox::DevInbox;

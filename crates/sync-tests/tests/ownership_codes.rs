@@ -2,76 +2,18 @@
 //! the codes read from the real dev inbox (see `sync_tests::inbox`). Each test has its own server,
 //! inbox and data directory.
 
-use mail_identity_core::identity::IdentityInput;
 use mail_identity_core::sync::{
-    Channel, CodeState, CredentialChoice, Draft, MemoryCredentialStore, Overview, Service,
-    ServiceError, SyncStatus, VerificationPurpose,
+    Channel, CodeState, CredentialChoice, Service, ServiceError, SyncStatus, VerificationPurpose,
 };
-use std::sync::Arc;
 use std::time::Duration;
 use sync_tests::inbox::*;
+use sync_tests::world::*;
 use sync_tests::*;
 
 const MINUTE: Duration = Duration::from_secs(60);
 const EMAIL: &str = "seoyeon.lee@naver.com";
 const PHONE: &str = "010-4821-7395";
 const PHONE_E164: &str = "+821048217395";
-
-struct World {
-    dir: tempfile::TempDir,
-    /// The server, and the dev inbox its codes go to (`w.server.inbox`).
-    server: TestServer,
-    creds: Arc<MemoryCredentialStore>,
-}
-
-async fn world(address: &str) -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_server(dir.path()).await;
-    server
-        .create_account(address, "테스트", PASSWORD)
-        .await
-        .unwrap();
-    World {
-        dir,
-        server,
-        creds: Arc::new(MemoryCredentialStore::default()),
-    }
-}
-
-async fn open(w: &World) -> Service {
-    let store: Arc<dyn mail_identity_core::sync::CredentialStore> = w.creds.clone();
-    Service::open(config(
-        &w.server.base_url(),
-        &w.dir.path().join("client"),
-        CredentialChoice::Given(store),
-    ))
-    .await
-    .unwrap()
-}
-
-fn draft(email: &str, phone: &str) -> Draft {
-    Draft {
-        input: IdentityInput {
-            email: email.into(),
-            phone: phone.into(),
-            ..IdentityInput::default()
-        },
-        ..Draft::default()
-    }
-}
-
-fn code_state(o: &Overview, channel: Channel) -> Option<CodeState> {
-    o.verification
-        .as_ref()?
-        .codes
-        .iter()
-        .find(|c| c.channel == channel)
-        .map(|c| c.state)
-}
-
-fn sent(o: &Overview, channel: Channel) -> bool {
-    code_state(o, channel) == Some(CodeState::Sent)
-}
 
 /// Signs in, agrees, and registers both values with their codes.
 async fn registered(w: &World, address: &str) -> Service {
@@ -216,78 +158,6 @@ async fn a_step_up_in_the_middle_of_an_offline_queue_keeps_the_order_and_sends_o
         overview.reconfirm.confirmed_at > confirmed_before,
         "the keep was applied"
     );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_code_that_expired_while_the_app_was_closed_shows_expired_and_a_resend_works() {
-    let w = world("expired@corp.example").await;
-    let service = open(&w).await;
-    service
-        .sign_in("expired@corp.example", PASSWORD)
-        .await
-        .unwrap();
-    agree(&service).await;
-    service.submit_identity(&draft(EMAIL, "")).await.unwrap();
-    wait_for(&service, "code sent", MINUTE, |o| sent(o, Channel::Email)).await;
-    // The server answered with the code's expiry, so it is at most its lifetime from now.
-    let sent_at = tokio::time::Instant::now();
-    let first = mail_code(&w.server.inbox, EMAIL).await;
-    service.close();
-    drop(service);
-
-    // The app is closed while the code expires. The server's clock is moved past its lifetime
-    // (the server certainly refuses it), but the app judges a code's expiry by its own clock (no
-    // server time reaches it), so the app stays closed for the code's real lifetime too: this test
-    // takes three minutes.
-    advance_clock(&w.server, Duration::from_secs(4 * 60));
-    let lifetime = Duration::from_secs(account_api::verification::CODE_LIFETIME_SECS as u64);
-    tokio::time::sleep_until(sent_at + lifetime + Duration::from_secs(2)).await;
-    let sends = w.server.stats().requests;
-    let service = open(&w).await;
-    assert!(service.restore_session().await.unwrap().is_some());
-    let overview = service.overview().await;
-    assert_eq!(
-        code_state(&overview, Channel::Email),
-        Some(CodeState::Expired)
-    );
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    assert!(
-        w.server.stats().requests - sends <= 2,
-        "no code is sent again on its own after a restart"
-    );
-    assert_eq!(
-        service.confirm_code(Channel::Email, &first).await.err(),
-        Some(ServiceError::CodeExpired)
-    );
-    assert_eq!(
-        mail_codes(&w.server.inbox, EMAIL).len(),
-        1,
-        "one code so far"
-    );
-
-    let overview = service.resend_code(Channel::Email).await.unwrap();
-    assert_eq!(code_state(&overview, Channel::Email), Some(CodeState::Sent));
-    let second = mail_code_after(&w.server.inbox, EMAIL, 1).await;
-    assert_eq!(
-        service.confirm_code(Channel::Email, &first).await.err(),
-        Some(ServiceError::CodeIncorrect { attempts_left: 4 }),
-        "the old code no longer works"
-    );
-    service.confirm_code(Channel::Email, &second).await.unwrap();
-    // By the server's clock the password was entered more than 5 minutes ago: the save waits for
-    // it, with its proof.
-    wait_for(&service, "password asked for", MINUTE, |o| {
-        o.sync == SyncStatus::PasswordRequired
-    })
-    .await;
-    assert_eq!(w.server.stats().identity_writes, 0);
-    service.step_up(PASSWORD).await.unwrap();
-    let overview = wait_for(&service, "saved", MINUTE, |o| {
-        synced(o) && o.verification.is_none()
-    })
-    .await;
-    assert!(overview.info.unwrap().email_verified_at.is_some());
-    assert_eq!(w.server.stats().identity_writes, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,9 +3,33 @@
 
 use std::time::Duration;
 
+/// How far tests have moved this process's clock forward, in seconds (always 0 in the app: only
+/// the `test-clock` feature can change it).
+#[cfg(feature = "test-clock")]
+static TEST_OFFSET_SECS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// Moves the clock the engine judges code expiry and re-confirmation by, for this whole process:
+/// a test of a code that expired while the app was closed moves it (and the reference server's)
+/// past the code's lifetime instead of waiting the real three minutes. Only with the `test-clock`
+/// feature, which the sync tests enable; a test that moves it runs in a test binary of its own.
+#[cfg(feature = "test-clock")]
+pub fn advance_for_tests(by: Duration) {
+    let secs = i64::try_from(by.as_secs()).unwrap_or(i64::MAX);
+    TEST_OFFSET_SECS.fetch_add(secs, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// The wall clock (moved by [`advance_for_tests`] in the sync tests).
+fn now_utc() -> time::OffsetDateTime {
+    let now = time::OffsetDateTime::now_utc();
+    #[cfg(feature = "test-clock")]
+    let now =
+        now + time::Duration::seconds(TEST_OFFSET_SECS.load(std::sync::atomic::Ordering::SeqCst));
+    now
+}
+
 /// Now, in RFC 3339 (UTC, to the second).
 pub(crate) fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc()
+    let now = now_utc()
         .replace_nanosecond(0)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     now.format(&time::format_description::well_known::Rfc3339)
@@ -14,7 +38,7 @@ pub(crate) fn now_rfc3339() -> String {
 
 /// The moment `delay` from now, in RFC 3339 (when the next retry is due).
 pub(crate) fn rfc3339_in(delay: Duration) -> String {
-    let at = time::OffsetDateTime::now_utc() + delay;
+    let at = now_utc() + delay;
     at.replace_nanosecond(0)
         .unwrap_or(at)
         .format(&time::format_description::well_known::Rfc3339)

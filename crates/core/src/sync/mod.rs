@@ -25,6 +25,8 @@ pub mod api_client;
 pub mod backoff;
 mod blocking;
 mod clock;
+#[cfg(feature = "test-clock")]
+pub use clock::advance_for_tests as advance_clock_for_tests;
 mod code_sender;
 mod config;
 pub mod credentials;
