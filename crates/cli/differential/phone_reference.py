@@ -46,11 +46,22 @@ TYPE_NAMES = {
 # judge: the form's decision on top of libphonenumber
 
 
+# Labels people paste in front of a number, compared without spaces, dots, colons, slashes and
+# parentheses, in lower case (the core's `strip_label`).
+LABELS = {
+    "휴대폰", "휴대폰번호", "휴대전화", "휴대전화번호", "핸드폰", "핸드폰번호", "전화", "전화번호",
+    "연락처", "모바일", "hp", "cp", "handphone", "mobile", "mob", "cell", "cellphone", "phone",
+    "tel", "m", "t",
+}
+
+
 def normalize(text):
     out = []
     for c in text:
         if c == "\u3000":
             out.append(" ")
+        elif c in "\u30fc\uff70":
+            out.append("-")
         elif "\uff01" <= c <= "\uff5e":
             out.append(chr(ord(c) - 0xFF01 + 0x21))
         elif unicodedata.category(c) == "Nd":
@@ -58,6 +69,17 @@ def normalize(text):
         else:
             out.append(c)
     return "".join(out).strip()
+
+
+def strip_label(text):
+    for i, c in enumerate(text):
+        if c.isascii() and (c.isdigit() or c == "+"):
+            label = text[:i]
+            if not label or label.lower() == "tel:":
+                return text
+            compact = "".join(ch for ch in label if not (ch.isspace() or ch in ".:/()")).lower()
+            return text[i:] if compact in LABELS else text
+    return text
 
 
 def is_separator(c):
@@ -75,20 +97,28 @@ def candidates(text):
     return out
 
 
-def parse_best(text, region):
-    first = None
+def parse_best(text, region, domestic):
+    readings = []
     for candidate in candidates(text):
         try:
-            number = phonenumbers.parse(candidate, region)
+            readings.append(phonenumbers.parse(candidate, region))
         except NumberParseException as error:
-            parsed = error
-        else:
-            if phonenumbers.is_valid_number(number):
-                return number
-            parsed = number
-        if first is None or (isinstance(first, NumberParseException) and not isinstance(parsed, NumberParseException)):
-            first = parsed
-    return first
+            readings.append(error)
+
+    def pick(start, accept):
+        for reading in readings[start:]:
+            if not isinstance(reading, NumberParseException) and accept(reading):
+                return reading
+        return None
+
+    if domestic:
+        # A valid Korean reading, or `00` read as `+82`, before any other reading.
+        korean = pick(0, lambda n: n.country_code == 82 and phonenumbers.is_valid_number(n))
+        korean = korean or pick(1, lambda n: n.country_code == 82)
+        if korean is not None:
+            return korean
+    found = pick(0, phonenumbers.is_valid_number) or pick(0, lambda n: True)
+    return found if found is not None else readings[0]
 
 
 def length_reason(number):
@@ -112,7 +142,7 @@ def judge(text, region):
     if len(text) > MAX_INPUT_CHARS:
         result["error"] = "not_a_number"
         return result
-    norm = normalize(text)
+    norm = strip_label(normalize(text))
     digits = sum(1 for c in norm if c.isascii() and c.isdigit())
     others = sum(1 for c in norm if not (c.isascii() and c.isdigit()) and not is_separator(c))
     if digits == 0:
@@ -121,7 +151,7 @@ def judge(text, region):
     if any(c.isalpha() and not c.isascii() for c in norm):
         result["error"] = "not_a_number"
         return result
-    parsed = parse_best(norm, default)
+    parsed = parse_best(norm, default, domestic)
     if isinstance(parsed, NumberParseException):
         kind = parsed.error_type
         if kind == NumberParseException.INVALID_COUNTRY_CODE:
@@ -300,6 +330,9 @@ def corpus_lines(rng):
         "0" * 30, "1" * 251, "010-1234-5678" + " " * 240, "０", "+８２", "📞 010-1234-5678",
         "010\u200b1234\u200b5678", "010\t1234\t5678", "010\n1234", "(+82) 10 1234 5678",
         "[010] 1234 5678", "010~1234~5678", "010 / 1234 / 5678", "٠١٠١٢٣٤٥٦٧٨", "०१०१२३४५६७८",
+        "휴대폰: 010-1234-5678", "H.P 010-1234-5678", "Mobile +82 10-1234-5678", "Tel. 02-123-4567",
+        "M. 010 1234 5678", "회사 010-1234-5678", "010ー1234ー5678", "0082-16-9083-8947",
+        "0082 10 9083 8947", "0044 7400 123456", "H.P +1 201-555-0123",
     ]
     for text in junk:
         for region in ["KR", None, "US"]:

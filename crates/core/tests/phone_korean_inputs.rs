@@ -36,6 +36,19 @@ const DOMESTIC: &[(&str, &str)] = &[
     ("00182 1012345678", MOBILE),
     ("tel:+82-10-1234-5678", MOBILE),
     ("tel:010-1234-5678;phone-context=+82", MOBILE),
+    // A label pasted in front, as on a signature or a business card.
+    ("휴대폰: 010-1234-5678", MOBILE),
+    ("휴대전화 010-1234-5678", MOBILE),
+    ("H.P 010-1234-5678", MOBILE),
+    ("HP. 010.1234.5678", MOBILE),
+    ("Mobile +82 10-1234-5678", MOBILE),
+    ("Tel. 010-1234-5678", MOBILE),
+    ("Tel. 02-123-4567", "not_mobile"),
+    // The dash key through a Japanese or Korean IME.
+    ("010ー1234ー5678", MOBILE),
+    // `00` then 82 is Korea, not the carrier prefix 008 then Tunisia (+216).
+    ("0082-16-9083-8947", "+821690838947"),
+    ("0082 10 9083 8947", "+821090838947"),
     // Legacy 01x numbers (still valid mobiles).
     ("011-123-4567", "+82111234567"),
     ("016-1234-5678", "+821612345678"),

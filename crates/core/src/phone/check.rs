@@ -51,7 +51,8 @@ pub fn analyze_phone(input: &str, mode: &PhoneMode) -> PhoneAnalysis {
         return refused(PhoneError::NotANumber);
     }
     let normalized = normalize::normalize_input(input);
-    let shape = normalize::shape(&normalized);
+    let normalized = normalize::strip_label(&normalized);
+    let shape = normalize::shape(normalized);
     if shape.digits == 0 {
         return refused(if shape.others == 0 {
             PhoneError::Empty
@@ -62,7 +63,7 @@ pub fn analyze_phone(input: &str, mode: &PhoneMode) -> PhoneAnalysis {
     if shape.foreign_letters > 0 {
         return refused(PhoneError::NotANumber);
     }
-    let number = match parse_best(&normalized, default_region(mode)) {
+    let number = match parse_best(normalized, mode) {
         Ok(number) => number,
         Err(failure) => {
             let error = match failure {
@@ -98,23 +99,33 @@ fn default_region(mode: &PhoneMode) -> Option<Region> {
 }
 
 /// Parses every reading of the input and keeps the first valid one, else the first that parses,
-/// else the first failure.
-fn parse_best(normalized: &str, region: Option<Region>) -> Result<PhoneNumber, EngineFailure> {
-    let mut first: Option<Result<PhoneNumber, EngineFailure>> = None;
-    for candidate in normalize::candidates(normalized) {
-        let parsed = engine::parse(&candidate, region);
-        if let Ok(number) = &parsed {
-            if engine::is_valid(number) {
-                return parsed;
-            }
-        }
-        first = match first {
-            None => Some(parsed),
-            Some(Err(_)) if parsed.is_ok() => Some(parsed),
-            kept => kept,
-        };
-    }
-    first.unwrap_or(Err(EngineFailure::Internal))
+/// else the first failure. In domestic mode a Korean reading comes first when it is valid or when
+/// the `00` was read as `+82`: `0082-16-9083-8947` is +82 16… typed with `00`, not a Tunisian
+/// number dialled through the carrier prefix `008`, even when only the latter is valid.
+fn parse_best(normalized: &str, mode: &PhoneMode) -> Result<PhoneNumber, EngineFailure> {
+    let region = default_region(mode);
+    let readings: Vec<Result<PhoneNumber, EngineFailure>> = normalize::candidates(normalized)
+        .iter()
+        .map(|candidate| engine::parse(candidate, region))
+        .collect();
+    let korean = |number: &PhoneNumber| number.country_code == KOREA_CALLING_CODE;
+    // The first reading is the text as typed; the others read its `00` as `+`.
+    let pick = |from: usize, accept: &dyn Fn(&PhoneNumber) -> bool| {
+        readings
+            .iter()
+            .skip(from)
+            .find(|reading| reading.as_ref().is_ok_and(accept))
+            .cloned()
+    };
+    let korean_reading =
+        || pick(0, &|n| korean(n) && engine::is_valid(n)).or_else(|| pick(1, &|n| korean(n)));
+    matches!(mode, PhoneMode::Domestic)
+        .then(korean_reading)
+        .flatten()
+        .or_else(|| pick(0, &engine::is_valid))
+        .or_else(|| pick(0, &|_| true))
+        .or_else(|| readings.into_iter().next())
+        .unwrap_or(Err(EngineFailure::Internal))
 }
 
 fn judge(number: &PhoneNumber, mode: &PhoneMode) -> PhoneAnalysis {

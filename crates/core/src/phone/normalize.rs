@@ -21,11 +21,65 @@ pub fn normalize_input(input: &str) -> String {
 fn normalize_char(c: char) -> char {
     match c {
         '\u{3000}' => ' ',
+        // The prolonged sound mark (ー, and its half-width ｰ) that Japanese and some Korean IMEs
+        // give for the dash key: a separator, as `-` is.
+        '\u{30FC}' | '\u{FF70}' => '-',
         '\u{FF01}'..='\u{FF5E}' => {
             // Full-width forms sit at a fixed offset from their ASCII counterparts.
             char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c)
         }
         _ => engine::digit_value(c).unwrap_or(c),
+    }
+}
+
+/// Labels people paste in front of a number, from a signature, a business card or a form
+/// (`휴대폰: 010-…`, `H.P 010-…`, `Mobile +82 …`, `Tel. …`), compared without spaces, dots, colons
+/// and slashes, in lower case.
+const LABELS: &[&str] = &[
+    "휴대폰",
+    "휴대폰번호",
+    "휴대전화",
+    "휴대전화번호",
+    "핸드폰",
+    "핸드폰번호",
+    "전화",
+    "전화번호",
+    "연락처",
+    "모바일",
+    "hp",
+    "cp",
+    "handphone",
+    "mobile",
+    "mob",
+    "cell",
+    "cellphone",
+    "phone",
+    "tel",
+    "m",
+    "t",
+];
+
+/// The number without a label pasted in front of it (see [`LABELS`]), as libphonenumber reads a
+/// number after a word. Anything else before the first digit or `+` stays, so that `공일공-…`
+/// is still not a number; `tel:` directly followed by the number is an RFC 3966 URI the engine
+/// reads itself.
+pub fn strip_label(normalized: &str) -> &str {
+    let Some(start) = normalized.find(|c: char| c.is_ascii_digit() || c == '+') else {
+        return normalized;
+    };
+    let (label, number) = normalized.split_at(start);
+    if label.is_empty() || label.eq_ignore_ascii_case("tel:") {
+        return normalized;
+    }
+    let compact: String = label
+        .chars()
+        .filter(|c| !(c.is_whitespace() || matches!(c, '.' | ':' | '/' | ')' | '(')))
+        .flat_map(char::to_lowercase)
+        .collect();
+    if LABELS.contains(&compact.as_str()) {
+        number
+    } else {
+        normalized
     }
 }
 
@@ -109,6 +163,27 @@ mod tests {
         assert_eq!(candidates("(0044) 7400"), vec!["(0044) 7400", "+44) 7400"]);
         assert_eq!(candidates("010"), vec!["010"]);
         assert_eq!(candidates("000"), vec!["000"]);
+    }
+
+    #[test]
+    fn the_prolonged_sound_mark_is_a_dash() {
+        assert_eq!(normalize_input("010ー1234ｰ5678"), "010-1234-5678");
+    }
+
+    #[test]
+    fn a_label_in_front_is_dropped_and_nothing_else() {
+        assert_eq!(strip_label("휴대폰: 010-1234-5678"), "010-1234-5678");
+        assert_eq!(strip_label("휴대전화 번호 010-1234-5678"), "010-1234-5678");
+        assert_eq!(strip_label("H.P 010-1234-5678"), "010-1234-5678");
+        assert_eq!(strip_label("H/P. 010-1234-5678"), "010-1234-5678");
+        assert_eq!(strip_label("Mobile +82 10-1234-5678"), "+82 10-1234-5678");
+        assert_eq!(strip_label("Tel. 02-123-4567"), "02-123-4567");
+        assert_eq!(strip_label("M. 010-1234-5678"), "010-1234-5678");
+        assert_eq!(strip_label("tel:+82-10-1234-5678"), "tel:+82-10-1234-5678");
+        assert_eq!(strip_label("공일공-1234-5678"), "공일공-1234-5678");
+        assert_eq!(strip_label("회사 010-1234-5678"), "회사 010-1234-5678");
+        assert_eq!(strip_label("010-1234-5678"), "010-1234-5678");
+        assert_eq!(strip_label("휴대폰 없음"), "휴대폰 없음");
     }
 
     #[test]
