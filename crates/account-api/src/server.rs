@@ -31,6 +31,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -68,8 +69,8 @@ fn check_exposure(config: &Config) -> Result<(), ServeError> {
 pub struct ServerHandle {
     addr: SocketAddr,
     state: AppState,
-    connections: Arc<Semaphore>,
-    max_connections: usize,
+    /// Connections accepted and not yet closed.
+    open: Arc<AtomicUsize>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -103,7 +104,7 @@ impl ServerHandle {
 
     /// Connections being served now (at most `Config::max_connections`).
     pub fn open_connections(&self) -> usize {
-        self.max_connections - self.connections.available_permits()
+        self.open.load(Ordering::SeqCst)
     }
 
     /// The most password checks that ever ran at once (bounded by `Config::hash_concurrency`).
@@ -240,10 +241,10 @@ pub async fn serve(config: Config) -> Result<ServerHandle, ServeError> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel();
     let router = routes::router(state.clone());
-    let max_connections = config.max_connections.max(1);
-    let connections = Arc::new(Semaphore::new(max_connections));
+    let open = Arc::new(AtomicUsize::new(0));
     let limits = ConnectionLimits {
-        slots: Arc::clone(&connections),
+        slots: Arc::new(Semaphore::new(config.max_connections.max(1))),
+        open: Arc::clone(&open),
         header_timeout: config.header_timeout,
         body_timeout: config.body_timeout,
     };
@@ -257,8 +258,7 @@ pub async fn serve(config: Config) -> Result<ServerHandle, ServeError> {
     Ok(ServerHandle {
         addr,
         state,
-        connections,
-        max_connections,
+        open,
         stop: Some(stop),
         task: Some(task),
     })
@@ -269,6 +269,8 @@ struct ConnectionLimits {
     /// One permit per connection served; none free and the loop stops accepting (further clients
     /// wait in the kernel's backlog) until one ends.
     slots: Arc<Semaphore>,
+    /// How many are open (a slot is taken just before `accept`, so the permits alone overcount).
+    open: Arc<AtomicUsize>,
     header_timeout: Duration,
     body_timeout: Duration,
 }
@@ -316,8 +318,11 @@ async fn accept_loop(
             .header_read_timeout(limits.header_timeout)
             .serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
+        let open = Arc::clone(&limits.open);
+        open.fetch_add(1, Ordering::SeqCst);
         tokio::spawn(async move {
             let _ = connection.await;
+            open.fetch_sub(1, Ordering::SeqCst);
             drop(slot);
         });
     }
