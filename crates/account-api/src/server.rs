@@ -204,6 +204,8 @@ pub async fn serve(config: Config) -> Result<ServerHandle, ServeError> {
     let senders = Arc::new(Senders::new(config.smtp.as_ref(), config.sms.as_ref())?);
     let store = tokio::task::spawn_blocking(move || -> Result<Store, StoreError> {
         let store = Store::open(&db)?;
+        // Computed here, once, rather than by the first unknown sign-in on an async worker.
+        let _ = crate::auth::dummy_hash();
         if seed {
             store.call_sync(|conn| demo::seed(conn, &seed_notice, &seed_now))?;
         }

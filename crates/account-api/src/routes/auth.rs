@@ -135,7 +135,7 @@ async fn password_grant(
             )
             .retry_after(1));
         }
-        Err(HashError::Task) => {
+        Err(HashError::Gone) => {
             attempt.not_checked();
             return Err(Problem::internal());
         }
