@@ -20,7 +20,7 @@ use crate::problem::Problem;
 use crate::random::{self, sha256};
 use crate::state::AppState;
 use crate::store::StoreError;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -39,18 +39,7 @@ pub fn hash_password(password: &str) -> Result<String, StoreError> {
         .map_err(|_| StoreError::Corrupt("password hashing"))
 }
 
-/// Checks `password` against a stored PHC string; a corrupt hash verifies nothing.
-pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-/// A hash to verify against when the account does not exist, so that an unknown name costs the
+/// A hash to verify against (see [`crate::hashing`]) when the account does not exist, so that an unknown name costs the
 /// same time as a wrong password and names cannot be probed by timing.
 pub fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();

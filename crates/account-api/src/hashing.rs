@@ -160,7 +160,17 @@ fn verify_into(password: &str, phc: &str, memory: &mut Vec<Block>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::{hash_password, verify_password};
+    use crate::auth::hash_password;
+    use argon2::password_hash::PasswordVerifier;
+
+    /// argon2's own check, the reference.
+    fn verify_password(password: &str, phc: &str) -> bool {
+        PasswordHash::new(phc).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+    }
 
     #[test]
     fn checks_into_reused_memory_agree_with_argon2() {
