@@ -43,6 +43,10 @@ const LAYERS: &[Layer] = &[
         action: api_contract::run,
     },
     Layer {
+        name: "abuse",
+        action: abuse,
+    },
+    Layer {
         name: "svelte-check",
         action: svelte_check,
     },
@@ -142,6 +146,16 @@ fn cargo_test() -> Result<(), String> {
     let mut args = vec!["test", "--workspace"];
     args.extend(APP_FEATURES);
     exec::run(&mut keyring_session::wrap(cmd("cargo", &args)))
+}
+
+/// Hostile clients against the reference server (`crates/account-api/tests/abuse.rs`), with its
+/// figures (peak memory, latency during a slow-client flood) in the log. Built with the workspace's
+/// feature set, so that it reuses the cargo-test layer's build instead of a second dependency tree.
+fn abuse() -> Result<(), String> {
+    let mut args = vec!["test", "--workspace"];
+    args.extend(APP_FEATURES);
+    args.extend(["--test", "abuse", "--", "--nocapture"]);
+    exec::run(&mut cmd("cargo", &args))
 }
 
 fn svelte_check() -> Result<(), String> {

@@ -5,6 +5,13 @@
 //! copied: the whole family is revoked (OAuth 2.0 Security BCP, refresh token reuse detection).
 //! Only SHA-256 hashes of tokens are stored.
 //!
+//! One exception keeps a lost answer from signing the user out: a client whose refresh answer
+//! never arrived retries with the token it still holds. Within [`REFRESH_RETRY_GRACE`] of its
+//! rotation, once, and only while the pair that rotation issued is still unused, that token is
+//! accepted: the unused pair is withdrawn and a fresh pair issued in the same family (the server
+//! keeps no token in the clear, so it cannot send the lost one again). Anything else, such as the
+//! old token after the grace, a second retry, or a retry after the new pair was used, is reuse.
+//!
 //! Every token carries the `auth_time` of its sign-in: when the password was entered. A refresh
 //! copies it to the new pair and never renews it, so that step-up ([`crate::step_up`], RFC 9470)
 //! can ask for the password again however long the session has been refreshed.
@@ -13,7 +20,7 @@ use crate::problem::Problem;
 use crate::random::{self, sha256};
 use crate::state::AppState;
 use crate::store::StoreError;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -32,18 +39,7 @@ pub fn hash_password(password: &str) -> Result<String, StoreError> {
         .map_err(|_| StoreError::Corrupt("password hashing"))
 }
 
-/// Checks `password` against a stored PHC string; a corrupt hash verifies nothing.
-pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-/// A hash to verify against when the account does not exist, so that an unknown name costs the
+/// A hash to verify against (see [`crate::hashing`]) when the account does not exist, so that an unknown name costs the
 /// same time as a wrong password and names cannot be probed by timing.
 pub fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -56,6 +52,9 @@ pub struct Lifetimes {
     pub access: Duration,
     pub refresh: Duration,
 }
+
+/// How long after a refresh token's rotation a retry with it is taken for a lost answer.
+pub const REFRESH_RETRY_GRACE: Duration = Duration::from_secs(60);
 
 /// Issues a new access and refresh token for `account_id` in `family` (a new family when `None`),
 /// for a sign-in whose password was entered at `auth_time` (Unix seconds).
@@ -81,14 +80,15 @@ pub fn issue(
     let access = random::token();
     let refresh = random::token();
     conn.execute(
-        "INSERT INTO access_tokens (hash, account_id, family, expires_at, auth_time)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO access_tokens (hash, account_id, family, expires_at, auth_time, refresh_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             sha256(access.as_bytes()).to_vec(),
             account_id,
             family,
             now + access_ttl.as_secs() as i64,
-            auth_time
+            auth_time,
+            sha256(refresh.as_bytes()).to_vec()
         ],
     )?;
     conn.execute(
@@ -138,42 +138,108 @@ pub fn refresh(
 ) -> Result<TokenResponse, RefreshError> {
     let tx = conn.transaction()?;
     let hash = sha256(refresh_token.as_bytes()).to_vec();
-    type Row = (i64, String, i64, bool, bool, i64);
-    let row: Option<Row> = tx
+    let row: Option<Presented> = tx
         .query_row(
-            "SELECT account_id, family, expires_at, used, revoked, auth_time
+            "SELECT account_id, family, expires_at, used, revoked, auth_time, used_at, successor,
+                    retried
              FROM refresh_tokens WHERE hash = ?1",
             [&hash],
             |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
+                Ok(Presented {
+                    account_id: r.get(0)?,
+                    family: r.get(1)?,
+                    expires_at: r.get(2)?,
+                    used: r.get(3)?,
+                    revoked: r.get(4)?,
+                    auth_time: r.get(5)?,
+                    used_at: r.get(6)?,
+                    successor: r.get(7)?,
+                    retried: r.get(8)?,
+                })
             },
         )
         .optional()?;
-    let Some((account_id, family, expires_at, used, revoked, auth_time)) = row else {
+    let Some(presented) = row else {
         return Err(RefreshError::Invalid);
     };
-    if revoked || expires_at <= now {
+    if presented.revoked || presented.expires_at <= now {
         return Err(RefreshError::Invalid);
     }
-    if used {
-        revoke_family(&tx, &family)?;
-        tx.commit()?;
-        return Err(RefreshError::Reused);
+    if presented.used {
+        if !lost_answer_retry(&tx, &presented, now)? {
+            revoke_family(&tx, &presented.family)?;
+            tx.commit()?;
+            return Err(RefreshError::Reused);
+        }
+        // The pair the first use issued never reached its client (or must not stay with whoever
+        // has it): withdrawn, and the retry spent.
+        if let Some(successor) = &presented.successor {
+            tx.execute(
+                "UPDATE refresh_tokens SET revoked = 1 WHERE hash = ?1",
+                [successor],
+            )?;
+            tx.execute(
+                "DELETE FROM access_tokens WHERE refresh_hash = ?1",
+                [successor],
+            )?;
+        }
+        tx.execute(
+            "UPDATE refresh_tokens SET retried = 1 WHERE hash = ?1",
+            [&hash],
+        )?;
     }
-    tx.execute(
-        "UPDATE refresh_tokens SET used = 1 WHERE hash = ?1",
-        [&hash],
+    let pair = issue(
+        &tx,
+        presented.account_id,
+        Some(presented.family),
+        presented.auth_time,
+        now,
+        ttl,
     )?;
-    let pair = issue(&tx, account_id, Some(family), auth_time, now, ttl)?;
+    tx.execute(
+        "UPDATE refresh_tokens SET used = 1, used_at = COALESCE(used_at, ?2), successor = ?3
+         WHERE hash = ?1",
+        params![hash, now, sha256(pair.refresh_token.as_bytes()).to_vec()],
+    )?;
     tx.commit()?;
     Ok(pair)
+}
+
+/// A refresh token row as presented.
+struct Presented {
+    account_id: i64,
+    family: String,
+    expires_at: i64,
+    used: bool,
+    revoked: bool,
+    auth_time: i64,
+    used_at: Option<i64>,
+    successor: Option<Vec<u8>>,
+    retried: bool,
+}
+
+/// Whether a used token is the retry of a refresh whose answer was lost: the first retry, within
+/// the grace of its rotation, while the pair that rotation issued is still unused and live.
+fn lost_answer_retry(
+    tx: &Connection,
+    presented: &Presented,
+    now: i64,
+) -> Result<bool, RefreshError> {
+    let within_grace = presented
+        .used_at
+        .is_some_and(|at| now - at < REFRESH_RETRY_GRACE.as_secs() as i64);
+    let (Some(successor), false, true) = (&presented.successor, presented.retried, within_grace)
+    else {
+        return Ok(false);
+    };
+    let untouched: Option<bool> = tx
+        .query_row(
+            "SELECT used = 0 AND revoked = 0 FROM refresh_tokens WHERE hash = ?1",
+            [successor],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(untouched == Some(true))
 }
 
 /// Revokes `token` (RFC 7009): a refresh token ends its whole family, an access token ends itself.

@@ -5,7 +5,7 @@
 use crate::problem::Problem;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request};
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::de::DeserializeOwned;
 
@@ -57,6 +57,11 @@ async fn read_limited(body: Body) -> Result<Bytes, Problem> {
         Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
             Err(Problem::payload_too_large(BODY_LIMIT))
         }
+        Err(error) if crate::deadline::is_timeout(&*error) => Err(Problem::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "The request body did not arrive in time",
+        )),
         Err(_) => Err(Problem::bad_request("the body could not be read")),
     }
 }

@@ -8,6 +8,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The default of [`Config::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
 /// Everything [`crate::serve`] needs.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -36,6 +39,17 @@ pub struct Config {
     pub smtp: Option<SmtpSettings>,
     /// The SMS provider's webhook; `None`: phone codes answer `503 sender_not_configured`.
     pub sms: Option<SmsSettings>,
+    /// How many password checks (argon2, ~19 MiB each) run at once; the default is the CPU count.
+    pub hash_concurrency: usize,
+    /// How long a sign-in waits for a free check before `503 sign_in_busy`.
+    pub hash_queue_wait: Duration,
+    /// How long a request's body may take to arrive, whole (`408` after it).
+    pub body_timeout: Duration,
+    /// How long a connection may take to send a request's headers.
+    pub header_timeout: Duration,
+    /// Connections served at once; further ones wait in the listen backlog. Well below the usual
+    /// 1024 file descriptors, which also hold the database, its WAL and the senders' sockets.
+    pub max_connections: usize,
 }
 
 impl Config {
@@ -55,6 +69,11 @@ impl Config {
             send_caps: SendCaps::default(),
             smtp: None,
             sms: None,
+            hash_concurrency: crate::hashing::HashGate::default_concurrency(),
+            hash_queue_wait: Duration::from_secs(1),
+            body_timeout: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(10),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `account-api serve --listen 127.0.0.1:8787 --db PATH [--seed-demo] [--faults SPEC]
-//! [--notice-version V] [--smtp URL] [--sms-webhook URL] [--step-up-max-age S] [--reconfirm-days N]`
+//! [--notice-version V] [--smtp URL] [--sms-webhook URL] [--step-up-max-age S] [--reconfirm-days N]
+//! [--max-connections N]`
 //!
 //! Secrets come from the environment, never from arguments (which any local user sees in `ps`):
 //! `MAIL_IDENTITY_SMTP_PASSWORD`, `MAIL_IDENTITY_SMS_TOKEN`.
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: account-api serve --db PATH [--listen ADDR] [--seed-demo] [--faults SPEC] [--notice-version V]
                          [--smtp URL [--smtp-from ADDRESS] [--smtp-user NAME]] [--sms-webhook URL]
-                         [--step-up-max-age SECONDS] [--reconfirm-days N]
+                         [--step-up-max-age SECONDS] [--reconfirm-days N] [--max-connections N]
 
   --listen ADDR         where to listen (default 127.0.0.1:8787; port 0 picks a free one)
   --db PATH             the SQLite database (created when missing)
@@ -29,6 +30,10 @@ usage: account-api serve --db PATH [--listen ADDR] [--seed-demo] [--faults SPEC]
                         Authorization: Bearer $MAIL_IDENTITY_SMS_TOKEN when that is set
   --step-up-max-age S   seconds a password stays recent for changes (default 300)
   --reconfirm-days N    days until the app asks whether the info is still right (default 180; 0 off)
+  --max-connections N   connections served at once; more wait their turn (default 512, keep it well
+                        below the process's file descriptor limit, `ulimit -n`)
+
+--faults is refused unless --listen is a loopback address: /_test/* has no authentication.
 
 Logs go to stderr; ACCOUNT_API_LOG=debug adds one line per request (method, path, status).
 ";
@@ -128,6 +133,7 @@ fn parse(args: &[String]) -> Result<Config, String> {
     ) = (None, None, None, None);
     let mut step_up: Option<u64> = None;
     let mut reconfirm_days: Option<u32> = None;
+    let mut max_connections: Option<usize> = None;
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
             args.next()
@@ -162,6 +168,15 @@ fn parse(args: &[String]) -> Result<Config, String> {
                         .map_err(|_| "--reconfirm-days takes a number of days".to_string())?,
                 )
             }
+            "--max-connections" => {
+                max_connections = Some(
+                    value("--max-connections")?
+                        .parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| "--max-connections takes a number above 0".to_string())?,
+                )
+            }
             other => return Err(format!("unknown option `{other}`")),
         }
     }
@@ -177,6 +192,9 @@ fn parse(args: &[String]) -> Result<Config, String> {
     }
     if let Some(days) = reconfirm_days {
         config.reconfirm_days = days;
+    }
+    if let Some(n) = max_connections {
+        config.max_connections = n;
     }
     if smtp.is_none() && (smtp_from.is_some() || smtp_user.is_some()) {
         return Err("--smtp-from and --smtp-user need --smtp".into());

@@ -1,6 +1,6 @@
 //! Conditional requests (RFC 9110 §13): `If-None-Match` on reads (304), `If-Match` on writes
-//! (required on `PUT /v1/identity`: 428 without it, 412 when stale). A lost update is refused
-//! rather than silently applied: the client then shows the user both versions.
+//! (required on `PUT /v1/identity`: 428 without it or with `*`, 412 when stale). A lost update is
+//! refused rather than silently applied: the client then shows the user both versions.
 
 use crate::problem::Problem;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -47,16 +47,27 @@ pub fn if_match(headers: &HeaderMap) -> Result<Option<IfMatch>, Problem> {
     Ok(Some(IfMatch::Tags(tags)))
 }
 
-/// `If-Match`, required.
+/// `If-Match`, required, naming a version. `*` only says "whatever is there", which is exactly
+/// the blind overwrite the requirement exists to prevent: it is refused like a missing header
+/// (428), so that a client cannot satisfy the rule without having read the version it changes.
 pub fn require_if_match(headers: &HeaderMap) -> Result<IfMatch, Problem> {
-    if_match(headers)?.ok_or_else(|| {
-        Problem::new(
-            StatusCode::PRECONDITION_REQUIRED,
-            "precondition_required",
-            "If-Match is required",
-        )
-        .detail("send the ETag of the version this change is based on (GET /v1/identity)")
-    })
+    match if_match(headers)? {
+        Some(IfMatch::Tags(tags)) => Ok(IfMatch::Tags(tags)),
+        Some(IfMatch::Any) => Err(precondition_required().detail(
+            "If-Match: * is not accepted here: send the ETag of the version this change is based \
+             on (GET /v1/identity)",
+        )),
+        None => Err(precondition_required()
+            .detail("send the ETag of the version this change is based on (GET /v1/identity)")),
+    }
+}
+
+fn precondition_required() -> Problem {
+    Problem::new(
+        StatusCode::PRECONDITION_REQUIRED,
+        "precondition_required",
+        "If-Match with an ETag is required",
+    )
 }
 
 /// The 412 for a stale `If-Match`, with the current ETag so that the client can fetch and compare.
@@ -81,4 +92,34 @@ pub fn none_match_hits(headers: &HeaderMap, etag: &str) -> bool {
     value.split(',').map(str::trim).any(|t| {
         t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag.strip_prefix("W/").unwrap_or(etag)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn with_if_match(value: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::IF_MATCH, HeaderValue::from_static(value));
+        headers
+    }
+
+    #[test]
+    fn a_required_if_match_must_name_a_version() {
+        let any = require_if_match(&with_if_match("*"))
+            .err()
+            .map(|p| p.code().to_string());
+        assert_eq!(any.as_deref(), Some("precondition_required"));
+        let mixed = require_if_match(&with_if_match("\"abc\", *"))
+            .err()
+            .map(|p| p.code().to_string());
+        assert_eq!(mixed.as_deref(), Some("precondition_required"));
+        assert!(require_if_match(&with_if_match("\"abc\"")).is_ok());
+        // Where If-Match is optional (DELETE, consent), `*` keeps its RFC meaning.
+        assert!(matches!(
+            if_match(&with_if_match("*")),
+            Ok(Some(IfMatch::Any))
+        ));
+    }
 }

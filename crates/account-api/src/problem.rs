@@ -92,6 +92,11 @@ impl Problem {
         self
     }
 
+    /// The stable code, for the server's own decisions and tests.
+    pub fn code(&self) -> &str {
+        &self.0.problem.code
+    }
+
     pub fn status(&self) -> StatusCode {
         StatusCode::from_u16(self.0.problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }

@@ -7,10 +7,13 @@
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::deadline;
 use crate::demo;
 use crate::faults::{FaultKind, Faults, CAPTIVE_PORTAL_HTML, MALFORMED_JSON};
+use crate::hashing::HashGate;
 use crate::identity::Served;
 use crate::limits::Limiter;
+use crate::log_throttle::Throttle;
 use crate::notice::Notice;
 use crate::problem::Problem;
 use crate::routes;
@@ -28,10 +31,11 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, Semaphore};
 use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
@@ -44,12 +48,29 @@ pub enum ServeError {
     Listen(#[from] std::io::Error),
     #[error("sender: {0}")]
     Sender(#[from] crate::senders::SetupError),
+    #[error(
+        "fault injection and the unauthenticated /_test/* endpoints are for tests on this machine \
+         only: listen on a loopback address (127.0.0.1 or ::1), not {0}, or leave --faults out"
+    )]
+    FaultsNotOnLoopback(std::net::IpAddr),
+}
+
+/// Fault mode mounts `/_test/*` (move the clock, replace faults, read the audit log) without any
+/// authentication: that is safe only where no one else can connect.
+fn check_exposure(config: &Config) -> Result<(), ServeError> {
+    let ip = config.listen.ip();
+    if config.faults.is_some() && !ip.is_loopback() {
+        return Err(ServeError::FaultsNotOnLoopback(ip));
+    }
+    Ok(())
 }
 
 /// A running server. Dropping it stops the server too (abruptly; prefer [`ServerHandle::shutdown`]).
 pub struct ServerHandle {
     addr: SocketAddr,
     state: AppState,
+    /// Connections accepted and not yet closed.
+    open: Arc<AtomicUsize>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -79,6 +100,16 @@ impl ServerHandle {
             }
             None => false,
         }
+    }
+
+    /// Connections being served now (at most `Config::max_connections`).
+    pub fn open_connections(&self) -> usize {
+        self.open.load(Ordering::SeqCst)
+    }
+
+    /// The most password checks that ever ran at once (bounded by `Config::hash_concurrency`).
+    pub fn peak_concurrent_password_checks(&self) -> usize {
+        self.state.hashing.peak()
     }
 
     /// Moves the server's clock forward (tests of expiry, step-up age, caps and re-confirmation).
@@ -163,6 +194,7 @@ impl Drop for ServerHandle {
 
 /// Opens the database, seeds it when asked, binds and starts serving in the background.
 pub async fn serve(config: Config) -> Result<ServerHandle, ServeError> {
+    check_exposure(&config)?;
     let db = config.db.clone();
     let notice = Arc::new(Notice::new(config.notice_version.clone()));
     let seed = config.seed_demo;
@@ -172,6 +204,8 @@ pub async fn serve(config: Config) -> Result<ServerHandle, ServeError> {
     let senders = Arc::new(Senders::new(config.smtp.as_ref(), config.sms.as_ref())?);
     let store = tokio::task::spawn_blocking(move || -> Result<Store, StoreError> {
         let store = Store::open(&db)?;
+        // Computed here, once, rather than by the first unknown sign-in on an async worker.
+        let _ = crate::auth::dummy_hash();
         if seed {
             store.call_sync(|conn| demo::seed(conn, &seed_notice, &seed_now))?;
         }
@@ -189,6 +223,10 @@ pub async fn serve(config: Config) -> Result<ServerHandle, ServeError> {
         served,
         notice,
         limiter: Arc::new(Limiter::new(config.sign_in_limits)),
+        hashing: Arc::new(HashGate::new(
+            config.hash_concurrency,
+            config.hash_queue_wait,
+        )),
         stats: Arc::new(Stats::default()),
         faults: config
             .faults
@@ -205,23 +243,55 @@ pub async fn serve(config: Config) -> Result<ServerHandle, ServeError> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel();
     let router = routes::router(state.clone());
-    let task = tokio::spawn(accept_loop(listener, router, state.clone(), stopped));
+    let open = Arc::new(AtomicUsize::new(0));
+    let limits = ConnectionLimits {
+        slots: Arc::new(Semaphore::new(config.max_connections.max(1))),
+        open: Arc::clone(&open),
+        header_timeout: config.header_timeout,
+        body_timeout: config.body_timeout,
+    };
+    let task = tokio::spawn(accept_loop(
+        listener,
+        router,
+        state.clone(),
+        limits,
+        stopped,
+    ));
     Ok(ServerHandle {
         addr,
         state,
+        open,
         stop: Some(stop),
         task: Some(task),
     })
+}
+
+/// What bounds the connections: how many at once, and how long a request may take to arrive.
+struct ConnectionLimits {
+    /// One permit per connection served; none free and the loop stops accepting (further clients
+    /// wait in the kernel's backlog) until one ends.
+    slots: Arc<Semaphore>,
+    /// How many are open (a slot is taken just before `accept`, so the permits alone overcount).
+    open: Arc<AtomicUsize>,
+    header_timeout: Duration,
+    body_timeout: Duration,
 }
 
 async fn accept_loop(
     listener: TcpListener,
     router: Router,
     state: AppState,
+    limits: ConnectionLimits,
     mut stopped: oneshot::Receiver<()>,
 ) {
     let graceful = GracefulShutdown::new();
+    let mut accept_errors = Throttle::new(Duration::from_secs(5));
     loop {
+        let slot = tokio::select! {
+            slot = Arc::clone(&limits.slots).acquire_owned() => slot,
+            _ = &mut stopped => break,
+        };
+        let Ok(slot) = slot else { break };
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
             _ = &mut stopped => break,
@@ -229,8 +299,11 @@ async fn accept_loop(
         let (stream, peer) = match accepted {
             Ok(pair) => pair,
             Err(error) => {
-                // Out of file descriptors and the like: wait a moment instead of spinning.
-                tracing::warn!(%error, "accept failed");
+                // Out of file descriptors and the like: wait a moment instead of spinning, and
+                // say so once in a while rather than a thousand times a second.
+                if let Some(suppressed) = accept_errors.admit(std::time::Instant::now()) {
+                    tracing::warn!(%error, suppressed, "accept failed");
+                }
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 continue;
             }
@@ -238,16 +311,21 @@ async fn accept_loop(
         let _ = stream.set_nodelay(true);
         let router = router.clone();
         let state = state.clone();
+        let body_timeout = limits.body_timeout;
         let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-            handle(router.clone(), state.clone(), peer, request)
+            handle(router.clone(), state.clone(), peer, body_timeout, request)
         });
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(hyper_util::rt::TokioTimer::new())
-            .header_read_timeout(Duration::from_secs(30))
+            .header_read_timeout(limits.header_timeout)
             .serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
+        let open = Arc::clone(&limits.open);
+        open.fetch_add(1, Ordering::SeqCst);
         tokio::spawn(async move {
             let _ = connection.await;
+            open.fetch_sub(1, Ordering::SeqCst);
+            drop(slot);
         });
     }
     drop(listener);
@@ -270,6 +348,7 @@ async fn handle(
     router: Router,
     state: AppState,
     peer: SocketAddr,
+    body_timeout: Duration,
     request: Request<Incoming>,
 ) -> Result<Response<Body>, DropConnection> {
     state.stats.request();
@@ -316,7 +395,7 @@ async fn handle(
         Some(FaultKind::Drop) => return Err(DropConnection),
         _ => {}
     }
-    let mut request = request.map(Body::new);
+    let mut request = request.map(|body| deadline::with_deadline(Body::new(body), body_timeout));
     request.extensions_mut().insert(ConnectInfo(peer));
     let started = std::time::Instant::now();
     // Spawned so that a panicking handler becomes a 500 instead of a dropped connection.
@@ -340,6 +419,17 @@ async fn handle(
             );
             Ok(garbled)
         }
-        _ => Ok(response),
+        _ => Ok(close_after_timeout(response)),
     }
+}
+
+/// A body that did not arrive in time leaves the connection in an unknown state (part of it may
+/// still come): the answer closes it.
+fn close_after_timeout(mut response: Response<Body>) -> Response<Body> {
+    if response.status() == StatusCode::REQUEST_TIMEOUT {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }

@@ -3,6 +3,7 @@
 use crate::auth::Lifetimes;
 use crate::clock::Clock;
 use crate::faults::Faults;
+use crate::hashing::HashGate;
 use crate::identity::Served;
 use crate::limits::Limiter;
 use crate::notice::Notice;
@@ -22,6 +23,8 @@ pub struct AppState {
     /// What every identity representation carries beside the row.
     pub served: Arc<Served>,
     pub limiter: Arc<Limiter>,
+    /// Bounds the password checks running at once.
+    pub hashing: Arc<HashGate>,
     pub stats: Arc<Stats>,
     /// Present only when the server was started with fault injection.
     pub faults: Option<Arc<Faults>>,

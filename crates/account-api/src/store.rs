@@ -188,6 +188,16 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX verification_sends_at ON verification_sends(at);
     "#,
+    // 2: a refresh retried after its answer was lost (see auth::refresh). When a refresh token was
+    // used, the refresh token that use issued, whether the grace retry was spent, and which refresh
+    // token each access token was issued with (so that a withdrawn pair goes whole).
+    r#"
+    ALTER TABLE refresh_tokens ADD COLUMN used_at INTEGER;
+    ALTER TABLE refresh_tokens ADD COLUMN successor BLOB;
+    ALTER TABLE refresh_tokens ADD COLUMN retried INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE access_tokens ADD COLUMN refresh_hash BLOB;
+    CREATE INDEX access_tokens_refresh ON access_tokens(refresh_hash);
+    "#,
 ];
 
 /// Brings the schema up to the newest migration.
@@ -263,6 +273,20 @@ impl Store {
         Ok(())
     }
 
+    /// [`Store::scrub_wal`] after a commit: the write is applied and durable by then, so a failing
+    /// scrub must not turn its answer into a 500 (the client would retry or report a failure for
+    /// a change that happened). It is logged instead (SQLite's message names no bound value); the
+    /// old frames go at the next successful scrub or checkpoint. Returns whether it succeeded.
+    pub fn scrub_wal_after_commit(conn: &Connection) -> bool {
+        match Self::scrub_wal(conn) {
+            Ok(()) => true,
+            Err(error) => {
+                tracing::error!(%error, "WAL scrub after a commit failed; the write stands");
+                false
+            }
+        }
+    }
+
     /// A per-database random secret (created once), used to salt audit and idempotency hashes so
     /// that a short value such as a phone number cannot be recovered by hashing every candidate.
     pub fn secret(conn: &Connection, name: &str) -> Result<Vec<u8>, StoreError> {
@@ -284,5 +308,42 @@ impl Store {
             rusqlite::params![name, value],
         )?;
         Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A checkpoint that fails for real (a read-only handle cannot truncate the WAL): the raw scrub
+    /// reports it, the after-commit form logs it and lets the committed write stand.
+    #[test]
+    fn a_failed_scrub_after_commit_is_logged_not_propagated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let store = Store::open(&path).unwrap();
+        store
+            .call_sync(|conn| {
+                conn.execute("INSERT INTO meta (key, value) VALUES ('k', x'00')", [])
+                    .map(|_| ())
+                    .map_err(StoreError::from)
+            })
+            .unwrap();
+        let read_only =
+            Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        assert!(Store::scrub_wal(&read_only).is_err());
+        assert!(!Store::scrub_wal_after_commit(&read_only));
+        let kept: i64 = store
+            .call_sync(|conn| {
+                conn.query_row("SELECT count(*) FROM meta WHERE key = 'k'", [], |r| {
+                    r.get(0)
+                })
+                .map_err(StoreError::from)
+            })
+            .unwrap();
+        assert_eq!(kept, 1);
+        assert!(store
+            .call_sync(|conn| Ok::<_, StoreError>(Store::scrub_wal_after_commit(conn)))
+            .unwrap());
     }
 }

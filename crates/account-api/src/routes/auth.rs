@@ -4,6 +4,7 @@
 
 use crate::auth::{self as tokens, RefreshError};
 use crate::body::JsonBody;
+use crate::hashing::HashError;
 use crate::problem::Problem;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
@@ -90,16 +91,22 @@ async fn password_grant(
     username: String,
     password: String,
 ) -> Result<tokens::TokenResponse, Problem> {
-    let ip = peer.ip();
-    if let Some(wait) = state.limiter.locked(&username, ip) {
-        return Err(Problem::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_sign_in_attempts",
-            "Too many failed sign-ins: wait before trying again",
-        )
-        .retry_after(wait));
+    // Reserved before anything is checked: parallel attempts count against the limit at once.
+    let attempt = state
+        .limiter
+        .begin(&username, peer.ip())
+        .map_err(|refused| {
+            Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_sign_in_attempts",
+                "Too many failed sign-ins: wait before trying again",
+            )
+            .retry_after(refused.retry_after)
+        })?;
+    if !attempt.delay().is_zero() {
+        tokio::time::sleep(attempt.delay()).await;
     }
-    let lookup = username.clone();
+    let lookup = username;
     let account: Option<(i64, String)> = state
         .store
         .call(move |conn| {
@@ -117,14 +124,27 @@ async fn password_grant(
         Some((id, hash)) => (Some(id), hash),
         None => (None, tokens::dummy_hash().to_string()),
     };
-    let verified = tokio::task::spawn_blocking(move || tokens::verify_password(&password, &hash))
-        .await
-        .map_err(|_| Problem::internal())?;
+    let verified = match state.hashing.verify(password, hash).await {
+        Ok(verified) => verified,
+        Err(HashError::Busy) => {
+            attempt.not_checked();
+            return Err(Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "sign_in_busy",
+                "Too many sign-ins at once: try again in a moment",
+            )
+            .retry_after(1));
+        }
+        Err(HashError::Gone) => {
+            attempt.not_checked();
+            return Err(Problem::internal());
+        }
+    };
     let Some(id) = id.filter(|_| verified) else {
-        state.limiter.failed(&username, ip);
+        attempt.failed();
         return Err(invalid_grant());
     };
-    state.limiter.succeeded(&username);
+    attempt.succeeded();
     // A password sign-in is what step-up asks for: its time is the new family's auth_time.
     let (ttl, now) = (state.lifetimes(), state.clock.now_unix());
     state

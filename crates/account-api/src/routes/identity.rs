@@ -139,7 +139,8 @@ where
             }
             tx.commit().map_err(StoreError::from)?;
             if applied.scrub {
-                Store::scrub_wal(conn)?;
+                // Committed: the answer is the write's, whatever the clean-up does.
+                Store::scrub_wal_after_commit(conn);
             }
             Ok::<_, Problem>((applied.reply, Some((applied.write, applied.alert))))
         })

@@ -307,7 +307,24 @@ async fn a_tour_of_real_answers_matches_the_documented_statuses_media_types_and_
         .bearer_auth(&token)
         .send();
     check(&doc, Method::DELETE, "/v1/identity", delete.await.unwrap()).await;
-    let consent_first = put(Some("*"), None, email.clone()).await.unwrap();
+    // `If-Match: *` names no version: refused like a missing header, before anything else.
+    let any = put(Some("*"), None, email.clone()).await.unwrap();
+    let (status, body) = check(&doc, Method::PUT, "/v1/identity", any).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (
+            StatusCode::PRECONDITION_REQUIRED,
+            Some("precondition_required")
+        )
+    );
+    let current = server
+        .request(Method::GET, "/v1/identity")
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let current_etag = header(&current, "etag").unwrap().to_string();
+    let consent_first = put(Some(&current_etag), None, email.clone()).await.unwrap();
     let (status, body) = check(&doc, Method::PUT, "/v1/identity", consent_first).await;
     assert_eq!(
         (status, body["code"].as_str()),

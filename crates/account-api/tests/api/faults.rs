@@ -187,3 +187,34 @@ async fn faults_stop_after_until() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn fault_mode_refuses_to_listen_beyond_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = account_api::Config::new(([0, 0, 0, 0], 0).into(), dir.path().join("a.db"));
+    config.faults = Some("none".parse().unwrap());
+    let Err(refused) = account_api::serve(config).await else {
+        panic!("fault mode started on 0.0.0.0")
+    };
+    assert!(
+        matches!(refused, account_api::ServeError::FaultsNotOnLoopback(_)),
+        "{refused}"
+    );
+    assert!(refused.to_string().contains("loopback"), "{refused}");
+
+    // The binary says so and exits before binding, creating nothing.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_account-api"))
+        .args(["serve", "--listen", "0.0.0.0:0", "--faults", "none", "--db"])
+        .arg(dir.path().join("b.db"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("loopback"), "{stderr}");
+    assert!(!dir.path().join("b.db").exists());
+
+    // Without faults, any address is fine; with faults, loopback is.
+    let mut config = account_api::Config::new(([127, 0, 0, 1], 0).into(), dir.path().join("c.db"));
+    config.faults = Some("none".parse().unwrap());
+    account_api::serve(config).await.unwrap().shutdown().await;
+}

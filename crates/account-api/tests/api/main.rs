@@ -4,6 +4,7 @@ mod common;
 
 mod alerts;
 mod auth;
+mod connections;
 mod contract;
 mod destruction;
 mod faults;
