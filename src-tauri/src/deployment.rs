@@ -105,6 +105,14 @@ impl Deployment {
         self.api_base_url.as_deref()
     }
 
+    /// The country the overseas switch preselects (policy `default_overseas_country`).
+    pub fn default_overseas_country(&self) -> Option<&str> {
+        self.policy
+            .default_overseas_country
+            .as_ref()
+            .map(|s| s.value.as_str())
+    }
+
     pub fn webmail_url(&self) -> Option<&str> {
         self.policy.webmail_url.as_ref().map(|s| s.value.as_str())
     }

@@ -23,6 +23,8 @@ pub struct AppInfo {
     pub webmail_url: Option<String>,
     /// The company's helpdesk; `null` shows the notice's own contact block.
     pub helpdesk: Option<Helpdesk>,
+    /// The country the overseas switch starts with (ISO 3166-1 alpha-2), when policy names one.
+    pub default_overseas_country: Option<String>,
 }
 
 #[tauri::command]
@@ -36,6 +38,7 @@ pub fn app_info(app: tauri::AppHandle, deployment: State<'_, Deployment>) -> App
         managed: deployment.managed_keys(),
         webmail_url: deployment.webmail_url().map(str::to_string),
         helpdesk: deployment.helpdesk(locale),
+        default_overseas_country: deployment.default_overseas_country().map(str::to_string),
     }
 }
 

@@ -27,6 +27,7 @@ const FALLBACK_INFO: AppInfo = {
   managed: [],
   webmail_url: null,
   helpdesk: null,
+  default_overseas_country: null,
 };
 
 /** Takes a new overview; a signed-out one also forgets where the user was. */

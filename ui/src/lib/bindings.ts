@@ -144,6 +144,8 @@ export type AppInfo_Deserialize = {
 	webmail_url?: string | null,
 	/**  The company's helpdesk; `null` shows the notice's own contact block. */
 	helpdesk?: Helpdesk_Deserialize | null,
+	/**  The country the overseas switch starts with (ISO 3166-1 alpha-2), when policy names one. */
+	default_overseas_country?: string | null,
 };
 
 /**  The app's version, the language to show, and where this installation points to. */
@@ -158,6 +160,8 @@ export type AppInfo_Serialize = {
 	webmail_url: string | null,
 	/**  The company's helpdesk; `null` shows the notice's own contact block. */
 	helpdesk: Helpdesk_Serialize | null,
+	/**  The country the overseas switch starts with (ISO 3166-1 alpha-2), when policy names one. */
+	default_overseas_country: string | null,
 };
 
 /**  Where one channel's code stands. */

@@ -197,7 +197,16 @@ describe('Identity form', () => {
     }
   });
 
-  it('the ① button discloses the overseas explanation', async () => {
+  it('the overseas switch starts from the country IT preset', async () => {
+    await renderApp({ overview: STATES.agreedEmpty(), info: { default_overseas_country: 'JP', managed: ['default_overseas_country'] } });
+    await fireEvent.click(await screen.findByRole('switch', { name: '해외 사용자인가요?' }));
+    const combo = await screen.findByRole('combobox', { name: '국가' });
+    await waitFor(() => expect(combo).toHaveValue('일본 (+81)'));
+    // The phone field follows the preset country at once.
+    await waitFor(() => expect(screen.getByLabelText('휴대폰 번호')).toHaveAttribute('placeholder', '090-1234-5678'));
+  });
+
+  it('the ⓘ button discloses the overseas explanation', async () => {
     await renderApp({ overview: STATES.agreedEmpty() });
     const info = await screen.findByRole('button', { name: '해외 사용자 안내' });
     expect(info).toHaveAttribute('aria-expanded', 'false');

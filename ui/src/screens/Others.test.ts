@@ -36,6 +36,14 @@ describe('Refusal', () => {
     await expectNoViolations();
   });
 
+  it('offers no webmail button where IT configured no webmail', async () => {
+    await renderApp({ overview: STATES.firstLogin(), info: { webmail_url: null } });
+    await fireEvent.click(await screen.findByRole('button', { name: '거부' }));
+    await screen.findByRole('heading', { level: 1, name: '동의를 거부했습니다' });
+    expect(screen.queryByRole('button', { name: '웹메일로 이동' })).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: '로그인 보안 설정 보기' })).toHaveClass('primary');
+  });
+
   it('leads on to the settings', async () => {
     await refuse();
     await fireEvent.click(screen.getByRole('button', { name: '로그인 보안 설정 보기' }));

@@ -244,10 +244,12 @@ export class IdentityForm {
     void this.saveDraft();
   }
 
-  /** The overseas toggle: off forgets the country. The number is judged again for the new rules. */
+  /** The overseas toggle: off forgets the country, on starts from the country IT preset (policy
+   *  `default_overseas_country`) when none is chosen. The number is judged again for the new rules. */
   setOverseas(on: boolean): void {
     this.overseas = on;
     if (!on) this.country = null;
+    else if (this.country === null) this.country = app.info?.default_overseas_country ?? null;
     this.#modeChanged();
   }
 

@@ -342,6 +342,7 @@ export function backend(s: Scenario) {
           managed: [],
           webmail_url: 'https://mail.company.co.kr',
           helpdesk: null,
+          default_overseas_country: null,
           ...s.info,
         };
       case 'restore_session':
