@@ -18,7 +18,7 @@ describe('Refusal', () => {
     expect(screen.getByText('단, 비밀번호 찾기 등 본인 인증이 필요한 기능은 활용이 불가합니다.')).toBeInTheDocument();
     expect(screen.getByText('등록된 인증정보가 없으면 비밀번호 분실 시 내부 관리자를 통해서만 재설정이 가능합니다.')).toBeInTheDocument();
     expect(screen.getByText('거부 시에도 추가등록 할 수 있습니다.')).toBeInTheDocument();
-    expect(screen.getByText('경로: 로그인 보안 설정 > 본인 인증 정보')).toBeInTheDocument();
+    expect(screen.getByText('경로: 로그인 보안 설정 > 본인 인증 정보 이동')).toBeInTheDocument();
     expect(screen.getAllByText('전송 대기').length).toBeGreaterThan(0);
     await expectNoViolations();
   });

@@ -164,6 +164,26 @@ describe('Settings (로그인 보안 설정 > 본인 인증 정보)', () => {
     await waitFor(() => expect(calls.some((c) => c.cmd === 'delete_identity')).toBe(true));
   });
 
+  it('withdrawing consent with info registered says the info goes too', async () => {
+    const { calls } = await renderApp({ overview: STATES.registered() });
+    await fireEvent.click(await screen.findByRole('button', { name: '동의 철회' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('동의를 철회하면 등록된 메일 주소와 휴대폰 번호도 서버와 이 컴퓨터에서 모두 삭제됩니다.');
+    await fireEvent.click(within(dialog).getByRole('button', { name: '철회하기' }));
+    await waitFor(() => expect(calls.some((c) => c.cmd === 'delete_identity')).toBe(true));
+  });
+
+  it('the "also after refusing" note is for a refusal, not a withdrawal', async () => {
+    await renderApp({ overview: STATES.refused() });
+    expect(screen.getByText(/거부 시에도 추가등록 할 수 있습니다/)).toBeInTheDocument();
+    resetApp();
+    const withdrawn = STATES.refused();
+    withdrawn.consent = { ...withdrawn.consent, state: 'withdrawn' };
+    await renderApp({ overview: withdrawn });
+    expect(await screen.findByText('등록하려면 먼저 본인 인증 정보 수집 및 이용에 동의해 주세요.')).toBeInTheDocument();
+    expect(screen.queryByText(/거부 시에도 추가등록 할 수 있습니다/)).not.toBeInTheDocument();
+  });
+
   it('shows the consent receipt', async () => {
     await renderApp({
       overview: STATES.registered(),
