@@ -46,3 +46,14 @@ export function parseNotice(text: string): NoticeBlock[] {
   }
   return blocks;
 }
+
+/**
+ * What the law asks to stand out in a consent notice (PIPA Art. 22②, Enforcement Decree Art. 17③:
+ * the retention period, and the right to refuse with what refusing costs): the retention item and
+ * the refusal paragraph are shown in bold. Only markup changes; every character stays as sent.
+ */
+const EMPHASISED = [/^보유\s*기간\s*:/, /^Retention\s*:/i, /거부할 수 있으며/, /may refuse/i];
+
+export function isEmphasised(text: string): boolean {
+  return EMPHASISED.some((pattern) => pattern.test(text.trim()));
+}

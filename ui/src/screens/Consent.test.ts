@@ -21,6 +21,20 @@ describe('Consent', () => {
     await expectNoViolations();
   });
 
+  it('makes the retention period and the right to refuse stand out, and says what no info costs before the choice', async () => {
+    await renderApp({ overview: STATES.firstLogin() });
+    const box = await screen.findByRole('region', { name: '본인 인증 정보 수집 및 이용 동의 안내문' });
+    const bold = Array.from(box.querySelectorAll('strong')).map((b) => b.textContent);
+    expect(bold).toEqual([
+      '보유 기간: 계정 완전 삭제 또는 사용자가 본인 인증 정보를 삭제할 때 즉시 파기',
+      expect.stringMatching(/^정보 주체는 위 본인 인증 정보 수집 및 이용에 동의를 거부할 수 있으며/),
+    ]);
+    const cost = screen.getByText('등록된 인증정보가 없으면 비밀번호 분실 시 내부 관리자를 통해서만 재설정이 가능합니다.');
+    const choices = screen.getByRole('group', { name: '동의 여부 선택' });
+    expect(cost.compareDocumentPosition(choices) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(choices).toHaveAttribute('aria-describedby', cost.id);
+  });
+
   it('gives 거부 and 동의 equal weight and preselects neither', async () => {
     await renderApp({ overview: STATES.firstLogin() });
     const refuse = await screen.findByRole('button', { name: '거부' });
