@@ -41,6 +41,39 @@ describe('Identity form', () => {
     expect(middle.selectionStart).toBe(8);
   });
 
+  it('waits for a Hangul composition to end before reformatting, judging or searching', async () => {
+    const { calls } = await renderApp({ overview: STATES.agreedEmpty() });
+    const count = (cmd: string) => calls.filter((c) => c.cmd === cmd).length;
+    // The phone field: nothing is reformatted while the IME composes.
+    const phone = (await screen.findByLabelText('휴대폰 번호')) as HTMLInputElement;
+    const phoneCalls = count('check_phone_input');
+    await fireEvent.input(phone, { target: { value: '01012345678' }, isComposing: true });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(count('check_phone_input')).toBe(phoneCalls);
+    expect(phone.value).toBe('01012345678');
+    await fireEvent.compositionEnd(phone);
+    await waitFor(() => expect(phone.value).toBe('010-1234-5678'));
+    // The e-mail field: judged once the composition ends.
+    const email = screen.getByLabelText('메일 주소') as HTMLInputElement;
+    const emailCalls = count('validate_email');
+    await fireEvent.input(email, { target: { value: 'hong@ㅜㅁ' }, isComposing: true });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(count('validate_email')).toBe(emailCalls);
+    await fireEvent.compositionEnd(email, { target: { value: 'hong@naver.com' } });
+    await waitFor(() => expect(count('validate_email')).toBeGreaterThan(emailCalls));
+    // The country search.
+    await fireEvent.click(screen.getByRole('switch', { name: '해외 사용자인가요?' }));
+    const combo = await screen.findByRole('combobox', { name: '국가' });
+    await waitFor(() => expect(count('search_countries')).toBeGreaterThan(0));
+    const searches = count('search_countries');
+    combo.focus();
+    await fireEvent.input(combo, { target: { value: '베' }, isComposing: true });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(count('search_countries')).toBe(searches);
+    await fireEvent.compositionEnd(combo);
+    await waitFor(() => expect(count('search_countries')).toBeGreaterThan(searches));
+  }, 15_000);
+
   it('accepts a pasted number with spaces and full-width digits', async () => {
     await renderApp({ overview: STATES.agreedEmpty() });
     const input = await type('휴대폰 번호', '０１０ １２３４ ５６７８');
