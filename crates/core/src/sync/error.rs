@@ -228,7 +228,8 @@ impl From<ApiError> for ServiceError {
             | ApiError::Conflict { .. }
             | ApiError::Refused { .. }
             | ApiError::Server { .. }
-            | ApiError::BadResponse(_) => ServiceError::ServerError,
+            | ApiError::BadResponse(_)
+            | ApiError::ResponseTooLarge => ServiceError::ServerError,
         }
     }
 }

@@ -348,7 +348,7 @@ fn reason_of(error: &ApiError) -> SyncReason {
             seconds(*retry_after, SyncReason::new("rate_limited"))
         }
         ApiError::Server { .. } => SyncReason::new("server_error"),
-        ApiError::BadResponse(_) => SyncReason::new("bad_response"),
+        ApiError::BadResponse(_) | ApiError::ResponseTooLarge => SyncReason::new("bad_response"),
         _ => SyncReason::new("unknown"),
     }
 }
