@@ -241,6 +241,18 @@ impl From<StoreError> for ServiceError {
     }
 }
 
+impl From<super::outbox_body::BodyError> for ServiceError {
+    fn from(error: super::outbox_body::BodyError) -> Self {
+        tracing::error!(%error, "queued write's body");
+        match error {
+            super::outbox_body::BodyError::Unavailable => ServiceError::CredentialStore,
+            super::outbox_body::BodyError::Unreadable | super::outbox_body::BodyError::Seal => {
+                ServiceError::LocalStore
+            }
+        }
+    }
+}
+
 impl From<CredentialError> for ServiceError {
     fn from(error: CredentialError) -> Self {
         tracing::error!(%error, "credential store");
