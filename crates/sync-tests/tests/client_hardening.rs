@@ -3,14 +3,15 @@
 //! between rows in the database file. Each test has its own reference server, dev inbox and data
 //! directory.
 
+use mail_identity_core::identity::IdentityInput;
 use mail_identity_core::sync::credentials::{
     access_token_entry, refresh_token_entry, CredentialError, CredentialStore,
 };
 use mail_identity_core::sync::crypto::Sealer;
 use mail_identity_core::sync::kept_access::{now_unix, KeptAccess};
 use mail_identity_core::sync::{
-    ConsentDecision, CredentialChoice, CredentialStoreKind, MemoryCredentialStore, Service,
-    SyncStatus,
+    ConsentDecision, CredentialChoice, CredentialStoreKind, Draft, MemoryCredentialStore, Service,
+    ServiceError, SyncStatus,
 };
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -97,6 +98,17 @@ async fn open_at(url: &str, w: &World, creds: &Arc<FlakyStore>) -> Service {
     ))
     .await
     .unwrap()
+}
+
+fn draft_of(email: &str, phone: &str) -> Draft {
+    Draft {
+        input: IdentityInput {
+            email: email.into(),
+            phone: phone.into(),
+            ..IdentityInput::default()
+        },
+        ..Draft::default()
+    }
 }
 
 async fn open(w: &World, creds: &Arc<FlakyStore>) -> Service {
@@ -263,4 +275,113 @@ async fn bodies_sealed_before_rows_were_named_are_resealed_and_sent_once() {
     let after = w.server.stats();
     assert_eq!(after.consent_writes - before.consent_writes, 2);
     assert_eq!(after.idempotent_replays, before.idempotent_replays);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credential_store_that_cannot_be_read_at_start_keeps_everything_and_sends_once_back() {
+    let address = "keychain@corp.example";
+    let w = world(address).await;
+    let creds = Arc::new(FlakyStore::default());
+    two_decisions_queued_then_closed(&w, &creds, address).await;
+    let typed = draft_of("seoyeon.lee@naver.com", "010-1234-5678");
+    {
+        let service = open(&w, &creds).await;
+        service.save_draft(&typed).await.unwrap();
+        service.close();
+    }
+    let db = w.dir.path().join("client").join("mail-identity.sqlite3");
+    let sealed_before = sealed_rows(&db);
+
+    // The next start-up: the keychain is locked.
+    creds.set_down(true);
+    let before = w.server.stats();
+    let service = open(&w, &creds).await;
+    let restored = service.restore_session().await.unwrap();
+    assert_eq!(restored.map(|a| a.address).as_deref(), Some(address));
+    let overview = service.overview().await;
+    assert_eq!(overview.sync, SyncStatus::CredentialStoreUnavailable);
+    assert!(matches!(
+        service.load_draft().await,
+        Err(ServiceError::CredentialStore)
+    ));
+    assert!(service.retry_credential_store().await.is_ok());
+    tokio::time::sleep(Duration::from_millis(1500)).await; // several timer retries
+    assert_eq!(
+        service.overview().await.sync,
+        SyncStatus::CredentialStoreUnavailable
+    );
+    assert_eq!(
+        sealed_rows(&db),
+        sealed_before,
+        "nothing deleted or re-keyed"
+    );
+    assert_eq!(w.server.stats().writes_applied, before.writes_applied);
+
+    // The keychain answers again: the timer notices, both decisions go out once, the draft is
+    // there as it was typed.
+    creds.set_down(false);
+    wait_for(&service, "both decisions sent, the draft kept", MINUTE, |o| {
+        o.sync == SyncStatus::SavedLocally
+    })
+    .await;
+    let after = w.server.stats();
+    assert_eq!(after.consent_writes - before.consent_writes, 2);
+    assert_eq!(after.idempotent_replays, before.idempotent_replays);
+    assert_eq!(service.load_draft().await.unwrap(), Some(typed));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_queued_for_another_server_are_never_sent_to_the_new_one() {
+    let address = "moved@corp.example";
+    let w = world(address).await;
+    let creds = Arc::new(FlakyStore::default());
+    two_decisions_queued_then_closed(&w, &creds, address).await;
+
+    // IT moves the app to server B (the same account exists there).
+    let b_dir = tempfile::tempdir().unwrap();
+    let b = start_server(b_dir.path()).await;
+    b.create_account(address, "테스트", PASSWORD).await.unwrap();
+    let service = open_at(&b.base_url(), &w, &creds).await;
+    let overview = service.overview().await;
+    assert_eq!(overview.other_server_writes, 2);
+    assert_eq!(overview.account, None, "B's sign-in is its own");
+    service.sign_in(address, PASSWORD).await.unwrap();
+    agree(&service).await;
+    assert_eq!(
+        b.stats().consent_writes,
+        1,
+        "only the decision made for B reached B"
+    );
+    assert_eq!(service.overview().await.other_server_writes, 2);
+    let after = service.discard_other_server_writes().await.unwrap();
+    assert_eq!(after.other_server_writes, 0);
+    service.close();
+    drop(service);
+
+    // Pointed back to A, nothing of the discarded writes is left to send.
+    let service = open(&w, &creds).await;
+    assert_eq!(service.overview().await.other_server_writes, 0);
+    let before = w.server.stats().writes_applied;
+    service.restore_session().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(w.server.stats().writes_applied, before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_parked_for_another_server_go_out_once_when_the_app_is_pointed_back() {
+    let address = "back@corp.example";
+    let w = world(address).await;
+    let creds = Arc::new(FlakyStore::default());
+    two_decisions_queued_then_closed(&w, &creds, address).await;
+    {
+        let service = open_at("http://127.0.0.1:9", &w, &creds).await;
+        assert_eq!(service.overview().await.other_server_writes, 2);
+        service.close();
+    }
+    let before = w.server.stats();
+    let service = open(&w, &creds).await;
+    assert_eq!(service.overview().await.other_server_writes, 0);
+    service.restore_session().await.unwrap().unwrap();
+    wait_for(&service, "both decisions synced", MINUTE, synced).await;
+    assert_eq!(w.server.stats().consent_writes - before.consent_writes, 2);
 }
