@@ -74,3 +74,13 @@ pub async fn resolve_conflict(
 pub async fn keep_info(service: State<'_, SyncLink>) -> Result<Overview, CommandError> {
     Ok(service.get()?.keep_info().await?)
 }
+
+/// Discards the writes queued while the app was set up for another server
+/// (`Overview.other_server_writes`); they are never sent to this server either way.
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_other_server_writes(
+    service: State<'_, SyncLink>,
+) -> Result<Overview, CommandError> {
+    Ok(service.get()?.discard_other_server_writes().await?)
+}

@@ -43,3 +43,13 @@ pub async fn step_up(
 ) -> Result<Overview, CommandError> {
     Ok(service.get()?.step_up(&password).await?)
 }
+
+/// Asks the OS credential store again now (the status `credential_store_unavailable`'s retry);
+/// nothing sealed was deleted while it did not answer.
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_credential_store(
+    service: State<'_, SyncLink>,
+) -> Result<Overview, CommandError> {
+    Ok(service.get()?.retry_credential_store().await?)
+}

@@ -39,6 +39,11 @@ export const commands = {
 	 *  goes on. The password goes to core and no further.
 	 */
 	stepUp: (password: string) => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("step_up", { password })),
+	/**
+	 *  Asks the OS credential store again now (the status `credential_store_unavailable`'s retry);
+	 *  nothing sealed was deleted while it did not answer.
+	 */
+	retryCredentialStore: () => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("retry_credential_store")),
 	/**  The current notice in `locale`, from the server (or its cached copy offline). */
 	notice: (locale: Locale) => typedError<Notice, CommandError>(__TAURI_INVOKE("notice", { locale })),
 	/**
@@ -68,6 +73,11 @@ export const commands = {
 	resolveConflict: (choice: ConflictChoice) => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("resolve_conflict", { choice })),
 	/**  The re-confirm card's "keep": queued like any write. */
 	keepInfo: () => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("keep_info")),
+	/**
+	 *  Discards the writes queued while the app was set up for another server
+	 *  (`Overview.other_server_writes`); they are never sent to this server either way.
+	 */
+	discardOtherServerWrites: () => typedError<Overview_Serialize, CommandError>(__TAURI_INVOKE("discard_other_server_writes")),
 	/**
 	 *  Switches the language without a restart: remembered for next time, window retitled at once.
 	 *  Only a language policy allows.
@@ -535,6 +545,12 @@ export type Overview_Deserialize = {
 	verification?: VerificationView_Deserialize | null,
 	/**  The re-confirm card's state. */
 	reconfirm: ReconfirmView_Deserialize,
+	/**
+	 *  Writes queued while the app was set up for another server (IT changed the server since):
+	 *  kept sealed and never sent to this one; the user discards them
+	 *  (`discard_other_server_writes`) or keeps them for when the app is pointed back.
+	 */
+	other_server_writes: number,
 };
 
 /**  Everything a screen needs. */
@@ -555,6 +571,12 @@ export type Overview_Serialize = {
 	verification: VerificationView_Serialize | null,
 	/**  The re-confirm card's state. */
 	reconfirm: ReconfirmView_Serialize,
+	/**
+	 *  Writes queued while the app was set up for another server (IT changed the server since):
+	 *  kept sealed and never sent to this one; the user discards them
+	 *  (`discard_other_server_writes`) or keeps them for when the app is pointed back.
+	 */
+	other_server_writes: number,
 };
 
 /**
@@ -732,7 +754,13 @@ export type SyncStatus_Deserialize =
  *  The server asks for the password again before this change or delete (step-up): the write
  *  keeps its place in the outbox until it is entered.
  */
-{ state: "password_required" };
+{ state: "password_required" } | 
+/**
+ *  The OS credential store, which holds the key of the drafts and queued writes, cannot be
+ *  read now (`sync.credential_store_unavailable`): everything is kept sealed and nothing is
+ *  sent; it is asked again on a timer and by `retry_credential_store`.
+ */
+{ state: "credential_store_unavailable" };
 
 /**  What the status chip shows. */
 export type SyncStatus_Serialize = 
@@ -752,7 +780,13 @@ export type SyncStatus_Serialize =
  *  The server asks for the password again before this change or delete (step-up): the write
  *  keeps its place in the outbox until it is entered.
  */
-{ state: "password_required" };
+{ state: "password_required" } | 
+/**
+ *  The OS credential store, which holds the key of the drafts and queued writes, cannot be
+ *  read now (`sync.credential_store_unavailable`): everything is kept sealed and nothing is
+ *  sent; it is asked again on a timer and by `retry_credential_store`.
+ */
+{ state: "credential_store_unavailable" };
 
 /**  Where the updater stands, as settings shows it. */
 export type UpdateState = 

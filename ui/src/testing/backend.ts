@@ -98,6 +98,7 @@ export function overview(over: Partial<Overview> = {}): Overview {
     credential_store: 'os',
     verification: null,
     reconfirm: RECONFIRM_OFF,
+    other_server_writes: 0,
     ...over,
   };
 }

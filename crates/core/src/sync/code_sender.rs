@@ -9,7 +9,7 @@
 
 use super::api_client::ApiError;
 use super::clock::rfc3339_in;
-use super::crypto::OUTBOX_AAD;
+use super::outbox_body;
 use super::runtime::Runtime;
 use super::session::AuthFailure;
 use super::store::outbox::{self, Op, OpState, Refusal};
@@ -99,21 +99,13 @@ pub(crate) async fn codes_again(
     op: &Op,
     channels: Vec<Channel>,
 ) -> Result<(), StoreError> {
-    let sealer = rt.sealer().map_err(|_| StoreError::Corrupt("local key"))?;
-    let Some(sealed) = op.sealed_body.as_ref() else {
-        return Err(StoreError::Corrupt("a save without a body"));
-    };
-    let plain = sealer
-        .open(OUTBOX_AAD, sealed)
-        .ok_or(StoreError::Corrupt("sealed body"))?;
+    let plain = outbox_body::open(rt, op).await?;
     let mut write: IdentityWrite =
         serde_json::from_slice(&plain).map_err(|_| StoreError::Corrupt("sealed body"))?;
     drop_proofs(&mut write, &channels);
     let plain =
         Zeroizing::new(serde_json::to_vec(&write).map_err(|_| StoreError::Corrupt("sealed body"))?);
-    let resealed = sealer
-        .seal(OUTBOX_AAD, &plain)
-        .ok_or(StoreError::Corrupt("seal"))?;
+    let resealed = outbox_body::seal(rt, op.seq, op.kind, &plain).await?;
     let channels = if channels.is_empty() {
         // A server that names no channel: ask for every value the save carries.
         [Channel::Email, Channel::Phone]
@@ -153,11 +145,9 @@ pub(crate) async fn start_for_op(rt: &Runtime, op: &Op) -> CodesOutcome {
     if pending.is_empty() {
         return CodesOutcome::Idle;
     }
-    let write = match op
-        .sealed_body
-        .as_ref()
-        .zip(rt.sealer().ok())
-        .and_then(|(sealed, sealer)| sealer.open(OUTBOX_AAD, sealed))
+    let write = match outbox_body::open(rt, op)
+        .await
+        .ok()
         .and_then(|plain| serde_json::from_slice::<IdentityWrite>(&plain).ok())
     {
         Some(write) => write,

@@ -78,6 +78,14 @@ impl OsCredentialStore {
         }
     }
 
+    /// The OS store for `service` without a probe: where the local key is known to live in it but
+    /// the store does not answer now (it is asked again later; see `keychain`).
+    pub fn unprobed(service: &str) -> OsCredentialStore {
+        OsCredentialStore {
+            service: service.to_string(),
+        }
+    }
+
     fn entry(&self, name: &str) -> Result<keyring::Entry, CredentialError> {
         keyring::Entry::new(&self.service, name).map_err(|e| CredentialError(e.to_string()))
     }
@@ -172,18 +180,25 @@ impl std::fmt::Debug for CredentialChoice {
 }
 
 impl CredentialChoice {
-    /// Resolves the choice; blocking (see the module note).
-    pub fn open(&self) -> Arc<dyn CredentialStore> {
+    /// Resolves the choice; blocking (see the module note). `key_in_os` says the local key was
+    /// kept in the OS store before: then a probe that fails means the store is unavailable *now*
+    /// (the store is returned all the same, with `false`), never that there is none, because a
+    /// memory store would mean a new key and every sealed draft and queued write lost.
+    pub fn open(&self, key_in_os: bool) -> (Arc<dyn CredentialStore>, bool) {
         match self {
             CredentialChoice::OsOrMemory { service } => match OsCredentialStore::probe(service) {
-                Ok(store) => Arc::new(store),
+                Ok(store) => (Arc::new(store), true),
+                Err(error) if key_in_os => {
+                    tracing::warn!(%error, "the OS credential store does not answer now");
+                    (Arc::new(OsCredentialStore::unprobed(service)), false)
+                }
                 Err(error) => {
                     tracing::warn!(%error, "no OS credential store: secrets are kept in memory only and nothing survives a restart");
-                    Arc::new(MemoryCredentialStore::default())
+                    (Arc::new(MemoryCredentialStore::default()), true)
                 }
             },
-            CredentialChoice::Memory => Arc::new(MemoryCredentialStore::default()),
-            CredentialChoice::Given(store) => Arc::clone(store),
+            CredentialChoice::Memory => (Arc::new(MemoryCredentialStore::default()), true),
+            CredentialChoice::Given(store) => (Arc::clone(store), true),
         }
     }
 }

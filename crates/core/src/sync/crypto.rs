@@ -3,8 +3,8 @@
 //! XChaCha20-Poly1305 under one 256-bit key kept in the credential store, never on disk: deleting
 //! that key destroys every draft and queued body at once (sign-out does). A record is
 //! `nonce (24 bytes) ‖ ciphertext+tag`, with a random nonce (192 bits: no counter to keep across
-//! crashes) and the record's kind as associated data, so that a draft cannot be passed off as a
-//! queued write.
+//! crashes) and associated data that names the record: a draft's kind, or a queued write's row,
+//! kind and account ([`outbox_aad`]), so that no record can be passed off as another.
 
 use super::credentials::{CredentialError, CredentialStore, STORE_KEY};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -15,8 +15,20 @@ const NONCE_LEN: usize = 24;
 
 /// The associated data of a sealed draft.
 pub(crate) const DRAFT_AAD: &[u8] = b"mail-identity draft v1";
-/// The associated data of a sealed queued write's body.
-pub(crate) const OUTBOX_AAD: &[u8] = b"mail-identity outbox v1";
+/// The associated data of a queued write's body sealed before rows were named in it (schema
+/// version 2 and older): opened once more, then re-sealed under [`outbox_aad`].
+pub(crate) const OUTBOX_AAD_KIND_ONLY: &[u8] = b"mail-identity outbox v1";
+
+/// The associated data of the body of outbox row `seq`, a write of `kind` by `account`: a body
+/// copied to another row, another kind of write or another account's queue does not open there
+/// (a consent decision's body can never be sent as a save, nor one save's values as another's).
+pub(crate) fn outbox_aad(seq: i64, kind: &str, account: &str) -> Vec<u8> {
+    format!(
+        "mail-identity outbox v2\0{seq}\0{kind}\0{}",
+        account.to_ascii_lowercase()
+    )
+    .into_bytes()
+}
 
 /// The local key, held only while the service runs.
 pub struct Sealer {

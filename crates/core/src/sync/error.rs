@@ -228,7 +228,8 @@ impl From<ApiError> for ServiceError {
             | ApiError::Conflict { .. }
             | ApiError::Refused { .. }
             | ApiError::Server { .. }
-            | ApiError::BadResponse(_) => ServiceError::ServerError,
+            | ApiError::BadResponse(_)
+            | ApiError::ResponseTooLarge => ServiceError::ServerError,
         }
     }
 }
@@ -237,6 +238,18 @@ impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> Self {
         tracing::error!(%error, "local store");
         ServiceError::LocalStore
+    }
+}
+
+impl From<super::outbox_body::BodyError> for ServiceError {
+    fn from(error: super::outbox_body::BodyError) -> Self {
+        tracing::error!(%error, "queued write's body");
+        match error {
+            super::outbox_body::BodyError::Unavailable => ServiceError::CredentialStore,
+            super::outbox_body::BodyError::Unreadable | super::outbox_body::BodyError::Seal => {
+                ServiceError::LocalStore
+            }
+        }
     }
 }
 

@@ -33,6 +33,8 @@ pub mod credentials;
 pub mod crypto;
 pub mod error;
 pub mod kept_access;
+mod keychain;
+mod outbox_body;
 mod overview;
 pub mod reconfirm;
 mod runtime;

@@ -11,7 +11,7 @@ use super::reconfirm::{self, ReconfirmInput};
 use super::runtime::{RetrySchedule, Runtime};
 use super::store::outbox::{self, OpKind, OpState};
 use super::store::snapshot::{self, Snapshot};
-use super::store::{drafts, journal, verifications, StoreError};
+use super::store::{drafts, journal, server_binding, verifications, StoreError};
 use super::types::{
     Account, ConsentState, ConsentView, CredentialStoreKind, Overview, ReceiptDecision, SyncReason,
     SyncStatus, VerificationPurpose,
@@ -29,6 +29,7 @@ pub(crate) async fn publish(rt: &Runtime) {
             password_required: live.password_required,
             retry: live.retry.clone(),
             credential_store: rt.creds.kind(),
+            credential_store_unavailable: rt.keychain.is_unavailable(),
             policy_reconfirm_days: rt.config.reconfirm_days,
         },
         Err(_) => return,
@@ -60,6 +61,8 @@ struct LiveView {
     password_required: bool,
     retry: Option<RetrySchedule>,
     credential_store: CredentialStoreKind,
+    /// The credential store did not answer last time (see `keychain`).
+    credential_store_unavailable: bool,
     policy_reconfirm_days: Option<u32>,
 }
 
@@ -77,6 +80,7 @@ fn compose(
         password_required,
         retry,
         credential_store,
+        credential_store_unavailable,
         policy_reconfirm_days,
     } = live;
     let snap: Snapshot = snapshot::get(c)?;
@@ -142,6 +146,8 @@ fn compose(
                 && consent.notice_version != notice_version));
     let sync = if account.is_none() {
         SyncStatus::Synced { at: None }
+    } else if credential_store_unavailable {
+        SyncStatus::CredentialStoreUnavailable
     } else if sign_in_required {
         SyncStatus::SignInRequired
     } else if password_required || head.is_some_and(|op| op.state == OpState::PasswordRequired) {
@@ -218,6 +224,7 @@ fn compose(
         credential_store,
         verification,
         reconfirm,
+        other_server_writes: server_binding::parked_count(c)?,
     })
 }
 
@@ -238,6 +245,7 @@ mod tests {
             password_required: false,
             retry: None,
             credential_store: CredentialStoreKind::Memory,
+            credential_store_unavailable: false,
             policy_reconfirm_days: None,
         }
     }

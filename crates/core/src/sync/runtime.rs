@@ -13,9 +13,10 @@ use super::config::ServiceConfig;
 use super::credentials::{CredentialStore, STORE_KEY};
 use super::crypto::Sealer;
 use super::error::ServiceError;
+use super::keychain::Keychain;
 use super::session::Session;
-use super::store::Store;
-use super::types::{Overview, SyncReason};
+use super::store::{meta, server_binding, Store, StoreError};
+use super::types::{CredentialStoreKind, Overview, SyncReason};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::sync::{watch, Notify};
@@ -57,6 +58,8 @@ pub(crate) struct Runtime {
     pub api: ApiClient,
     pub store: Store,
     pub creds: Arc<dyn CredentialStore>,
+    /// The same store, with whether it answers (see [`super::keychain`]).
+    pub keychain: Arc<Keychain>,
     pub session: Session,
     /// The local key, loaded on first use.
     sealer: Mutex<Option<Arc<Sealer>>>,
@@ -91,10 +94,31 @@ impl Runtime {
             request_timeout: config.request_timeout,
         })?;
         let data_dir = config.data_dir.clone();
-        let store = blocking(move || Store::open(&data_dir)).await??;
+        let server = server_binding::normalize(&config.api_base_url);
+        let (store, key_in_os) = blocking(move || -> Result<_, StoreError> {
+            let store = Store::open(&data_dir)?;
+            let key_in_os = store.call_sync(|c| {
+                let parked = server_binding::bind(c, &server)?;
+                if parked > 0 {
+                    tracing::warn!(
+                        parked,
+                        "writes queued for another server are kept sealed and not sent"
+                    );
+                }
+                Ok(meta::get(c, meta::KEY_HOME)?.as_deref() == Some("os"))
+            })?;
+            Ok((store, key_in_os))
+        })
+        .await??;
         let choice = config.credential_store.clone();
-        let creds = blocking(move || choice.open()).await?;
-        let credential_store = creds.kind();
+        let (inner, answered) = blocking(move || choice.open(key_in_os)).await?;
+        let credential_store = inner.kind();
+        if answered && credential_store == CredentialStoreKind::Os {
+            // From now on a store that does not answer is "unavailable", never "none".
+            store.call(|c| meta::set(c, meta::KEY_HOME, "os")).await?;
+        }
+        let keychain = Arc::new(Keychain::new(inner, answered));
+        let creds: Arc<dyn CredentialStore> = keychain.clone();
         let (overview_tx, _) = watch::channel(Overview::signed_out(true, credential_store));
         let (attempts_tx, _) = watch::channel(0);
         let session = Session::new(api.clone(), Arc::clone(&creds), &config.api_base_url);
@@ -104,6 +128,7 @@ impl Runtime {
             api,
             store,
             creds,
+            keychain,
             session,
             sealer: Mutex::new(None),
             live: Mutex::new(Live {

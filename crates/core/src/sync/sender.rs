@@ -19,7 +19,7 @@
 use super::api_client::{ApiError, RemoteIdentity};
 use super::clock::{now_rfc3339, rfc3339_in};
 use super::code_sender::{self, CodesOutcome};
-use super::crypto::OUTBOX_AAD;
+use super::outbox_body::{self, BodyError};
 use super::overview;
 use super::runtime::{RetrySchedule, Runtime};
 use super::server_view::{fetch_identity, keep_remote};
@@ -107,6 +107,11 @@ async fn step(rt: &Runtime) -> Next {
     if rt.live.lock().map(|l| l.sign_in_required).unwrap_or(true) {
         return Next::Idle;
     }
+    // Without the key nothing can be opened (and nothing must be judged unreadable): the
+    // credential store's retry wakes the sender when it answers again.
+    if rt.keychain.is_unavailable() {
+        return Next::Idle;
+    }
     if rt.session.account().await.is_none() {
         return Next::Idle;
     }
@@ -121,6 +126,10 @@ async fn step(rt: &Runtime) -> Next {
         rt.reset_retry();
         return registered_codes(rt).await;
     };
+    // Bodies sealed before rows were named in them are re-sealed for their rows first.
+    if let Err(error) = outbox_body::upgrade_kind_only(rt).await {
+        tracing::info!(%error, "queued bodies could not be re-sealed yet");
+    }
     if let Some(wait) = retry_due(rt, head.seq) {
         return Next::Wait(wait);
     }
@@ -348,7 +357,7 @@ fn reason_of(error: &ApiError) -> SyncReason {
             seconds(*retry_after, SyncReason::new("rate_limited"))
         }
         ApiError::Server { .. } => SyncReason::new("server_error"),
-        ApiError::BadResponse(_) => SyncReason::new("bad_response"),
+        ApiError::BadResponse(_) | ApiError::ResponseTooLarge => SyncReason::new("bad_response"),
         _ => SyncReason::new("unknown"),
     }
 }
@@ -384,11 +393,18 @@ fn schedule_retry(rt: &Runtime, seq: i64, error: Option<&ApiError>) -> Next {
 
 async fn attempt(rt: &Runtime, op: &Op) -> Outcome {
     let body = match &op.sealed_body {
-        Some(sealed) => match rt.sealer().ok().and_then(|s| s.open(OUTBOX_AAD, sealed)) {
-            Some(plain) => Some(plain),
-            None => {
-                // The key is gone (deleted by hand): the body cannot be sent, ever.
-                return Outcome::Rejected(Refusal::because(SyncReason::new("unknown")));
+        Some(_) => match outbox_body::open(rt, op).await {
+            Ok(plain) => Some(plain),
+            // The credential store cannot give the key now: keep the write, try later.
+            Err(BodyError::Unavailable | BodyError::Seal) => return Outcome::Local,
+            Err(BodyError::Unreadable) => {
+                // Sealed for another row, kind or account (moved in the file), or under a key
+                // that was deleted: it is never sent, not even as the row it sits in.
+                tracing::warn!(
+                    seq = op.seq,
+                    "a queued write's body does not open for its row"
+                );
+                return Outcome::Rejected(Refusal::because(SyncReason::new("unreadable")));
             }
         },
         None => None,

@@ -168,6 +168,10 @@ pub enum SyncStatus {
     /// The server asks for the password again before this change or delete (step-up): the write
     /// keeps its place in the outbox until it is entered.
     PasswordRequired,
+    /// The OS credential store, which holds the key of the drafts and queued writes, cannot be
+    /// read now (`sync.credential_store_unavailable`): everything is kept sealed and nothing is
+    /// sent; it is asked again on a timer and by `retry_credential_store`.
+    CredentialStoreUnavailable,
 }
 
 /// Which credential store holds the token and the draft key.
@@ -201,6 +205,10 @@ pub struct Overview {
     pub verification: Option<VerificationView>,
     /// The re-confirm card's state.
     pub reconfirm: ReconfirmView,
+    /// Writes queued while the app was set up for another server (IT changed the server since):
+    /// kept sealed and never sent to this one; the user discards them
+    /// (`discard_other_server_writes`) or keeps them for when the app is pointed back.
+    pub other_server_writes: u32,
 }
 
 impl Overview {
@@ -218,6 +226,7 @@ impl Overview {
             credential_store,
             verification: None,
             reconfirm: ReconfirmView::default(),
+            other_server_writes: 0,
         }
     }
 }

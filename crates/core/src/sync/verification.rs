@@ -245,6 +245,7 @@ mod tests {
             attempts: 0,
             refusal: None,
             created_at: 0,
+            aad: crate::sync::store::outbox::AAD_ROW,
         };
         let mut n = 0;
         let mut rows = rows_for(&op, &[Channel::Email, Channel::Phone], || {

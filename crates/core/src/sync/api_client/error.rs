@@ -90,6 +90,10 @@ pub enum ApiError {
     /// An answer that is not what the contract says (a captive portal's HTML, truncated JSON).
     #[error("unexpected answer: {0}")]
     BadResponse(&'static str),
+    /// The answer's body passed [`super::MAX_RESPONSE_BYTES`]: reading stopped there. A fault of
+    /// the server (or of something in between), retried with backoff like a 5xx.
+    #[error("the answer is too large")]
+    ResponseTooLarge,
 }
 
 /// The part of the client's configuration that could not be set up.
@@ -135,6 +139,7 @@ impl ApiError {
                 | ApiError::RateLimited { .. }
                 | ApiError::Server { .. }
                 | ApiError::BadResponse(_)
+                | ApiError::ResponseTooLarge
         )
     }
 

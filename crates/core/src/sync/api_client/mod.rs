@@ -154,8 +154,8 @@ impl ApiClient {
         let response = request.send().await.map_err(transport)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(transport)?;
-        Ok((status, headers, bytes.to_vec()))
+        let bytes = read_capped(response, MAX_RESPONSE_BYTES).await?;
+        Ok((status, headers, bytes))
     }
 
     /// Password sign-in.
@@ -479,6 +479,29 @@ fn header(value: &str) -> Result<HeaderValue, ApiError> {
     HeaderValue::from_str(value).map_err(|_| ApiError::BadResponse("header"))
 }
 
+/// The most a response body may hold. Every answer of the contract is a few kilobytes; a server
+/// (or a proxy, or a captive portal) sending more must not make the app hold it all in memory.
+pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
+/// Reads the body chunk by chunk and stops as soon as it passes `cap` (a `Content-Length` above
+/// it stops before the first chunk): [`ApiError::ResponseTooLarge`].
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8>, ApiError> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > cap as u64)
+    {
+        return Err(ApiError::ResponseTooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        if body.len() + chunk.len() > cap {
+            return Err(ApiError::ResponseTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 fn transport(error: reqwest::Error) -> ApiError {
     if error.is_timeout() {
         ApiError::Timeout
@@ -522,6 +545,78 @@ mod tests {
         assert_eq!(part, SetupPart::Proxy);
         assert!(!cause.contains("secret") && !cause.contains("user"));
         assert!(!ApiError::ClientSetup { part, cause }.is_transient());
+    }
+
+    /// A loopback server that answers every request with `head` and then `body_len` bytes of
+    /// JSON-looking filler, written in 64 KiB pieces.
+    async fn oversized_server(head: String, body_len: usize) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let head = head.clone();
+                tokio::spawn(async move {
+                    let mut request = [0u8; 4096];
+                    let _ = socket.read(&mut request).await;
+                    if socket.write_all(head.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    let piece = vec![b' '; 64 * 1024];
+                    let mut sent = 0;
+                    while sent < body_len {
+                        let n = piece.len().min(body_len - sent);
+                        let framed = if head.contains("chunked") {
+                            [format!("{n:x}\r\n").as_bytes(), &piece[..n], b"\r\n"].concat()
+                        } else {
+                            piece[..n].to_vec()
+                        };
+                        if socket.write_all(&framed).await.is_err() {
+                            return; // the client stopped reading: what the cap is for
+                        }
+                        sent += n;
+                    }
+                    if head.contains("chunked") {
+                        let _ = socket.write_all(b"0\r\n\r\n").await;
+                    }
+                });
+            }
+        });
+        url
+    }
+
+    #[tokio::test]
+    async fn an_answer_larger_than_the_cap_is_refused_while_it_streams() {
+        const TWO_MIB: usize = 2 * 1024 * 1024;
+        let announced = oversized_server(
+            format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {TWO_MIB}\r\n\r\n"),
+            TWO_MIB,
+        )
+        .await;
+        let chunked = oversized_server(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n".into(),
+            TWO_MIB,
+        )
+        .await;
+        for url in [announced, chunked] {
+            let error = client(&url).unwrap().me("token").await.unwrap_err();
+            assert_eq!(error, ApiError::ResponseTooLarge, "{url}");
+            assert!(error.is_transient(), "retried with backoff like a 5xx");
+            assert_eq!(
+                crate::sync::ServiceError::from(error).code(),
+                "server_error"
+            );
+        }
+        // Just under the cap is read (and then judged by the contract: blanks are no JSON).
+        let fits = oversized_server(
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {MAX_RESPONSE_BYTES}\r\n\r\n"
+            ),
+            MAX_RESPONSE_BYTES,
+        )
+        .await;
+        let error = client(&fits).unwrap().me("token").await.unwrap_err();
+        assert!(matches!(error, ApiError::BadResponse(_)), "{error:?}");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::sync::error::ServiceError;
 use crate::sync::server_view;
 use crate::sync::session::AuthFailure;
 use crate::sync::store::outbox::{self, OpKind, OpState};
-use crate::sync::store::{drafts, snapshot};
+use crate::sync::store::{drafts, server_binding, snapshot};
 use crate::sync::types::*;
 use std::time::Duration;
 use zeroize::Zeroizing;
@@ -116,6 +116,16 @@ impl Service {
             .await?;
         self.publish().await;
         Ok(())
+    }
+
+    /// Discards the writes queued while the app was set up for another server (the user's answer
+    /// to `Overview.other_server_writes`); they are never sent to this one either way.
+    pub async fn discard_other_server_writes(&self) -> Result<Overview, ServiceError> {
+        self.rt
+            .store
+            .call(|c| server_binding::discard_parked(c))
+            .await?;
+        Ok(self.overview().await)
     }
 
     /// Deletes the draft (the form was closed without saving).

@@ -12,22 +12,24 @@
 
 mod consent;
 mod identity;
+mod keychain;
 mod session;
 mod verification;
 
 pub use super::config::ServiceConfig;
 
-use super::crypto::OUTBOX_AAD;
 use super::error::ServiceError;
+use super::outbox_body;
 use super::overview;
 use super::runtime::Runtime;
 use super::sender::OutboxSender;
 use super::store::outbox::{self, OpKind};
-use super::store::StoreError;
+use super::store::{server_binding, StoreError};
 use super::types::{CredentialStoreKind, MaskedInfo, Overview};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::watch;
+use zeroize::Zeroizing;
 
 /// The service. Cheap to clone; the sender stops when the last clone is dropped or on
 /// [`Service::close`].
@@ -43,6 +45,7 @@ impl Service {
         let rt = Arc::new(Runtime::open(config).await?);
         overview::publish(&rt).await;
         OutboxSender::start(&rt);
+        keychain::start_retry(&rt);
         Ok(Service { rt })
     }
 
@@ -80,8 +83,8 @@ impl Service {
     }
 
     /// Queues a write of `kind` under a fresh idempotency key, its body sealed, in one transaction
-    /// with `also` (see [`outbox::queue`]); returns its sequence number. A write without a body
-    /// never loads the local key.
+    /// with `also` (see [`outbox::queue`]); returns its sequence number. The body is sealed for
+    /// its row (see `outbox_body`). A write without a body never loads the local key.
     async fn queue_write(
         &self,
         kind: OpKind,
@@ -89,20 +92,32 @@ impl Service {
         masked: Option<MaskedInfo>,
         also: impl FnOnce(&rusqlite::Connection, i64) -> Result<(), StoreError> + Send + 'static,
     ) -> Result<i64, ServiceError> {
-        let sealed = match body {
-            Some(body) => Some(
-                self.rt
-                    .sealer()?
-                    .seal(OUTBOX_AAD, body)
-                    .ok_or(ServiceError::LocalStore)?,
-            ),
+        let rt = &self.rt;
+        rt.session.require_account().await?;
+        let seal = match body {
+            Some(body) => Some((
+                outbox_body::sealer_for(rt, kind)
+                    .await
+                    .map_err(ServiceError::from)?,
+                Zeroizing::new(body.to_vec()),
+            )),
             None => None,
         };
         let key = new_key()?;
-        let seq = self
-            .rt
+        let server = server_binding::normalize(&rt.config.api_base_url);
+        let seq = rt
             .store
-            .call(move |c| outbox::queue(c, kind, &key, sealed.as_deref(), masked.as_ref(), also))
+            .call(move |c| {
+                let for_row = seal.as_ref().map(|(sealer, plain)| {
+                    move |seq: i64| sealer(seq, plain).map_err(StoreError::from)
+                });
+                let for_row = for_row.as_ref().map(|f| f as outbox::SealFor<'_>);
+                let also = move |c: &rusqlite::Connection, seq: i64| {
+                    server_binding::stamp(c, seq, &server)?;
+                    also(c, seq)
+                };
+                outbox::queue(c, kind, &key, for_row, masked.as_ref(), also)
+            })
             .await?;
         Ok(seq)
     }

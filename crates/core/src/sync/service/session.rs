@@ -4,8 +4,9 @@ use super::Service;
 use crate::sync::api_client::ApiError;
 use crate::sync::error::ServiceError;
 use crate::sync::kept_access::{now_unix, KeptAccess};
+use crate::sync::session::AuthFailure;
 use crate::sync::store::outbox::OpState;
-use crate::sync::store::{drafts, outbox, snapshot, verifications};
+use crate::sync::store::{drafts, outbox, server_binding, snapshot, verifications};
 use crate::sync::types::{Account, CodeState, Overview};
 use zeroize::Zeroizing;
 
@@ -16,30 +17,47 @@ impl Service {
     /// is returned and the sender renews the session when the server is back.
     pub async fn restore_session(&self) -> Result<Option<Account>, ServiceError> {
         let rt = &self.rt;
-        let (Some(refresh), kept) = rt.session.stored_tokens().await? else {
+        let cached = rt.store.call(|c| snapshot::get(c)).await?.account;
+        let stored = match rt.session.stored_tokens().await {
+            Ok(stored) => stored,
+            // The credential store does not answer now: the cached account is shown with the
+            // store's state, and the session is renewed once the store answers again.
+            Err(ServiceError::CredentialStore) => match cached {
+                Some(account) => {
+                    rt.session.begin_offline(account.clone()).await;
+                    self.publish().await;
+                    return Ok(Some(account));
+                }
+                None => return Err(ServiceError::CredentialStore),
+            },
+            Err(error) => return Err(error),
+        };
+        let (Some(_), kept) = stored else {
             return Ok(None);
         };
-        let cached = rt.store.call(|c| snapshot::get(c)).await?.account;
         if let (Some(kept), Some(account)) = (kept, cached.clone()) {
             if kept.usable_at(now_unix()) {
                 return self.resume(kept, account).await;
             }
         }
-        match rt.api.refresh(&refresh).await {
-            Ok(tokens) => {
-                rt.session.keep_tokens(&tokens).await?;
+        // Through the session's renewal, under its lock: a request that needs a renewal at the same
+        // time (the sender, a refresh, a second restore) waits for this one and uses its token
+        // instead of presenting the same single-use refresh token again, which the server would
+        // take for a stolen copy and end the whole sign-in.
+        match rt.session.renew(None).await {
+            Ok(access) => {
                 let account = match cached {
                     Some(account) => account,
-                    None => rt.api.me(&tokens.access_token).await?,
+                    None => rt.api.me(&access).await?,
                 };
-                self.start_session(tokens.access_token, &account).await?;
+                self.start_session(access, &account).await?;
                 Ok(Some(account))
             }
-            Err(ApiError::InvalidGrant | ApiError::Unauthorized) => {
+            Err(AuthFailure::SignInRequired) => {
                 rt.session.forget_tokens().await?;
                 Ok(None)
             }
-            Err(error) if error.is_transient() => match cached {
+            Err(AuthFailure::Api(error)) if error.is_transient() => match cached {
                 Some(account) => {
                     rt.session.begin_offline(account.clone()).await;
                     rt.set_online(false);
@@ -49,7 +67,7 @@ impl Service {
                 }
                 None => Err(error.into()),
             },
-            Err(error) => Err(error.into()),
+            Err(failure) => Err(failure.into()),
         }
     }
 
@@ -204,6 +222,7 @@ impl Service {
                 outbox::clear(&tx)?;
                 verifications::clear(&tx)?;
                 snapshot::clear(&tx)?;
+                server_binding::discard_parked(&tx)?;
                 tx.commit()?;
                 Ok(())
             })

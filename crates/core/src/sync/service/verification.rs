@@ -10,8 +10,9 @@ use super::Service;
 use crate::phone::{check_phone, PhoneMode};
 use crate::sync::api_client::ApiError;
 use crate::sync::code_sender::new_key;
-use crate::sync::crypto::{DRAFT_AAD, OUTBOX_AAD};
+use crate::sync::crypto::DRAFT_AAD;
 use crate::sync::error::ServiceError;
+use crate::sync::outbox_body;
 use crate::sync::server_view;
 use crate::sync::session::AuthFailure;
 use crate::sync::store::outbox::{self, OpState};
@@ -121,11 +122,7 @@ impl Service {
             .call(move |c| outbox::get(c, seq))
             .await?
             .ok_or(ServiceError::NoVerification)?;
-        let sealer = rt.sealer()?;
-        let sealed = op.sealed_body.as_ref().ok_or(ServiceError::LocalStore)?;
-        let plain = sealer
-            .open(OUTBOX_AAD, sealed)
-            .ok_or(ServiceError::LocalStore)?;
+        let plain = outbox_body::open(rt, &op).await?;
         let mut write: IdentityWrite =
             serde_json::from_slice(&plain).map_err(|_| ServiceError::LocalStore)?;
         write
@@ -135,9 +132,7 @@ impl Service {
         let plain =
             Zeroizing::new(serde_json::to_vec(&write).map_err(|_| ServiceError::LocalStore)?);
         drop(write);
-        let resealed = sealer
-            .seal(OUTBOX_AAD, &plain)
-            .ok_or(ServiceError::LocalStore)?;
+        let resealed = outbox_body::seal(rt, op.seq, op.kind, &plain).await?;
         row.state = CodeState::Confirmed;
         row.reason = None;
         rt.store
@@ -252,12 +247,14 @@ impl Service {
         let draft = match kept {
             Some(draft) => draft,
             None => {
-                let op = rt.store.call(move |c| outbox::get(c, seq)).await?;
-                let write = op
-                    .and_then(|op| op.sealed_body)
-                    .and_then(|sealed| rt.sealer().ok()?.open(OUTBOX_AAD, &sealed))
-                    .and_then(|plain| serde_json::from_slice::<IdentityWrite>(&plain).ok())
+                let op = rt
+                    .store
+                    .call(move |c| outbox::get(c, seq))
+                    .await?
                     .ok_or(ServiceError::LocalStore)?;
+                let plain = outbox_body::open(rt, &op).await?;
+                let write = serde_json::from_slice::<IdentityWrite>(&plain)
+                    .map_err(|_| ServiceError::LocalStore)?;
                 draft_of(write)
             }
         };

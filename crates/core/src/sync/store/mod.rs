@@ -11,7 +11,9 @@
 
 pub mod drafts;
 pub mod journal;
+pub mod meta;
 pub mod outbox;
+pub mod server_binding;
 pub mod snapshot;
 pub mod verifications;
 
@@ -128,6 +130,39 @@ CREATE TABLE verification (
 ALTER TABLE snapshot ADD COLUMN current_notice_version TEXT;
 ALTER TABLE snapshot ADD COLUMN confirmed_at TEXT;
 ALTER TABLE snapshot ADD COLUMN reconfirm_days INTEGER NOT NULL DEFAULT 0;
+"#,
+    // A sealed body's associated data names its row: sequence number, kind and account
+    // (`crypto::outbox_aad`), so that a body moved to another row no longer opens. Rows sealed
+    // before name the record kind only (`aad` 1); the sender re-seals them under the new scheme
+    // the first time the key and the account are at hand.
+    r#"
+ALTER TABLE outbox ADD COLUMN aad INTEGER NOT NULL DEFAULT 1;
+"#,
+    // Queued writes and the server view belong to the server they were made against (its base URL,
+    // normalized); writes for another server than the configured one are parked, sealed and never
+    // sent, until the user discards them or IT points the app back. `meta` remembers where the
+    // local key lives, so that an OS credential store that cannot be read is never taken for none.
+    r#"
+ALTER TABLE outbox ADD COLUMN server TEXT;
+ALTER TABLE snapshot ADD COLUMN server TEXT;
+CREATE TABLE outbox_parked (
+    seq             INTEGER PRIMARY KEY,
+    kind            TEXT    NOT NULL,
+    idempotency_key TEXT    NOT NULL,
+    sealed_body     BLOB,
+    masked          TEXT,
+    base_etag       TEXT,
+    state           TEXT    NOT NULL,
+    attempts        INTEGER NOT NULL,
+    reason          TEXT,
+    created_at      INTEGER NOT NULL,
+    aad             INTEGER NOT NULL,
+    server          TEXT    NOT NULL
+);
+CREATE TABLE meta (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 "#,
 ];
 

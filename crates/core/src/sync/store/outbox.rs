@@ -122,7 +122,15 @@ pub struct Op {
     pub attempts: u32,
     pub refusal: Option<Refusal>,
     pub created_at: i64,
+    /// The associated-data scheme the body is sealed under: [`AAD_ROW`], or [`AAD_KIND_ONLY`] for
+    /// a body sealed before rows were named in it.
+    pub aad: u32,
 }
+
+/// The body's associated data names the record kind only (rows sealed before schema version 3).
+pub const AAD_KIND_ONLY: u32 = 1;
+/// The body's associated data names its row: sequence number, kind and account.
+pub const AAD_ROW: u32 = 2;
 
 impl std::fmt::Debug for Op {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -152,29 +160,35 @@ pub fn push(conn: &Connection, op: &NewOp<'_>) -> Result<i64, StoreError> {
         .transpose()
         .map_err(|_| StoreError::Corrupt("masked info"))?;
     conn.execute(
-        "INSERT INTO outbox (kind, idempotency_key, sealed_body, masked, base_etag, state, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6)",
+        "INSERT INTO outbox (kind, idempotency_key, sealed_body, masked, base_etag, state, created_at, aad)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?7)",
         params![
             op.kind.as_str(),
             op.idempotency_key,
             op.sealed_body,
             masked,
             op.base_etag,
-            now_ms()
+            now_ms(),
+            AAD_ROW
         ],
     )?;
     Ok(conn.last_insert_rowid())
 }
 
+/// Seals a write's body for the row it will be in (its sequence number is part of the associated
+/// data, so it is sealed once the row exists, inside the same transaction).
+pub type SealFor<'a> = &'a dyn Fn(i64) -> Result<Vec<u8>, StoreError>;
+
 /// Queues a write the user made, in one transaction: the writes refused for good go (making a new
-/// one is acting on them), the new one is based on the server version last seen, and `also` adds
-/// what else the write changes locally (the journal entry a decision carries, the draft a delete
-/// ends), given the write's sequence number. Nothing is kept if any part fails.
+/// one is acting on them), the new one is based on the server version last seen, its body is
+/// sealed for its row by `seal`, and `also` adds what else the write changes locally (the journal
+/// entry a decision carries, the draft a delete ends), given the write's sequence number. Nothing
+/// is kept if any part fails.
 pub fn queue(
     conn: &mut Connection,
     kind: OpKind,
     idempotency_key: &str,
-    sealed_body: Option<&[u8]>,
+    seal: Option<SealFor<'_>>,
     masked: Option<&MaskedInfo>,
     also: impl FnOnce(&Connection, i64) -> Result<(), StoreError>,
 ) -> Result<i64, StoreError> {
@@ -186,17 +200,20 @@ pub fn queue(
         &NewOp {
             kind,
             idempotency_key,
-            sealed_body,
+            sealed_body: None,
             masked,
             base_etag: base.as_deref(),
         },
     )?;
+    if let Some(seal) = seal {
+        set_body(&tx, seq, &seal(seq)?)?;
+    }
     also(&tx, seq)?;
     tx.commit()?;
     Ok(seq)
 }
 
-const COLUMNS: &str = "seq, kind, idempotency_key, sealed_body, masked, base_etag, state, attempts, reason, created_at";
+const COLUMNS: &str = "seq, kind, idempotency_key, sealed_body, masked, base_etag, state, attempts, reason, created_at, aad";
 
 fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Op, StoreError>> {
     let kind: String = row.get(1)?;
@@ -222,6 +239,7 @@ fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Op, StoreError>> {
                 .transpose()
                 .map_err(|_| StoreError::Corrupt("outbox reason"))?,
             created_at: row.get(9)?,
+            aad: row.get(10)?,
         })
     };
     Ok(build())
@@ -314,14 +332,28 @@ pub fn rebase(conn: &Connection, from: Option<&str>, to: &str) -> Result<(), Sto
     Ok(())
 }
 
-/// Replaces an entry's sealed body (a save's proofs added or dropped). The old ciphertext is
-/// overwritten in place (`secure_delete`).
+/// Replaces an entry's sealed body (a save's proofs added or dropped, or a body re-sealed under
+/// the row-naming scheme), sealed under [`AAD_ROW`]. The old ciphertext is overwritten in place
+/// (`secure_delete`).
 pub fn set_body(conn: &Connection, seq: i64, sealed: &[u8]) -> Result<(), StoreError> {
     conn.execute(
-        "UPDATE outbox SET sealed_body = ?2 WHERE seq = ?1",
-        params![seq, sealed],
+        "UPDATE outbox SET sealed_body = ?2, aad = ?3 WHERE seq = ?1",
+        params![seq, sealed, AAD_ROW],
     )?;
     Ok(())
+}
+
+/// The entries whose body is sealed under the record kind only (before schema version 3).
+pub fn kind_only_sealed(conn: &Connection) -> Result<Vec<Op>, StoreError> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM outbox WHERE aad = ?1 AND sealed_body IS NOT NULL ORDER BY seq"
+    ))?;
+    let rows = statement.query_map([AAD_KIND_ONLY], read)?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(row??);
+    }
+    Ok(out)
 }
 
 /// The first queued consent decision: it goes ahead of writes waiting for consent, which the
@@ -445,7 +477,8 @@ mod tests {
                 // What goes with the write fails: neither the write nor the clean-up is kept.
                 let refused = push(c, &new(OpKind::Save, "k3", None))?;
                 set_state(c, refused, OpState::Rejected, None)?;
-                let failed = queue(c, OpKind::Save, "k4", Some(b"sealed"), None, |_, _| {
+                let seal = |_seq: i64| Ok(b"sealed".to_vec());
+                let failed = queue(c, OpKind::Save, "k4", Some(&seal), None, |_, _| {
                     Err(StoreError::Corrupt("test"))
                 });
                 assert!(failed.is_err());
