@@ -152,3 +152,29 @@ describe('Sync status, offline and conflicts', () => {
     expect(screen.getByRole('alert')).toHaveTextContent('서버에서 오류가 발생했습니다.');
   });
 });
+
+describe('Kept work the app cannot send', () => {
+  it('says the credential store cannot be read, keeps everything, and 다시 시도 asks again', async () => {
+    const { calls } = await renderApp({ overview: { ...STATES.registered(), sync: { state: 'credential_store_unavailable' } } });
+    expect(await screen.findByText(/운영체제의 보안 저장소를 지금 읽을 수 없습니다/)).toBeInTheDocument();
+    await expectNoViolations();
+    await fireEvent.click(screen.getByRole('button', { name: '다시 시도' }));
+    await waitFor(() => expect(calls.some((c) => c.cmd === 'retry_credential_store')).toBe(true));
+    await waitFor(() => expect(screen.queryByText(/운영체제의 보안 저장소를 지금 읽을 수 없습니다/)).not.toBeInTheDocument());
+  });
+
+  it('changes saved for another server are never sent here: discard or keep', async () => {
+    const { calls } = await renderApp({ overview: { ...STATES.registered(), other_server_writes: 2 } });
+    expect(await screen.findByText('다른 서버용으로 저장된 변경 내용이 있습니다')).toBeInTheDocument();
+    expect(screen.getByText(/변경 내용 2건은 지금 서버로 보내지 않습니다/)).toBeInTheDocument();
+    await expectNoViolations();
+    await fireEvent.click(screen.getByRole('button', { name: '보관' }));
+    expect(screen.queryByText('다른 서버용으로 저장된 변경 내용이 있습니다')).not.toBeInTheDocument();
+    expect(calls.some((c) => c.cmd === 'discard_other_server_writes')).toBe(false);
+    resetApp();
+    const again = await renderApp({ overview: { ...STATES.registered(), other_server_writes: 1 } });
+    await fireEvent.click(await screen.findByRole('button', { name: '이 변경 내용 삭제' }));
+    await waitFor(() => expect(again.calls.some((c) => c.cmd === 'discard_other_server_writes')).toBe(true));
+    await waitFor(() => expect(screen.queryByText('다른 서버용으로 저장된 변경 내용이 있습니다')).not.toBeInTheDocument());
+  });
+});

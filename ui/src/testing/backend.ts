@@ -413,6 +413,12 @@ export function backend(s: Scenario) {
       case 'resolve_conflict':
         current = { ...current, sync: { state: 'pending', retry_at: null, reason: null } };
         return current;
+      case 'retry_credential_store':
+        current = { ...current, sync: { state: 'synced', at: null } };
+        return current;
+      case 'discard_other_server_writes':
+        current = { ...current, other_server_writes: 0 };
+        return current;
       case 'confirm_code': {
         const channel = args.channel as Channel;
         const typed = String(args.code);
