@@ -90,20 +90,33 @@
   ${EndIf}
 !macroend
 
-; %ProgramData%\Mailplug\MailIdentity for policy.json: protected ACL, SYSTEM and Administrators full
-; control, Users read, nothing inherited from %ProgramData% (where ordinary users may create files).
+; %ProgramData%\Mailplug\MailIdentity for policy.json: owned by Administrators, protected ACL,
+; SYSTEM and Administrators full control, Users read, nothing inherited from %ProgramData% (where
+; ordinary users may create folders, and own what they create). A user could have made either folder
+; before this installer ran: both are taken over (owner and ACL), so that the user can neither write
+; the policy nor rename the folder away. The app reads policy.json only when it and its folder are
+; owned by Administrators or SYSTEM and writable by nobody else; a policy.json a user planted keeps
+; its owner (it is not blessed here) and the app ignores it and says so in its diagnostics.
 ; Well-known SIDs, so the commands work on every Windows language.
+!macro MI_PROTECT_FOLDER FOLDER
+  nsExec::ExecToLog '"$SYSDIR\icacls.exe" "${FOLDER}" /setowner *S-1-5-32-544'
+  Pop $R7
+  ${If} $R7 != 0
+    DetailPrint "icacls /setowner failed ($R7): check the owner of ${FOLDER}"
+  ${EndIf}
+  nsExec::ExecToLog '"$SYSDIR\icacls.exe" "${FOLDER}" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F *S-1-5-32-545:(OI)(CI)RX'
+  Pop $R7
+  ${If} $R7 != 0
+    DetailPrint "icacls failed ($R7): check the permissions of ${FOLDER}"
+  ${EndIf}
+!macroend
+
 !macro MI_POLICY_FOLDER
   ReadEnvStr $R8 "ProgramData"
   ${If} $R8 != ""
     CreateDirectory "$R8\Mailplug\MailIdentity"
-    nsExec::ExecToLog '"$SYSDIR\icacls.exe" "$R8\Mailplug\MailIdentity" /setowner *S-1-5-32-544'
-    Pop $R7
-    nsExec::ExecToLog '"$SYSDIR\icacls.exe" "$R8\Mailplug\MailIdentity" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F *S-1-5-32-545:(OI)(CI)RX'
-    Pop $R7
-    ${If} $R7 != 0
-      DetailPrint "icacls failed ($R7): check the permissions of $R8\Mailplug\MailIdentity"
-    ${EndIf}
+    !insertmacro MI_PROTECT_FOLDER "$R8\Mailplug"
+    !insertmacro MI_PROTECT_FOLDER "$R8\Mailplug\MailIdentity"
   ${EndIf}
 !macroend
 

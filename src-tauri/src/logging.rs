@@ -40,12 +40,16 @@ pub fn start(dir: &Path, level: LogLevel) -> Option<LogGuard> {
     Some(LogGuard(guard))
 }
 
-/// The log files in `dir`, oldest first (for the diagnostics export).
+/// The log files in `dir` (regular files, never symlinks), oldest first, for the diagnostics
+/// export.
 pub fn files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
                 .filter_map(Result::ok)
+                // Regular files only: a symlink named like a log could point at any file the
+                // user can read, and the diagnostics export would copy it.
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
                 .map(|e| e.path())
                 .filter(|p| {
                     p.file_name()

@@ -250,8 +250,9 @@ fn start_up(
         desktop::Subject {
             name: "mail-identity",
             binary: app.to_path_buf(),
-            // Signed out, and pointed where nothing listens: nothing leaves the machine.
-            env: vec![("MAIL_IDENTITY_API_BASE_URL", "http://127.0.0.1:9".into())],
+            // Signed out, and a release build without policy names no server (environment
+            // variables are for debug builds only): nothing leaves the machine.
+            env: Vec::new(),
         },
         desktop::Subject {
             name: "bare-tauri",
@@ -291,9 +292,21 @@ fn webdriver_flow(
         "--test-threads=1",
         "--nocapture",
     ]);
+    // A release build takes its server from policy only (not from `MAIL_IDENTITY_*`, which any
+    // program running as the user could set): the harness writes each round's server into the
+    // system policy file, root-owned as an administrator's would be. The machine's own file is put
+    // back afterwards.
+    if !running_as_root() {
+        return Err(format!(
+            "the flow bench points the release app at its server through {} (as IT would): run it as root",
+            crate::deb::POLICY_FILE
+        ));
+    }
+    let _policy = crate::deb::PolicyOverride::aside()?;
     let mut flow_test = cmd("cargo", &args);
     flow_test
         .env("MAIL_IDENTITY_E2E", "1")
+        .env("MAIL_IDENTITY_E2E_POLICY_FILE", crate::deb::POLICY_FILE)
         .env("MAIL_IDENTITY_BENCH_OUT", &flow_out)
         .env("MAIL_IDENTITY_BENCH_ROUNDS", FLOW_ROUNDS.to_string())
         .env("MAIL_IDENTITY_E2E_APP", app)
@@ -306,6 +319,13 @@ fn webdriver_flow(
     let figures: serde_json::Value =
         serde_json::from_str(&figures).map_err(|e| format!("the flow figures: {e}"))?;
     flow::rows(&figures, &bare_memory, report)
+}
+
+/// True when xtask runs as root (the flow bench writes the system policy file).
+fn running_as_root() -> bool {
+    cmd("id", &["-u"])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 /// Start-up and memory-after-start rows; returns the bare window's memory after start (PSS, RSS in

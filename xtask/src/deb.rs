@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 const PACKAGE: &str = "mail-identity";
 const INSTALLED_BINARY: &str = "/usr/bin/mail-identity";
-const POLICY_FILE: &str = "/etc/mail-identity/policy.json";
+pub(crate) const POLICY_FILE: &str = "/etc/mail-identity/policy.json";
 const POLICY_FIXTURE: &str = "tests/e2e/fixtures/installed-policy.json";
 
 pub fn run() -> Result<(), String> {
@@ -120,26 +120,33 @@ fn remove() -> Result<(), String> {
 
 /// The fixture policy in `/etc/mail-identity/policy.json` for as long as this value lives; the
 /// machine's own file (if any) is moved aside and put back, also when the test fails.
-struct PolicyOverride {
+pub(crate) struct PolicyOverride {
     saved: Option<PathBuf>,
 }
 
 impl PolicyOverride {
     fn write() -> Result<PolicyOverride, String> {
+        let aside = PolicyOverride::aside()?;
+        let fixture = repo_root().join(POLICY_FIXTURE);
+        exec::run(&mut cmd_as_root(
+            "install",
+            &["-D", "-m", "0644", &fixture.to_string_lossy(), POLICY_FILE],
+        ))?;
+        Ok(aside)
+    }
+
+    /// Moves the machine's own policy file (if any) aside, for a test that writes its own there;
+    /// dropping the value removes the test's file and puts the machine's back.
+    pub(crate) fn aside() -> Result<PolicyOverride, String> {
         let saved = Path::new(POLICY_FILE)
             .exists()
-            .then(|| PathBuf::from(format!("{POLICY_FILE}.before-deb-test")));
+            .then(|| PathBuf::from(format!("{POLICY_FILE}.before-xtask-test")));
         if let Some(saved) = &saved {
             exec::run(&mut cmd_as_root(
                 "mv",
                 &[POLICY_FILE, &saved.to_string_lossy()],
             ))?;
         }
-        let fixture = repo_root().join(POLICY_FIXTURE);
-        exec::run(&mut cmd_as_root(
-            "install",
-            &["-D", "-m", "0644", &fixture.to_string_lossy(), POLICY_FILE],
-        ))?;
         Ok(PolicyOverride { saved })
     }
 }

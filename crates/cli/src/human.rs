@@ -121,6 +121,17 @@ pub fn email(input: &str, account: Option<&str>, locale: Locale) -> bool {
 }
 
 pub fn email_error(error: &EmailError, locale: Locale) -> String {
+    if let EmailError::LookAlikeDomain {
+        suggestion: Some(suggestion),
+    } = error
+    {
+        return t!(
+            "email.error.look_alike_domain_of",
+            locale = locale.tag(),
+            suggestion = suggestion
+        )
+        .into_owned();
+    }
     let key = format!("email.error.{}", error.code());
     t!(&key, locale = locale.tag()).into_owned()
 }
@@ -172,6 +183,10 @@ mod tests {
             EmailError::InvalidDomain,
             EmailError::DomainTooLong,
             EmailError::SameAsAccount,
+            EmailError::LookAlikeDomain { suggestion: None },
+            EmailError::LookAlikeDomain {
+                suggestion: Some("naver.com".into()),
+            },
         ];
         for locale in Locale::ALL {
             let mut texts: Vec<String> = phone_errors

@@ -3,6 +3,7 @@
 
 use mail_identity_core::locale::Locale;
 use mail_identity_core::policy::keys::{Expected, Reason};
+use mail_identity_core::policy::protection::{Fault, Part};
 use mail_identity_core::policy::{
     self, resolve, Key, LocalizedText, ProblemKind, Resolved, Setting, Source,
 };
@@ -212,6 +213,28 @@ fn problem_text(kind: &ProblemKind, locale: Locale) -> String {
         }
         ProblemKind::InvalidUtf8 => t!("cli.policy.problem.invalid_utf8", locale = l),
         ProblemKind::NotAnObject => t!("cli.policy.problem.not_an_object", locale = l),
+        ProblemKind::NotProtected { part, fault } => {
+            let part = match part {
+                Part::File => t!("cli.policy.protection.file", locale = l),
+                Part::Folder => t!("cli.policy.protection.folder", locale = l),
+            };
+            let fault = match fault {
+                Fault::UntrustedOwner => t!("cli.policy.protection.untrusted_owner", locale = l),
+                Fault::WritableByOthers => {
+                    t!("cli.policy.protection.writable_by_others", locale = l)
+                }
+                Fault::Unknown => t!("cli.policy.protection.unknown", locale = l),
+            };
+            t!(
+                "cli.policy.problem.not_protected",
+                locale = l,
+                part = part,
+                fault = fault
+            )
+        }
+        ProblemKind::EnvironmentIgnored => {
+            t!("cli.policy.problem.environment_ignored", locale = l)
+        }
     }
     .into_owned()
 }

@@ -1,6 +1,6 @@
 //! E-mail validation for the recovery address: a practical RFC 5321/5322 check, plus the checks a
 //! person needs (not the account's own address; a warning inside the company domain; "did you mean"
-//! for typos of common domains).
+//! for typos of common domains; no domain that only looks like another, see [`look_alike`]).
 //!
 //! "Practical" means: what mail systems accept and people use. A dot-atom local part of ASCII
 //! `atext` (RFC 5322 §3.2.3), at most 64 octets; a domain of at least two LDH labels (IDN allowed,
@@ -11,8 +11,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod lookalike;
 mod suggest;
 
+pub use lookalike::{look_alike, LookAlike};
 pub use suggest::{suggest_domain, COMMON_DOMAINS};
 
 /// RFC 5321 §4.5.3.1.1.
@@ -82,6 +84,12 @@ pub enum EmailError {
     /// The recovery address may not be the account's own address (any case).
     #[error("same_as_account")]
     SameAsAccount,
+    /// The domain only looks like another: Latin mixed with Cyrillic or Greek letters in one label
+    /// (`nаver.com` with a Cyrillic `а`), or a label of Cyrillic or Greek letters that all pass for
+    /// Latin ones. `suggestion` is the common domain it passes for, if any (a domain, never the
+    /// local part).
+    #[error("look_alike_domain")]
+    LookAlikeDomain { suggestion: Option<String> },
 }
 
 impl EmailError {
@@ -97,6 +105,7 @@ impl EmailError {
             EmailError::InvalidDomain => "invalid_domain",
             EmailError::DomainTooLong => "domain_too_long",
             EmailError::SameAsAccount => "same_as_account",
+            EmailError::LookAlikeDomain { .. } => "look_alike_domain",
         }
     }
 }
@@ -105,6 +114,12 @@ impl EmailError {
 /// Never panics, whatever the input.
 pub fn check_email(input: &str, account: Option<&str>) -> Result<ValidEmail, EmailError> {
     let parsed = parse_address(input)?;
+    let (unicode_domain, shown) = idna::domain_to_unicode(&parsed.domain);
+    if let Some(found) = look_alike(&unicode_domain) {
+        return Err(EmailError::LookAlikeDomain {
+            suggestion: found.suggestion.map(str::to_string),
+        });
+    }
     let mut warnings = Vec::new();
     if let Some(account) = account.and_then(|a| parse_address(a).ok()) {
         if parsed.local.eq_ignore_ascii_case(&account.local) && parsed.domain == account.domain {
@@ -121,7 +136,6 @@ pub fn check_email(input: &str, account: Option<&str>) -> Result<ValidEmail, Ema
             suggestion: suggestion.to_string(),
         });
     }
-    let (unicode_domain, shown) = idna::domain_to_unicode(&parsed.domain);
     let display_domain = if shown.is_ok() {
         unicode_domain
     } else {
@@ -300,6 +314,10 @@ mod tests {
             (long_label.as_str(), "domain_too_long"),
             (long_domain.as_str(), "domain_too_long"),
             (long_address.as_str(), "too_long"),
+            ("hong@nаver.com", "look_alike_domain"),
+            ("hong@xn--nver-53d.com", "look_alike_domain"),
+            ("hong@gmаil.com", "look_alike_domain"),
+            ("hong@сосо.com", "look_alike_domain"),
         ] {
             assert_eq!(code(input), expected, "{input}");
         }
@@ -336,6 +354,38 @@ mod tests {
                 suggestion: "naver.com".into()
             }]
         );
+    }
+
+    #[test]
+    fn look_alike_domains_are_refused_with_the_real_one_suggested() {
+        // Cyrillic а (U+0430), typed or arriving as punycode: the same refusal either way.
+        for input in [
+            "minjun@nаver.com",
+            "minjun@xn--nver-53d.com",
+            "minjun@NАVER.COM",
+        ] {
+            assert_eq!(
+                check_email(input, None),
+                Err(EmailError::LookAlikeDomain {
+                    suggestion: Some("naver.com".into())
+                }),
+                "{input}"
+            );
+        }
+        let json = serde_json::to_value(check_email("a@nаver.com", None).unwrap_err()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "look_alike_domain", "suggestion": "naver.com"})
+        );
+        // No common domain behind it: refused, nothing suggested.
+        assert_eq!(
+            check_email("a@exаmple.org", None),
+            Err(EmailError::LookAlikeDomain { suggestion: None })
+        );
+        // Real IDNs in one script still pass.
+        for input in ["a@한국.kr", "a@münchen.de", "a@яндекс.рф"] {
+            assert!(check_email(input, None).is_ok(), "{input}");
+        }
     }
 
     #[test]

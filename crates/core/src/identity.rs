@@ -9,7 +9,7 @@
 //! of its problem answer, the app into the form field the reason is shown next to, and the app
 //! reads a server's pointer back into the same path, so nothing is lost on the way.
 
-use crate::email::{check_email, ValidEmail};
+use crate::email::{check_email, EmailError, ValidEmail};
 use crate::phone::{check_phone, PhoneError, PhoneMode, ValidPhone};
 use crate::wire::{IdentityWrite, PhoneWrite, ProblemField};
 use serde::{Deserialize, Serialize};
@@ -124,6 +124,20 @@ impl InputError {
         }
     }
 
+    /// An e-mail refusal; a look-alike domain names the common domain it passes for.
+    fn email(error: &EmailError) -> InputError {
+        let mut input_error = InputError::new(InputPath::Email, error.code());
+        if let EmailError::LookAlikeDomain {
+            suggestion: Some(suggestion),
+        } = error
+        {
+            input_error
+                .params
+                .insert("suggestion".to_string(), suggestion.clone());
+        }
+        input_error
+    }
+
     fn phone(error: &PhoneError) -> InputError {
         let mut input_error = InputError::new(InputPath::PhoneNumber, error.code());
         if let PhoneError::ForeignNumberInDomesticMode { country } = error {
@@ -222,7 +236,7 @@ impl IdentityInput {
             None
         } else {
             check_email(&self.email, Some(account))
-                .map_err(|e| errors.push(InputError::new(InputPath::Email, e.code())))
+                .map_err(|e| errors.push(InputError::email(&e)))
                 .ok()
         };
         let valid_phone = if phone.is_empty() {

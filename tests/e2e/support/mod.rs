@@ -77,6 +77,9 @@ impl App {
     ) -> App {
         let mut env = Vec::new();
         if let Some(url) = api_base_url {
+            if let Some(file) = std::env::var_os(SYSTEM_POLICY_FILE) {
+                write_system_policy(Path::new(&file), &url);
+            }
             env.push(("MAIL_IDENTITY_API_BASE_URL", url));
         }
         let driver = Driver::start(&home, os_locale, &env);
@@ -326,6 +329,30 @@ impl App {
         // The app may still be writing its caches: stop the driver (and with it the app) first.
         drop(self.driver);
         self.home
+    }
+}
+
+/// Names the system policy file to point a **release** app at the server through: a release build
+/// ignores `MAIL_IDENTITY_*` variables (any program running as the user could set them), so
+/// `cargo xtask bench`, which drives the release binary as root, sets this to
+/// `/etc/mail-identity/policy.json` and puts the machine's own file back afterwards.
+const SYSTEM_POLICY_FILE: &str = "MAIL_IDENTITY_E2E_POLICY_FILE";
+
+/// Writes `{"api_base_url": url}` to `file` as an administrator would: folder 0755, file 0644,
+/// owned by the (root) user running the test, so that the app's ownership check accepts it.
+fn write_system_policy(file: &Path, url: &str) {
+    let folder = file.parent().expect("the policy file has a folder");
+    std::fs::create_dir_all(folder).expect("creating the policy folder");
+    let policy = serde_json::json!({ "api_base_url": url });
+    std::fs::write(file, policy.to_string()).expect("writing the system policy file");
+    #[cfg(unix)]
+    {
+        use std::fs::Permissions;
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(folder, Permissions::from_mode(0o755))
+            .expect("protecting the policy folder");
+        std::fs::set_permissions(file, Permissions::from_mode(0o644))
+            .expect("protecting the system policy file");
     }
 }
 

@@ -26,7 +26,10 @@ export const commands = {
 	 *  interactive from outside.
 	 */
 	markInteractive: () => __TAURI_INVOKE<void>("mark_interactive"),
-	/**  Writes the zip to the Downloads folder (else the home folder) and returns its path. */
+	/**
+	 *  Writes the zip to the Downloads folder (else the home folder), as a new file under a name no
+	 *  one can guess in advance, and returns its path.
+	 */
 	exportDiagnostics: () => typedError<string, CommandError>(__TAURI_INVOKE("export_diagnostics")),
 	/**  Signs in silently with the stored refresh token; `null` shows the sign-in screen. */
 	restoreSession: () => typedError<Account | null, CommandError>(__TAURI_INVOKE("restore_session")),
@@ -344,7 +347,10 @@ export type Draft_Serialize = {
 } & IdentityInput_Serialize;
 
 /**  Why an address is refused; codes are shared with the server and the catalog (`email.error.<code>`). */
-export type EmailError = 
+export type EmailError = EmailError_Serialize | EmailError_Deserialize;
+
+/**  Why an address is refused; codes are shared with the server and the catalog (`email.error.<code>`). */
+export type EmailError_Deserialize = 
 /**  Nothing but blanks. */
 { code: "empty" } | 
 /**  Over 254 octets in all (with the domain in ASCII). */
@@ -368,7 +374,48 @@ export type EmailError =
 /**  Over 253 octets in ASCII, or a label over 63. */
 { code: "domain_too_long" } | 
 /**  The recovery address may not be the account's own address (any case). */
-{ code: "same_as_account" };
+{ code: "same_as_account" } | 
+/**
+ *  The domain only looks like another: Latin mixed with Cyrillic or Greek letters in one label
+ *  (`nаver.com` with a Cyrillic `а`), or a label of Cyrillic or Greek letters that all pass for
+ *  Latin ones. `suggestion` is the common domain it passes for, if any (a domain, never the
+ *  local part).
+ */
+{ code: "look_alike_domain"; suggestion?: string | null };
+
+/**  Why an address is refused; codes are shared with the server and the catalog (`email.error.<code>`). */
+export type EmailError_Serialize = 
+/**  Nothing but blanks. */
+{ code: "empty" } | 
+/**  Over 254 octets in all (with the domain in ASCII). */
+{ code: "too_long" } | 
+/**  No `@`. */
+{ code: "missing_at" } | 
+/**
+ *  The part before `@` is empty, has characters outside RFC 5322 `atext` (spaces, a second
+ *  `@`, non-ASCII letters …), or has a leading, trailing or doubled dot.
+ */
+{ code: "invalid_local_part" } | 
+/**  A `"quoted"@local part`: refused, because few mail systems deliver to one. */
+{ code: "quoted_local_part" } | 
+/**  Over 64 octets before the `@`. */
+{ code: "local_part_too_long" } | 
+/**
+ *  The part after `@` is not a domain name: empty, one label only, a bad label or hyphen,
+ *  an address literal, or an IDN that does not convert.
+ */
+{ code: "invalid_domain" } | 
+/**  Over 253 octets in ASCII, or a label over 63. */
+{ code: "domain_too_long" } | 
+/**  The recovery address may not be the account's own address (any case). */
+{ code: "same_as_account" } | 
+/**
+ *  The domain only looks like another: Latin mixed with Cyrillic or Greek letters in one label
+ *  (`nаver.com` with a Cyrillic `а`), or a label of Cyrillic or Greek letters that all pass for
+ *  Latin ones. `suggestion` is the common domain it passes for, if any (a domain, never the
+ *  local part).
+ */
+{ code: "look_alike_domain"; suggestion: string | null };
 
 /**  The e-mail field's verdict: exactly one of the two is set (warnings travel inside `valid`). */
 export type EmailVerdict = EmailVerdict_Serialize | EmailVerdict_Deserialize;
@@ -376,13 +423,13 @@ export type EmailVerdict = EmailVerdict_Serialize | EmailVerdict_Deserialize;
 /**  The e-mail field's verdict: exactly one of the two is set (warnings travel inside `valid`). */
 export type EmailVerdict_Deserialize = {
 	valid?: ValidEmail | null,
-	error?: EmailError | null,
+	error?: EmailError_Deserialize | null,
 };
 
 /**  The e-mail field's verdict: exactly one of the two is set (warnings travel inside `valid`). */
 export type EmailVerdict_Serialize = {
 	valid: ValidEmail | null,
-	error: EmailError | null,
+	error: EmailError_Serialize | null,
 };
 
 /**  Advice that does not block saving. */

@@ -141,6 +141,14 @@ describe('the e-mail field', () => {
     expect(form.emailMessage?.kind).toBe('error');
     expect(form.canSave).toBe(false);
   });
+
+  it('refuses a look-alike domain and names the real one', async () => {
+    const { form } = await loaded();
+    form.emailInput('me@n\u0430ver.com');
+    await vi.advanceTimersByTimeAsync(VERDICT_DELAY);
+    expect(form.emailMessage).toEqual({ kind: 'error', text: expect.stringMatching(/naver\.com 주소라면/) });
+    expect(form.canSave).toBe(false);
+  });
 });
 
 describe('the draft', () => {

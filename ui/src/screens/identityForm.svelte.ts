@@ -122,7 +122,10 @@ export class IdentityForm {
     if (!judged) return null;
     if (judged.failed || !judged.verdict) return { kind: 'error', text: t('error.unknown') };
     const v = judged.verdict;
-    if (v.error) return { kind: 'error', text: tCode('email.error', v.error.code) };
+    if (v.error) {
+      const suggestion = 'suggestion' in v.error ? v.error.suggestion : null;
+      return { kind: 'error', text: emailErrorText(v.error.code, suggestion ? { suggestion } : {}) };
+    }
     const warning = v.valid?.warnings[0];
     if (warning?.code === 'did_you_mean') {
       return { kind: 'warning', text: t('email.warning.did_you_mean', { suggestion: warning.suggestion }) };
@@ -377,7 +380,16 @@ export class IdentityForm {
 }
 
 /** Core's refusal of a field, in the user's language. */
+/** An e-mail refusal; a look-alike domain names the real one when core found it. */
+function emailErrorText(code: string, params: Record<string, string>): string {
+  if (code === 'look_alike_domain' && params.suggestion) {
+    return t('email.error.look_alike_domain_of', { suggestion: params.suggestion });
+  }
+  return tCode('email.error', code, params);
+}
+
 function fieldErrorText(e: FieldError): string {
+  if (e.field === 'email') return emailErrorText(e.code, { ...e.params });
   const params: Record<string, string> = { ...e.params };
   if (e.field === 'phone' && params.kind) params.kind = tCode('phone.kind', params.kind);
   return tCode(`${e.field}.error`, e.code, params);

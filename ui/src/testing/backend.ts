@@ -291,6 +291,8 @@ function validateEmail(input: string, account: string | null) {
   if (!local) return { valid: null, error: { code: 'invalid_local_part' } };
   if (!domain || !domain.includes('.') || domain.endsWith('.')) return { valid: null, error: { code: 'invalid_domain' } };
   if (account && s.toLowerCase() === account.toLowerCase()) return { valid: null, error: { code: 'same_as_account' } };
+  // Core refuses look-alike domains (a Cyrillic а in naver.com) and names the real one.
+  if (domain === 'n\u0430ver.com') return { valid: null, error: { code: 'look_alike_domain', suggestion: 'naver.com' } };
   const warnings: unknown[] = [];
   if (account && domain.toLowerCase() === account.split('@')[1]) warnings.push({ code: 'same_domain_as_account' });
   if (domain === 'naver.con') warnings.push({ code: 'did_you_mean', suggestion: 'naver.com' });

@@ -191,6 +191,13 @@ pub enum ProblemKind {
     InvalidUtf8,
     /// A policy file whose top level is not an object.
     NotAnObject,
+    /// A policy file ignored unread: it or its folder could have been written by a non-administrator.
+    NotProtected {
+        part: super::protection::Part,
+        fault: super::protection::Fault,
+    },
+    /// A `MAIL_IDENTITY_*` variable a release build does not honour (it is for development).
+    EnvironmentIgnored,
 }
 
 impl ProblemKind {
@@ -208,6 +215,8 @@ impl ProblemKind {
             ProblemKind::InvalidJson { .. } => "invalid_json",
             ProblemKind::InvalidUtf8 => "invalid_utf8",
             ProblemKind::NotAnObject => "not_an_object",
+            ProblemKind::NotProtected { .. } => "not_protected",
+            ProblemKind::EnvironmentIgnored => "environment_ignored",
         }
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Sources, highest first: Windows `HKLM\SOFTWARE\Policies\Mailplug\MailIdentity`, then `HKCU\…`;
 //! macOS forced managed preferences (computer, then user); a system-wide `policy.json`; then, not
-//! managed, the environment (development), the user's settings and the built-in defaults. A key set
+//! managed, the environment (development builds only), the user's settings and the built-in defaults. A key set
 //! by any managed source is locked in the UI (관리자가 설정함) and the user cannot override it.
 //!
 //! Unknown keys and refused values are reported in [`Resolved::problems`] and ignored; nothing in a
@@ -11,15 +11,24 @@
 //!
 //! - [`keys`]: the keys and the check of one value;
 //! - [`resolve`](mod@resolve): the pure precedence rule;
-//! - [`sources`]: the thin readers of each OS's sources.
+//! - [`sources`]: the thin readers of each OS's sources;
+//! - [`protection`]: whether the system policy file is an administrator's, before it is read;
+//! - [`environment`]: the `MAIL_IDENTITY_*` variables, honoured by development builds only.
 
+pub mod environment;
 pub mod keys;
+#[cfg(unix)]
+pub mod os_user;
+pub mod protection;
 pub mod resolve;
 pub mod sources;
 
+pub use environment::environment_layer;
 pub use keys::{Helpdesk, Key, LocalizedText, LogLevel, Policy, ProblemKind, Reason, Updates};
 pub use resolve::{resolve, Layer, Problem, Resolved, Setting, Source};
-pub use sources::{environment_layer, policy_file_layer, policy_file_path, system_layers};
+pub use sources::{
+    policy_file_layer, policy_file_path, protected_policy_file_layer, system_layers,
+};
 
 /// Reads every administrator source of this OS and resolves them over `app_layers` (the user's
 /// settings as [`Source::UserSettings`], the environment as [`Source::Environment`]).

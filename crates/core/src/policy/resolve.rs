@@ -33,7 +33,8 @@ pub enum Source {
     UserManagedPreferences,
     /// The system-wide `policy.json` ([`super::sources::policy_file_path`]).
     PolicyFile,
-    /// The process environment (`MAIL_IDENTITY_*`), for development, the demo and tests. Not managed.
+    /// The process environment (`MAIL_IDENTITY_*`), read by development builds only (`cargo xtask
+    /// run`, the tests): see [`super::environment`]. Not managed.
     Environment,
     /// The user's own settings, handed in by the app.
     UserSettings,

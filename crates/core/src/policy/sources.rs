@@ -32,9 +32,10 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024;
 /// The largest single registry text read; a larger value is refused.
 pub const MAX_REGISTRY_TEXT_BYTES: usize = 8 * 1024;
 
-/// Where the system-wide `policy.json` lives on this OS. Its folder must be writable by
-/// administrators only (on Windows, `%ProgramData%` lets users create folders: the installer
-/// creates this one with an administrators-only ACL).
+/// Where the system-wide `policy.json` lives on this OS. It and its folder must be an
+/// administrator's, or the file is ignored ([`protected_policy_file_layer`]): on Windows,
+/// `%ProgramData%` lets users create folders, so a user could make this one first; the installers
+/// (re)set its ACL to administrators-only.
 pub fn policy_file_path() -> PathBuf {
     #[cfg(windows)]
     {
@@ -61,6 +62,14 @@ pub fn policy_file_path() -> PathBuf {
 /// Reads at most [`MAX_FILE_BYTES`] of a regular file; `Ok(None)` when there is no file.
 /// A file announcing a larger size is refused before any of it is read.
 pub fn read_capped(path: &Path) -> Result<Option<Vec<u8>>, ProblemKind> {
+    match open_regular(path)? {
+        None => Ok(None),
+        Some(file) => read_open(file).map(Some),
+    }
+}
+
+/// Opens a regular file for reading; `Ok(None)` when there is no file.
+fn open_regular(path: &Path) -> Result<Option<std::fs::File>, ProblemKind> {
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -70,6 +79,12 @@ pub fn read_capped(path: &Path) -> Result<Option<Vec<u8>>, ProblemKind> {
     if !metadata.is_file() {
         return Err(ProblemKind::Unreadable);
     }
+    Ok(Some(file))
+}
+
+/// Reads at most [`MAX_FILE_BYTES`] of an opened file.
+fn read_open(file: std::fs::File) -> Result<Vec<u8>, ProblemKind> {
+    let metadata = file.metadata().map_err(|_| ProblemKind::Unreadable)?;
     let too_large = ProblemKind::TooLarge {
         limit: MAX_FILE_BYTES as usize,
     };
@@ -84,14 +99,37 @@ pub fn read_capped(path: &Path) -> Result<Option<Vec<u8>>, ProblemKind> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large);
     }
-    Ok(Some(bytes))
+    Ok(bytes)
 }
 
-/// The policy file at `path` as a [`Source::PolicyFile`] layer; `None` when there is no file.
+/// The policy file at `path` as a [`Source::PolicyFile`] layer, whoever wrote it; `None` when
+/// there is no file. For checking a file an administrator names (`policy show --file`); the
+/// app's own reading goes through [`protected_policy_file_layer`].
 pub fn policy_file_layer(path: &Path) -> Option<Layer> {
     match read_capped(path) {
         Ok(None) => None,
         Ok(Some(bytes)) => Some(parse_policy_file(&bytes)),
+        Err(kind) => Some(failed(Source::PolicyFile, kind)),
+    }
+}
+
+/// The system policy file at `path`, read only when it and its folder are an administrator's
+/// ([`super::protection`]); otherwise a layer holding only the problem
+/// [`ProblemKind::NotProtected`], so that the report says why the file was ignored.
+pub fn protected_policy_file_layer(path: &Path) -> Option<Layer> {
+    let file = match open_regular(path) {
+        Ok(None) => return None,
+        Ok(Some(file)) => file,
+        Err(kind) => return Some(failed(Source::PolicyFile, kind)),
+    };
+    if let Err((part, fault)) = super::protection::check(&file, path) {
+        return Some(failed(
+            Source::PolicyFile,
+            ProblemKind::NotProtected { part, fault },
+        ));
+    }
+    match read_open(file) {
+        Ok(bytes) => Some(parse_policy_file(&bytes)),
         Err(kind) => Some(failed(Source::PolicyFile, kind)),
     }
 }
@@ -385,31 +423,15 @@ fn is_field_of_a_key(name: &str) -> bool {
         .is_some_and(|(top, _)| Key::from_name(top).is_some())
 }
 
-/// The environment variables a developer, the demo and the tests use: `MAIL_IDENTITY_` and a key's
-/// name in capitals (`MAIL_IDENTITY_API_BASE_URL`). Empty values are ignored. `lookup` is
-/// `std::env::var` in the app and a table in tests.
-pub fn environment_layer(lookup: impl Fn(&str) -> Option<String>) -> Layer {
-    let mut layer = Layer::new(Source::Environment);
-    for key in super::Key::ALL {
-        let name = format!("MAIL_IDENTITY_{}", key.name().to_ascii_uppercase());
-        if let Some(value) = lookup(&name).filter(|v| !v.trim().is_empty()) {
-            layer
-                .entries
-                .push((key.name().to_string(), Value::String(value)));
-        }
-    }
-    layer
-}
-
 /// Every administrator source of this OS, read now: the registry on Windows, forced managed
-/// preferences on macOS, and the policy file everywhere.
+/// preferences on macOS, and the policy file everywhere (only when protected).
 pub fn system_layers() -> Vec<Layer> {
     let mut layers = Vec::new();
     #[cfg(windows)]
     layers.extend(windows::read_all());
     #[cfg(target_os = "macos")]
     layers.extend(macos::read_all());
-    layers.extend(policy_file_layer(&policy_file_path()));
+    layers.extend(protected_policy_file_layer(&policy_file_path()));
     layers
 }
 
@@ -489,10 +511,8 @@ mod macos {
         let root = PathBuf::from("/Library/Managed Preferences");
         let mut layers = Vec::new();
         layers.extend(read(root.join(&file), Source::ManagedPreferences));
-        let user = std::env::var("USER")
-            .ok()
-            .filter(|u| !u.is_empty() && !u.contains(['/', '\0']) && u != "." && u != "..");
-        if let Some(user) = user {
+        // The real user, not `$USER`, which whoever starts the app can set (see `os_user`).
+        if let Some(user) = super::super::os_user::current_user_name() {
             layers.extend(read(
                 root.join(user).join(&file),
                 Source::UserManagedPreferences,
