@@ -320,9 +320,12 @@ async fn a_credential_store_that_cannot_be_read_at_start_keeps_everything_and_se
     // The keychain answers again: the timer notices, both decisions go out once, the draft is
     // there as it was typed.
     creds.set_down(false);
-    wait_for(&service, "both decisions sent, the draft kept", MINUTE, |o| {
-        o.sync == SyncStatus::SavedLocally
-    })
+    wait_for(
+        &service,
+        "both decisions sent, the draft kept",
+        MINUTE,
+        |o| o.sync == SyncStatus::SavedLocally,
+    )
     .await;
     let after = w.server.stats();
     assert_eq!(after.consent_writes - before.consent_writes, 2);

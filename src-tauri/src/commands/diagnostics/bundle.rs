@@ -83,6 +83,9 @@ fn status(sync: &SyncStatus) -> Value {
         }),
         SyncStatus::SignInRequired => json!({ "state": "sign_in_required" }),
         SyncStatus::PasswordRequired => json!({ "state": "password_required" }),
+        SyncStatus::CredentialStoreUnavailable => {
+            json!({ "state": "credential_store_unavailable" })
+        }
     }
 }
 
