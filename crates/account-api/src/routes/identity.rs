@@ -237,12 +237,20 @@ fn masked_phone(phone: Option<&Phone>) -> Option<String> {
 
 /// Checks the proofs of the parts whose value is new: `Ok` with the verifications to consume, or
 /// `422 verification_required` naming every unproven part.
+/// A new value with a valid proof: its verification (consumed by the write) and when its code was
+/// confirmed, which is when the channel was verified.
+struct ProvenPart {
+    channel: Channel,
+    verification_id: String,
+    verified_at: String,
+}
+
 fn check_proofs(
     tx: &Transaction<'_>,
     context: &Context,
     changed: &[(Channel, &str)],
     proofs: &Proofs,
-) -> Result<Vec<String>, Problem> {
+) -> Result<Vec<ProvenPart>, Problem> {
     if changed.is_empty() {
         return Ok(Vec::new());
     }
@@ -263,7 +271,11 @@ fn check_proofs(
             None => ProofCheck::Invalid,
         };
         match check {
-            ProofCheck::Valid(id) => valid.push(id),
+            ProofCheck::Valid { id, verified_at } => valid.push(ProvenPart {
+                channel: *channel,
+                verification_id: id,
+                verified_at: crate::clock::unix_rfc3339(verified_at),
+            }),
             ProofCheck::Invalid => unproven.push(ProblemField {
                 field: channel.pointer().to_string(),
                 code: "unverified".to_string(),
@@ -309,23 +321,26 @@ fn put_info(
     if let Some(new) = new_phone.filter(|p| Some(*p) != old_phone) {
         changed.push((Channel::Phone, new));
     }
-    let consumed = check_proofs(tx, context, &changed, proofs)?;
-    for verification_id in &consumed {
-        verification::consume(tx, verification_id)?;
+    let proven = check_proofs(tx, context, &changed, proofs)?;
+    for part in &proven {
+        verification::consume(tx, &part.verification_id)?;
     }
     let now = context.now_text.as_str();
-    let keep_or_now = |channel: Channel, new: Option<&str>, kept: &Option<String>| match new {
+    // A new value was verified when its code was confirmed; an unchanged one keeps its date.
+    let verified_at_of = |channel: Channel, new: Option<&str>, kept: &Option<String>| match new {
         None => None,
-        Some(_) if changed.iter().any(|(c, _)| *c == channel) => Some(now.to_string()),
-        Some(_) => kept.clone(),
+        Some(_) => match proven.iter().find(|p| p.channel == channel) {
+            Some(part) => Some(part.verified_at.clone()),
+            None => kept.clone(),
+        },
     };
     let verified = VerifiedAt {
-        email: keep_or_now(
+        email: verified_at_of(
             Channel::Email,
             email.as_deref(),
             &old.identity.email_verified_at,
         ),
-        phone: keep_or_now(Channel::Phone, new_phone, &old.identity.phone_verified_at),
+        phone: verified_at_of(Channel::Phone, new_phone, &old.identity.phone_verified_at),
     };
     identity::set_info(tx, id, email.as_deref(), phone.as_ref(), &verified, now)?;
     let kind = if old_email.is_none() && old_phone.is_none() {

@@ -158,8 +158,12 @@ impl NewCode {
 
 /// Why a proof was not accepted (the write answers `unverified` for the field either way).
 pub enum ProofCheck {
-    /// Valid: the verification it came from, to consume in the same transaction as the write.
-    Valid(String),
+    /// Valid: the verification it came from, to consume in the same transaction as the write, and
+    /// when its code was confirmed (Unix seconds): the moment the value was proven.
+    Valid {
+        id: String,
+        verified_at: i64,
+    },
     Invalid,
 }
 
@@ -174,19 +178,23 @@ pub fn check_proof(
     now: i64,
 ) -> Result<ProofCheck, StoreError> {
     let hash = proof_hash(key, proof);
-    let row: Option<(String, Vec<u8>)> = conn
+    let row: Option<(String, Vec<u8>, i64)> = conn
         .query_row(
-            "SELECT p.verification_id, p.value_hash FROM proofs p
+            "SELECT p.verification_id, p.value_hash, p.expires_at FROM proofs p
              JOIN verifications v ON v.id = p.verification_id
              WHERE p.hash = ?1 AND p.account_id = ?2 AND p.channel = ?3 AND p.expires_at > ?4
                AND v.used = 0",
             params![hash.to_vec(), account_id, channel.as_str(), now],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
     Ok(match row {
-        Some((id, bound)) if codes::same(&bound, &value_hash(key, channel, value)) => {
-            ProofCheck::Valid(id)
+        // A proof is issued at the confirmation and lives PROOF_LIFETIME_SECS from then.
+        Some((id, bound, expires_at)) if codes::same(&bound, &value_hash(key, channel, value)) => {
+            ProofCheck::Valid {
+                id,
+                verified_at: expires_at - PROOF_LIFETIME_SECS,
+            }
         }
         _ => ProofCheck::Invalid,
     })

@@ -60,6 +60,8 @@ async fn a_six_digit_code_is_mailed_and_its_proof_registers_the_address() {
     let proof: Value = confirmed.json().await.unwrap();
     assert_eq!(proof["registered"], false);
     assert_eq!(proof["channel"], "email");
+    // The save comes a little later: the address was verified when its code was confirmed.
+    server.handle.advance_clock(Duration::from_secs(30));
     let (etag, _) = server.identity(&token).await;
     let body = json!({"email": NEW_EMAIL, "proofs": {"email": proof["proof"]}});
     let saved = server.put_identity_as_is(&token, &etag, body.clone()).await;
@@ -67,6 +69,7 @@ async fn a_six_digit_code_is_mailed_and_its_proof_registers_the_address() {
     let saved: Value = saved.json().await.unwrap();
     assert_eq!(saved["email"], NEW_EMAIL);
     assert_eq!(saved["email_verified_at"], proof["verified_at"]);
+    assert_ne!(saved["email_verified_at"], saved["updated_at"]);
     assert_eq!(saved["confirmed_at"], saved["updated_at"]);
     assert_eq!(saved["phone_verified_at"], Value::Null);
     // Single use: the same proof for another change of the same value is refused.
