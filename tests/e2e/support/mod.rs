@@ -31,6 +31,9 @@ pub struct Launch<'a> {
     pub server: Option<&'a Server>,
 }
 
+/// The webmail address every launch with a server is configured with (policy `webmail_url`).
+pub const WEBMAIL_URL: &str = "https://mail.corp.example";
+
 /// The running app with a WebDriver session on its main window.
 pub struct App {
     pub client: Client,
@@ -81,6 +84,8 @@ impl App {
                 write_system_policy(Path::new(&file), &url);
             }
             env.push(("MAIL_IDENTITY_API_BASE_URL", url));
+            // As a company deploys it: the webmail the refused screen leads on to.
+            env.push(("MAIL_IDENTITY_WEBMAIL_URL", WEBMAIL_URL.to_string()));
         }
         let driver = Driver::start(&home, os_locale, &env);
         let mut capabilities = serde_json::Map::new();
@@ -343,7 +348,7 @@ const SYSTEM_POLICY_FILE: &str = "MAIL_IDENTITY_E2E_POLICY_FILE";
 fn write_system_policy(file: &Path, url: &str) {
     let folder = file.parent().expect("the policy file has a folder");
     std::fs::create_dir_all(folder).expect("creating the policy folder");
-    let policy = serde_json::json!({ "api_base_url": url });
+    let policy = serde_json::json!({ "api_base_url": url, "webmail_url": WEBMAIL_URL });
     std::fs::write(file, policy.to_string()).expect("writing the system policy file");
     #[cfg(unix)]
     {
