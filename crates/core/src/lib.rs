@@ -10,4 +10,5 @@ pub mod phone;
 pub mod policy;
 #[cfg(feature = "sync")]
 pub mod sync;
+pub mod wine;
 pub mod wire;

@@ -550,7 +550,15 @@ mod windows_tests {
                 return;
             }
         }
-        assert_eq!(verdict(&file), Ok(()));
+        let installed = verdict(&file);
+        if crate::wine::under_wine() && matches!(installed, Err((_, Fault::UntrustedOwner))) {
+            eprintln!(
+                "skipped: Wine accepted Administrators as the owner but keeps no file owners"
+            );
+            let _ = std::fs::remove_dir_all(&folder);
+            return;
+        }
+        assert_eq!(installed, Ok(()));
         // The `%ProgramData%` default: Users may add files and folders.
         let planted = "O:BAD:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;0x1200af;;;BU)";
         apply(&folder, planted).unwrap();
