@@ -3,19 +3,19 @@
 //! between rows in the database file. Each test has its own reference server, dev inbox and data
 //! directory.
 
-use mail_identity_core::identity::IdentityInput;
 use mail_identity_core::sync::credentials::{
     access_token_entry, refresh_token_entry, CredentialError, CredentialStore,
 };
 use mail_identity_core::sync::crypto::Sealer;
 use mail_identity_core::sync::kept_access::{now_unix, KeptAccess};
 use mail_identity_core::sync::{
-    ConsentDecision, CredentialChoice, CredentialStoreKind, Draft, MemoryCredentialStore, Service,
+    ConsentDecision, CredentialChoice, CredentialStoreKind, MemoryCredentialStore, Service,
     ServiceError, SyncStatus,
 };
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use sync_tests::world::draft;
 use sync_tests::*;
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -98,17 +98,6 @@ async fn open_at(url: &str, w: &World, creds: &Arc<FlakyStore>) -> Service {
     ))
     .await
     .unwrap()
-}
-
-fn draft_of(email: &str, phone: &str) -> Draft {
-    Draft {
-        input: IdentityInput {
-            email: email.into(),
-            phone: phone.into(),
-            ..IdentityInput::default()
-        },
-        ..Draft::default()
-    }
 }
 
 async fn open(w: &World, creds: &Arc<FlakyStore>) -> Service {
@@ -283,7 +272,7 @@ async fn a_credential_store_that_cannot_be_read_at_start_keeps_everything_and_se
     let w = world(address).await;
     let creds = Arc::new(FlakyStore::default());
     two_decisions_queued_then_closed(&w, &creds, address).await;
-    let typed = draft_of("seoyeon.lee@naver.com", "010-1234-5678");
+    let typed = draft("seoyeon.lee@naver.com", "010-1234-5678");
     {
         let service = open(&w, &creds).await;
         service.save_draft(&typed).await.unwrap();

@@ -8,13 +8,13 @@
 //! engine's own retry while running is `client_hardening`'s test. Runs only where the OS
 //! credential store works (inside `cargo xtask test`'s keyring session) and says so otherwise.
 
-use mail_identity_core::identity::IdentityInput;
 use mail_identity_core::sync::{
     ConsentDecision, CredentialChoice, CredentialStoreKind, Draft, Service, ServiceError,
     SyncStatus,
 };
 use std::process::Command;
 use std::time::Duration;
+use sync_tests::world::draft;
 use sync_tests::*;
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -27,14 +27,7 @@ const DATA: &str = "MAIL_IDENTITY_OUTAGE_DATA";
 const KEYRING: &str = "MAIL_IDENTITY_OUTAGE_KEYRING";
 
 fn typed() -> Draft {
-    Draft {
-        input: IdentityInput {
-            email: "seoyeon.lee@naver.com".into(),
-            phone: "010-1234-5678".into(),
-            ..IdentityInput::default()
-        },
-        ..Draft::default()
-    }
+    draft("seoyeon.lee@naver.com", "010-1234-5678")
 }
 
 fn outbox_rows(db: &std::path::Path) -> Vec<(i64, Vec<u8>)> {
