@@ -185,6 +185,8 @@ const SCREENS = [
   { name: 'settings-refused', state: 'refused' },
   { name: 'settings-offline', state: 'pendingOffline' },
   { name: 'settings-error', state: 'syncError' },
+  { name: 'credential-store-unavailable', state: 'credentialStoreUnavailable' },
+  { name: 'other-server-writes', state: 'otherServerWrites' },
   {
     name: 'settings-receipts',
     state: 'registered',

@@ -196,6 +196,10 @@ export const STATES = {
   passwordRequired: () => overview({ sync: { state: 'password_required' } }),
   reconfirmDue: () => overview({ reconfirm: { days: 365, locked: false, confirmed_at: '2025-03-02T09:16:00+09:00', due: true } }),
   reconfirmLocked: () => overview({ reconfirm: { days: 180, locked: true, confirmed_at: '2025-03-02T09:16:00+09:00', due: true } }),
+  /** The OS credential store could not be read at start-up: everything is kept sealed. */
+  credentialStoreUnavailable: () => overview({ sync: { state: 'credential_store_unavailable' } }),
+  /** IT moved the app to another server while two changes waited for the old one. */
+  otherServerWrites: () => overview({ other_server_writes: 2 }),
 } satisfies Record<string, () => Overview>;
 
 const COUNTRIES: Country[] = [
