@@ -235,6 +235,7 @@ describe('Identity form', () => {
     await fireEvent.click(await screen.findByRole('switch', { name: '해외 사용자인가요?' }));
     const combo = await screen.findByRole('combobox', { name: '국가' });
     await waitFor(() => expect(combo).toHaveValue('일본 (+81)'));
+    expect(combo).toHaveAccessibleDescription(/관리자가 설정함/);
     // The phone field follows the preset country at once.
     await waitFor(() => expect(screen.getByLabelText('휴대폰 번호')).toHaveAttribute('placeholder', '090-1234-5678'));
   });
