@@ -198,3 +198,17 @@ pub fn os_store_available() -> bool {
 }
 
 pub use mail_identity_core::wine::under_wine;
+
+/// The outbox rows of the app's database at `db`: each sequence number and its sealed body, in
+/// order, to show that nothing was deleted, re-keyed or swapped.
+pub fn sealed_outbox_rows(db: &Path) -> Vec<(i64, Vec<u8>)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut statement = conn
+        .prepare("SELECT seq, sealed_body FROM outbox ORDER BY seq")
+        .unwrap();
+    statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}

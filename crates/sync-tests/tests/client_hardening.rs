@@ -15,7 +15,7 @@ use mail_identity_core::sync::{
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use sync_tests::world::draft;
+use sync_tests::world::{draft, world, World};
 use sync_tests::*;
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -72,21 +72,6 @@ impl CredentialStore for FlakyStore {
     fn kind(&self) -> CredentialStoreKind {
         CredentialStoreKind::Os
     }
-}
-
-struct World {
-    dir: tempfile::TempDir,
-    server: TestServer,
-}
-
-async fn world(address: &str) -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_server(dir.path()).await;
-    server
-        .create_account(address, "테스트", PASSWORD)
-        .await
-        .unwrap();
-    World { dir, server }
 }
 
 async fn open_at(url: &str, w: &World, creds: &Arc<FlakyStore>) -> Service {
@@ -178,19 +163,6 @@ async fn two_decisions_queued_then_closed(w: &World, creds: &Arc<FlakyStore>, ad
     set_faults(&w.server, "none");
 }
 
-/// The outbox rows' sequence numbers and sealed bodies, in order.
-fn sealed_rows(db: &std::path::Path) -> Vec<(i64, Vec<u8>)> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut statement = conn
-        .prepare("SELECT seq, sealed_body FROM outbox ORDER BY seq")
-        .unwrap();
-    statement
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sealed_bodies_swapped_between_rows_never_open_and_nothing_is_sent() {
     let address = "swap@corp.example";
@@ -198,7 +170,7 @@ async fn sealed_bodies_swapped_between_rows_never_open_and_nothing_is_sent() {
     let creds = Arc::new(FlakyStore::default());
     two_decisions_queued_then_closed(&w, &creds, address).await;
     let db = w.dir.path().join("client").join("mail-identity.sqlite3");
-    let rows = sealed_rows(&db);
+    let rows = sealed_outbox_rows(&db);
     assert_eq!(rows.len(), 2, "the refusal and the agreement wait");
     {
         // Someone with the file moves the agreement's body into the refusal's row and back.
@@ -241,7 +213,7 @@ async fn bodies_sealed_before_rows_were_named_are_resealed_and_sent_once() {
         // As an older version left them: sealed under the record kind only.
         let sealer = Sealer::load_or_create(creds.as_ref()).unwrap();
         let conn = rusqlite::Connection::open(&db).unwrap();
-        for (seq, body) in sealed_rows(&db) {
+        for (seq, body) in sealed_outbox_rows(&db) {
             let kind = "consent";
             let plain = sealer
                 .open(
@@ -279,7 +251,7 @@ async fn a_credential_store_that_cannot_be_read_at_start_keeps_everything_and_se
         service.close();
     }
     let db = w.dir.path().join("client").join("mail-identity.sqlite3");
-    let sealed_before = sealed_rows(&db);
+    let sealed_before = sealed_outbox_rows(&db);
 
     // The next start-up: the keychain is locked.
     creds.set_down(true);
@@ -300,7 +272,7 @@ async fn a_credential_store_that_cannot_be_read_at_start_keeps_everything_and_se
         SyncStatus::CredentialStoreUnavailable
     );
     assert_eq!(
-        sealed_rows(&db),
+        sealed_outbox_rows(&db),
         sealed_before,
         "nothing deleted or re-keyed"
     );

@@ -30,18 +30,6 @@ fn typed() -> Draft {
     draft("seoyeon.lee@naver.com", "010-1234-5678")
 }
 
-fn outbox_rows(db: &std::path::Path) -> Vec<(i64, Vec<u8>)> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut statement = conn
-        .prepare("SELECT seq, sealed_body FROM outbox ORDER BY seq")
-        .unwrap();
-    statement
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
-}
-
 /// Runs one start of the app in a child process; panics with its output when it fails.
 fn run_child(phase: &str, server: &str, data: &std::path::Path, keyring: &str, bus: &str) {
     let output = Command::new(std::env::current_exe().unwrap())
@@ -95,7 +83,7 @@ async fn the_secret_service_gone_at_start_keeps_everything_and_it_all_goes_out_o
     child("queue", bus.clone()).await.unwrap();
     set_faults(&server, "none");
     let db = data.join("mail-identity.sqlite3");
-    let sealed = outbox_rows(&db);
+    let sealed = sealed_outbox_rows(&db);
     assert_eq!(sealed.len(), 1, "the refusal waits, sealed");
 
     // Second start: the Secret Service cannot be reached.
@@ -106,7 +94,11 @@ async fn the_secret_service_gone_at_start_keeps_everything_and_it_all_goes_out_o
     )
     .await
     .unwrap();
-    assert_eq!(outbox_rows(&db), sealed, "nothing deleted or re-keyed");
+    assert_eq!(
+        sealed_outbox_rows(&db),
+        sealed,
+        "nothing deleted or re-keyed"
+    );
     assert_eq!(server.stats().writes_applied, before.writes_applied);
 
     // Third start: it is back; the refusal goes out once and the draft is as typed.
@@ -114,7 +106,7 @@ async fn the_secret_service_gone_at_start_keeps_everything_and_it_all_goes_out_o
     let after = server.stats();
     assert_eq!(after.consent_writes - before.consent_writes, 1);
     assert_eq!(after.idempotent_replays, before.idempotent_replays);
-    assert!(outbox_rows(&db).is_empty());
+    assert!(sealed_outbox_rows(&db).is_empty());
 }
 
 /// One start of the app, run by the test above in a child process.

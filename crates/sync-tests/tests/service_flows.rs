@@ -15,24 +15,10 @@ use mail_identity_core::sync::{
 use std::sync::Arc;
 use std::time::Duration;
 use sync_tests::inbox::confirm_codes;
+use sync_tests::world::{world, World};
 use sync_tests::*;
 
 const MINUTE: Duration = Duration::from_secs(60);
-
-struct World {
-    dir: tempfile::TempDir,
-    server: TestServer,
-}
-
-async fn world(address: &str) -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let server = start_server(dir.path()).await;
-    server
-        .create_account(address, "테스트", PASSWORD)
-        .await
-        .unwrap();
-    World { dir, server }
-}
 
 async fn open(world: &World, name: &str, creds: &Arc<MemoryCredentialStore>) -> Service {
     let store: Arc<dyn CredentialStore> = creds.clone();
