@@ -22,6 +22,7 @@ pub mod os_user;
 pub mod protection;
 pub mod resolve;
 pub mod sources;
+mod values;
 
 pub use environment::environment_layer;
 pub use keys::{Helpdesk, Key, LocalizedText, LogLevel, Policy, ProblemKind, Reason, Updates};
