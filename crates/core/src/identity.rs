@@ -124,16 +124,20 @@ impl InputError {
         }
     }
 
-    /// An e-mail refusal; a look-alike domain names the common domain it passes for.
+    /// An e-mail refusal; a look-alike domain names the common domain it passes for, a 한글-mode
+    /// slip the address the same keys spell in 영문 mode (the employee's own input, sent back to
+    /// them only).
     fn email(error: &EmailError) -> InputError {
         let mut input_error = InputError::new(InputPath::Email, error.code());
-        if let EmailError::LookAlikeDomain {
-            suggestion: Some(suggestion),
-        } = error
-        {
+        let suggestion = match error {
+            EmailError::LookAlikeDomain { suggestion } => suggestion.clone(),
+            EmailError::KoreanKeyboard { suggestion } => suggestion.as_ref().map(|s| s.0.clone()),
+            _ => None,
+        };
+        if let Some(suggestion) = suggestion {
             input_error
                 .params
-                .insert("suggestion".to_string(), suggestion.clone());
+                .insert("suggestion".to_string(), suggestion);
         }
         input_error
     }
