@@ -232,7 +232,11 @@ fn parse_address(input: &str) -> Result<Parsed, EmailError> {
 /// The refusal for an address typed in 한글 mode, if it is one: jamo in the domain, or jamo
 /// before the `@` of a known provider. Suggests what the same keys spell in 영문 mode.
 fn korean_keyboard_slip(local: &str, domain: &str) -> Option<EmailError> {
-    let jamo_in = |text: &str| text.chars().any(keyboard::is_jamo);
+    let jamo_in = |text: &str| {
+        keyboard::compose_conjoining(text)
+            .chars()
+            .any(keyboard::is_jamo)
+    };
     let slipped = jamo_in(domain)
         || (jamo_in(local)
             && check_domain(domain).is_ok_and(|ascii| suggest::is_known_provider(&ascii)));

@@ -57,6 +57,35 @@ pub fn is_hangul(c: char) -> bool {
     is_jamo(c) || is_syllable(c)
 }
 
+/// `text` with conjoining jamo sequences (a leading consonant, a vowel, maybe a trailing
+/// consonant) composed into the syllable they spell, as Unicode normalisation (NFC) does: `나`
+/// written as U+1102 U+1161 is the same text as `나`, and no slip. What stays jamo is jamo.
+pub fn compose_conjoining(text: &str) -> String {
+    let mut out: Vec<char> = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        let code = u32::from(c);
+        let last = out.last().map(|l| u32::from(*l));
+        let composed = match last {
+            Some(lead @ 0x1100..=0x1112) if (0x1161..=0x1175).contains(&code) => {
+                Some(SYLLABLES.start() + ((lead - 0x1100) * 21 + (code - 0x1161)) * 28)
+            }
+            Some(syllable) if SYLLABLES.contains(&syllable) => {
+                let no_trail = (syllable - SYLLABLES.start()) % 28 == 0;
+                (no_trail && (0x11A8..=0x11C2).contains(&code)).then(|| syllable + code - 0x11A7)
+            }
+            _ => None,
+        };
+        match composed.and_then(char::from_u32) {
+            Some(syllable) => {
+                out.pop();
+                out.push(syllable);
+            }
+            None => out.push(c),
+        }
+    }
+    out.into_iter().collect()
+}
+
 /// The keys pressed for one Hangul letter, or `None` for a letter no 2-set key gives (an
 /// archaic jamo, the filler).
 fn keys_of(c: char, out: &mut String) -> Option<()> {
@@ -136,6 +165,17 @@ mod tests {
                 "{c} → {keys}"
             );
         }
+    }
+
+    #[test]
+    fn conjoining_sequences_compose_as_nfc_does() {
+        assert_eq!(compose_conjoining("\u{1102}\u{1161}ver"), "나ver");
+        assert_eq!(compose_conjoining("\u{1112}\u{1161}\u{11AB}"), "한");
+        assert_eq!(compose_conjoining("가\u{11A8}"), "각");
+        // A lone consonant, a syllable that has its trailing consonant, compatibility jamo: kept.
+        assert_eq!(compose_conjoining("\u{1102}x"), "\u{1102}x");
+        assert_eq!(compose_conjoining("각\u{11A8}"), "각\u{11A8}");
+        assert_eq!(compose_conjoining("ㄴㅏ"), "ㄴㅏ");
     }
 
     #[test]
