@@ -70,7 +70,7 @@ pub fn compose_conjoining(text: &str) -> String {
                 Some(SYLLABLES.start() + ((lead - 0x1100) * 21 + (code - 0x1161)) * 28)
             }
             Some(syllable) if SYLLABLES.contains(&syllable) => {
-                let no_trail = (syllable - SYLLABLES.start()) % 28 == 0;
+                let no_trail = (syllable - SYLLABLES.start()).is_multiple_of(28);
                 (no_trail && (0x11A8..=0x11C2).contains(&code)).then(|| syllable + code - 0x11A7)
             }
             _ => None,
