@@ -124,20 +124,18 @@ impl InputError {
         }
     }
 
-    /// An e-mail refusal; a look-alike domain names the common domain it passes for, a 한글-mode
-    /// slip the address the same keys spell in 영문 mode (the employee's own input, sent back to
-    /// them only).
+    /// An e-mail refusal; a look-alike domain names the common domain it passes for. A 한글-mode
+    /// slip's suggestion is left out: it is the employee's own address, and a problem echoes no
+    /// value (the form has already offered it from its own check).
     fn email(error: &EmailError) -> InputError {
         let mut input_error = InputError::new(InputPath::Email, error.code());
-        let suggestion = match error {
-            EmailError::LookAlikeDomain { suggestion } => suggestion.clone(),
-            EmailError::KoreanKeyboard { suggestion } => suggestion.as_ref().map(|s| s.0.clone()),
-            _ => None,
-        };
-        if let Some(suggestion) = suggestion {
+        if let EmailError::LookAlikeDomain {
+            suggestion: Some(suggestion),
+        } = error
+        {
             input_error
                 .params
-                .insert("suggestion".to_string(), suggestion);
+                .insert("suggestion".to_string(), suggestion.clone());
         }
         input_error
     }
