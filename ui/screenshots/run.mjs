@@ -118,6 +118,15 @@ const SCREENS = [
     },
   },
   {
+    // An address pasted from a mail client with the name: core keeps the address and says so.
+    name: 'form-pasted-address',
+    state: 'agreedEmpty',
+    act: async (page, L) => {
+      await page.getByLabel(L('form.email')).fill('홍길동 <hong@naver.com>');
+      await page.waitForTimeout(400);
+    },
+  },
+  {
     name: 'form-reserved-domain',
     state: 'agreedEmpty',
     act: async (page, L) => {
