@@ -247,6 +247,8 @@ fn korean_keyboard_slip(local: &str, domain: &str) -> Option<EmailError> {
         .zip(keys_typed(domain))
         .map(|(local, domain)| format!("{local}@{}", domain.to_lowercase()))
         .and_then(|address| parse_address(&address).ok())
+        // An address that would be refused in turn is no help.
+        .filter(|meant| !is_reserved(&meant.domain))
         .map(|meant| SuggestedAddress(format!("{}@{}", meant.local, meant.domain)));
     Some(EmailError::KoreanKeyboard { suggestion: meant })
 }

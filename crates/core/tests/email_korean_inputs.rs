@@ -47,6 +47,12 @@ fn conjoining_and_extended_jamo_are_refused_too() {
     }
     // A leading consonant and a vowel in conjoining jamo are the syllable 나 (NFC): no slip.
     assert_eq!(code("hong@\u{1102}\u{1161}ver.com"), "ok");
+    // Keys that spell an internal domain (gcloud.local) or no domain at all: nothing suggested.
+    assert_eq!(
+        check_email("hong@ㅎ치ㅐㅕㅇ.ㅣㅐㅊ미", None),
+        Err(slip(None))
+    );
+    assert_eq!(check_email("hong@ㅜㅁㅍㄷㄱ", None), Err(slip(None)));
     // Archaic jamo no key types: refused, nothing suggested.
     assert_eq!(check_email("hong@ㆍ.com", None), Err(slip(None)));
 }
