@@ -3,10 +3,10 @@
 //! The corpus is committed (`crates/cli/differential/email_corpus.jsonl`): the peer's own test
 //! cases from its 2.4.0 source distribution, RFC 5321/5322 edge cases, and what Korean employees
 //! type and paste (한/영 slips, 전각 mode, invisible characters, names from a mail client,
-//! internal domains). `email-validator`, pinned and strict with no deliverability check, judges
-//! it in a virtual environment under `target/`; the core judges it through
-//! `mail-identity-cli email batch`; the script compares them, prints the agreement and fails on
-//! any disagreement that is not in the reviewed list of deliberate differences
+//! internal domains), built by `email_corpus.py` next to it. `email-validator`, pinned and strict
+//! with no deliverability check, judges it in a virtual environment under `target/`; the core
+//! judges it through `mail-identity-cli email batch`; the script compares them, prints the
+//! agreement and fails on any disagreement that is not in the reviewed list of deliberate differences
 //! (`email_differences.jsonl`, each with its reason), or on a listed one that is gone.
 
 use crate::build::{build_workspace_binaries, exe, BinariesFor};
