@@ -6,8 +6,8 @@
 //! internal domains), built by `email_corpus.py` next to it. `email-validator`, pinned and strict
 //! with no deliverability check, judges it in a virtual environment under `target/`; the core
 //! judges it through `mail-identity-cli email batch`; the script compares them, prints the
-//! agreement and fails on any disagreement that is not in the reviewed list of deliberate differences
-//! (`email_differences.jsonl`, each with its reason), or on a listed one that is gone.
+//! agreement and fails on any disagreement that is not in the reviewed list of deliberate
+//! differences (`email_differences.jsonl`, each with its reason), or on a listed one that is gone.
 
 use crate::build::{build_workspace_binaries, exe, BinariesFor};
 use crate::exec::{self, cmd, repo_root};
