@@ -53,8 +53,6 @@ pub const OTHER_PROVIDERS: &[&str] = &[
     "mac.com",
     "mail.com",
     "mail.ru",
-    "naver.net",
-    "nate.co.kr",
     "outlook.kr",
     "qq.com",
     "web.de",
@@ -144,6 +142,7 @@ mod tests {
             ("yaho.com", "yahoo.com"),
             ("navér.com", "naver.com"),
             ("gmäil.com", "gmail.com"),
+            ("naver.net", "naver.com"),
         ] {
             assert_eq!(suggest_domain(typed), Some(meant), "{typed}");
         }
