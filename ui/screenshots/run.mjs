@@ -109,6 +109,32 @@ const SCREENS = [
     },
   },
   {
+    // A domain typed with the keyboard in 한글 mode: core reads the keys back and offers the address.
+    name: 'form-hangul-slip',
+    state: 'agreedEmpty',
+    act: async (page, L) => {
+      await page.getByLabel(L('form.email')).fill('hong@ㅜㅁㅍㄷㄱ.채ㅡ');
+      await page.getByRole('button', { name: L('email.use_suggestion').replace('%{address}', 'hong@naver.com') }).waitFor();
+    },
+  },
+  {
+    // An address pasted from a mail client with the name: core keeps the address and says so.
+    name: 'form-pasted-address',
+    state: 'agreedEmpty',
+    act: async (page, L) => {
+      await page.getByLabel(L('form.email')).fill('홍길동 <hong@naver.com>');
+      await page.waitForTimeout(400);
+    },
+  },
+  {
+    name: 'form-reserved-domain',
+    state: 'agreedEmpty',
+    act: async (page, L) => {
+      await page.getByLabel(L('form.email')).fill('hong@corp.gcloud.local');
+      await page.waitForTimeout(400);
+    },
+  },
+  {
     name: 'form-overseas',
     state: 'agreedEmpty',
     act: async (page, L) => {

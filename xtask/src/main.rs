@@ -13,6 +13,7 @@ mod deb;
 mod demo_server;
 mod dev_inbox;
 mod display;
+mod email_diff;
 mod exec;
 mod keyring_session;
 mod phone_diff;

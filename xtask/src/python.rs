@@ -1,4 +1,4 @@
-//! Python tools the test layers use (libphonenumber's python port, schemathesis): each pinned, in
+//! Python tools the test layers use (libphonenumber's python port, email-validator, schemathesis): each pinned, in
 //! its own virtualenv under `target/`, created on first use, so a fresh machine needs only Python 3
 //! with `venv` and access to PyPI.
 

@@ -1,13 +1,14 @@
 //! `cargo xtask test`: every test layer in a fixed order (or only the ones named on the command
 //! line), after installing what is missing and building the UI, then a summary with each layer's
 //! verdict and time. The short layers are written here; the longer ones (`phone-diff`,
-//! `api-contract`, `deb`, `windows`, `cross-check`) have their own modules.
+//! `email-diff`, `api-contract`, `deb`, `windows`, `cross-check`) have their own modules.
 
 use crate::build::{build_ui, e2e_command, APP_FEATURES};
 use crate::exec::{self, cmd, repo_root};
 use crate::setup::{self, Purpose};
 use crate::{
-    api_contract, catalog, cross_check, deb, display, keyring_session, phone_diff, tools, windows,
+    api_contract, catalog, cross_check, deb, display, email_diff, keyring_session, phone_diff,
+    tools, windows,
 };
 use std::time::{Duration, Instant};
 
@@ -37,6 +38,10 @@ const LAYERS: &[Layer] = &[
     Layer {
         name: "phone-diff",
         action: phone_diff::run,
+    },
+    Layer {
+        name: "email-diff",
+        action: email_diff::run,
     },
     Layer {
         name: "api-contract",

@@ -17,6 +17,8 @@ pub enum Action {
         mode: PhoneMode,
     },
     PhoneBatch,
+    /// JSON Lines of addresses in, verdicts out (for the differential test).
+    EmailBatch,
     EmailCheck {
         input: String,
         account: Option<String>,
@@ -134,6 +136,7 @@ pub fn parse(argv: &[String]) -> Result<Command, ArgsError> {
     let action = match words.as_slice() {
         [] | ["help", ..] => Action::Help,
         ["phone", "batch"] => Action::PhoneBatch,
+        ["email", "batch"] => Action::EmailBatch,
         ["phone", "check", inputs @ ..] => Action::PhoneCheck {
             input: single(&options, inputs)?,
             mode: mode(&options)?,

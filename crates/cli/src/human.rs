@@ -121,16 +121,18 @@ pub fn email(input: &str, account: Option<&str>, locale: Locale) -> bool {
 }
 
 pub fn email_error(error: &EmailError, locale: Locale) -> String {
-    if let EmailError::LookAlikeDomain {
-        suggestion: Some(suggestion),
-    } = error
-    {
-        return t!(
-            "email.error.look_alike_domain_of",
-            locale = locale.tag(),
-            suggestion = suggestion
-        )
-        .into_owned();
+    // A refusal with a suggestion has its own text naming it.
+    let with_suggestion = match error {
+        EmailError::LookAlikeDomain {
+            suggestion: Some(suggestion),
+        } => Some(("email.error.look_alike_domain_of", suggestion.as_str())),
+        EmailError::KoreanKeyboard {
+            suggestion: Some(suggestion),
+        } => Some(("email.error.korean_keyboard_of", suggestion.0.as_str())),
+        _ => None,
+    };
+    if let Some((key, suggestion)) = with_suggestion {
+        return t!(key, locale = locale.tag(), suggestion = suggestion).into_owned();
     }
     let key = format!("email.error.{}", error.code());
     t!(&key, locale = locale.tag()).into_owned()
@@ -154,6 +156,7 @@ pub fn email_warning(warning: &EmailWarning, locale: Locale) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mail_identity_core::email::SuggestedAddress;
     use mail_identity_core::phone::NumberKind;
 
     /// Keys built at run time escape the catalog check: every code must resolve in every locale.
@@ -187,6 +190,12 @@ mod tests {
             EmailError::LookAlikeDomain {
                 suggestion: Some("naver.com".into()),
             },
+            EmailError::KoreanKeyboard { suggestion: None },
+            EmailError::KoreanKeyboard {
+                suggestion: Some(SuggestedAddress("hong@naver.com".into())),
+            },
+            EmailError::ReservedDomain,
+            EmailError::InvalidTld,
         ];
         for locale in Locale::ALL {
             let mut texts: Vec<String> = phone_errors

@@ -7,6 +7,7 @@
 
 mod args;
 mod batch;
+mod email_batch;
 mod human;
 mod policy;
 
@@ -53,6 +54,11 @@ fn run(command: args::Command) -> ExitCode {
         args::Action::PhoneBatch => batch::run(std::io::stdin().lock(), std::io::stdout().lock())
             .map(|()| true)
             .map_err(|e| e.to_string()),
+        args::Action::EmailBatch => {
+            email_batch::run(std::io::stdin().lock(), std::io::stdout().lock())
+                .map(|()| true)
+                .map_err(|e| e.to_string())
+        }
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,

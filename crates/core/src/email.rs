@@ -8,14 +8,26 @@
 //! all (RFC 5321 §4.5.3.1 with RFC 3696 errata). Quoted local parts, comments, domain literals
 //! (`[192.0.2.1]`) and non-ASCII local parts are refused: legal in theory, undeliverable or
 //! unreadable in practice, and a recovery address must work.
+//!
+//! For the same reason, addresses that parse but can never receive mail are refused: a domain
+//! typed with the keyboard in 한글 mode (jamo, with the address the keys spell offered instead,
+//! see [`keyboard`]), a special-use or internal domain ([`reserved`]), a top-level domain that is
+//! not letters. Input is cleaned first ([`clean`]): full-width letters, invisible characters at
+//! the ends, a pasted `Name <address>` or `mailto:` link.
 
 use serde::{Deserialize, Serialize};
 
+mod clean;
+mod keyboard;
 mod lookalike;
+mod reserved;
 mod suggest;
 
+pub use clean::clean_input;
+pub use keyboard::keys_typed;
 pub use lookalike::{look_alike, LookAlike};
-pub use suggest::{suggest_domain, COMMON_DOMAINS};
+pub use reserved::is_reserved;
+pub use suggest::{is_known_provider, suggest_domain, COMMON_DOMAINS, OTHER_PROVIDERS};
 
 /// RFC 5321 §4.5.3.1.1.
 const MAX_LOCAL_OCTETS: usize = 64;
@@ -48,6 +60,19 @@ pub enum EmailWarning {
     /// A likely typo of a common domain: `naver.con` → `naver.com`. Holds the domain only, never
     /// the local part, so that the warning carries no personal data.
     DidYouMean { suggestion: String },
+}
+
+/// A whole address offered in place of what was typed. It holds the employee's own local part, so
+/// `Debug` masks it (see [`mask_email`]) and it never reaches a log.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(transparent)]
+pub struct SuggestedAddress(pub String);
+
+impl std::fmt::Debug for SuggestedAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&mask_email(&self.0))
+    }
 }
 
 /// Why an address is refused; codes are shared with the server and the catalog (`email.error.<code>`).
@@ -90,6 +115,21 @@ pub enum EmailError {
     /// local part).
     #[error("look_alike_domain")]
     LookAlikeDomain { suggestion: Option<String> },
+    /// Typed with the keyboard in 한글 mode: Hangul jamo in the domain (never valid in a domain
+    /// name), or jamo before the `@` of a known provider's address. `suggestion` is the address
+    /// the same keys give in 영문 mode (`ㅙㅜㅎ@ㅜㅁㅍㄷㄱ.채ㅡ` → `hong@naver.com`), when that is
+    /// a valid address.
+    #[error("korean_keyboard")]
+    KoreanKeyboard {
+        suggestion: Option<SuggestedAddress>,
+    },
+    /// A special-use or internal domain (`gcloud.local`, `.internal`, `example.com` …) that no
+    /// mail from outside can reach.
+    #[error("reserved_domain")]
+    ReservedDomain,
+    /// The top-level domain is neither letters only nor an `xn--` label (`naver.c0m`, `co-uk`).
+    #[error("invalid_tld")]
+    InvalidTld,
 }
 
 impl EmailError {
@@ -106,6 +146,9 @@ impl EmailError {
             EmailError::DomainTooLong => "domain_too_long",
             EmailError::SameAsAccount => "same_as_account",
             EmailError::LookAlikeDomain { .. } => "look_alike_domain",
+            EmailError::KoreanKeyboard { .. } => "korean_keyboard",
+            EmailError::ReservedDomain => "reserved_domain",
+            EmailError::InvalidTld => "invalid_tld",
         }
     }
 }
@@ -113,7 +156,7 @@ impl EmailError {
 /// Judges `input` as a recovery address for `account` (the webmail address signed in, if known).
 /// Never panics, whatever the input.
 pub fn check_email(input: &str, account: Option<&str>) -> Result<ValidEmail, EmailError> {
-    let parsed = parse_address(input)?;
+    let parsed = parse_address(&clean_input(input))?;
     let (unicode_domain, shown) = idna::domain_to_unicode(&parsed.domain);
     if let Some(found) = look_alike(&unicode_domain) {
         return Err(EmailError::LookAlikeDomain {
@@ -121,7 +164,7 @@ pub fn check_email(input: &str, account: Option<&str>) -> Result<ValidEmail, Ema
         });
     }
     let mut warnings = Vec::new();
-    if let Some(account) = account.and_then(|a| parse_address(a).ok()) {
+    if let Some(account) = account.and_then(|a| parse_address(&clean_input(a)).ok()) {
         if parsed.local.eq_ignore_ascii_case(&account.local) && parsed.domain == account.domain {
             return Err(EmailError::SameAsAccount);
         }
@@ -131,7 +174,12 @@ pub fn check_email(input: &str, account: Option<&str>) -> Result<ValidEmail, Ema
             warnings.push(EmailWarning::SameDomainAsAccount);
         }
     }
-    if let Some(suggestion) = suggest_domain(&parsed.domain) {
+    // After the comparison with the account: its own address is the clearer reason, and an
+    // account on an internal domain is still recognised.
+    if is_reserved(&parsed.domain) {
+        return Err(EmailError::ReservedDomain);
+    }
+    if let Some(suggestion) = suggest_domain(&unicode_domain) {
         warnings.push(EmailWarning::DidYouMean {
             suggestion: suggestion.to_string(),
         });
@@ -154,9 +202,8 @@ struct Parsed {
     domain: String,
 }
 
+/// Splits and checks a cleaned address (see [`clean_input`]).
 fn parse_address(input: &str) -> Result<Parsed, EmailError> {
-    // A Korean IME in full-width mode types U+FF20 for `@`.
-    let input = input.trim().replace('\u{FF20}', "@");
     if input.is_empty() {
         return Err(EmailError::Empty);
     }
@@ -168,6 +215,9 @@ fn parse_address(input: &str) -> Result<Parsed, EmailError> {
         return Err(EmailError::QuotedLocalPart);
     }
     let (local, domain) = input.rsplit_once('@').ok_or(EmailError::MissingAt)?;
+    if let Some(slip) = korean_keyboard_slip(local, domain) {
+        return Err(slip);
+    }
     check_local(local)?;
     let domain = check_domain(domain)?;
     if local.len() + 1 + domain.len() > MAX_ADDRESS_OCTETS {
@@ -177,6 +227,30 @@ fn parse_address(input: &str) -> Result<Parsed, EmailError> {
         local: local.to_string(),
         domain,
     })
+}
+
+/// The refusal for an address typed in 한글 mode, if it is one: jamo in the domain, or jamo
+/// before the `@` of a known provider. Suggests what the same keys spell in 영문 mode.
+fn korean_keyboard_slip(local: &str, domain: &str) -> Option<EmailError> {
+    let jamo_in = |text: &str| {
+        keyboard::compose_conjoining(text)
+            .chars()
+            .any(keyboard::is_jamo)
+    };
+    let slipped = jamo_in(domain)
+        || (jamo_in(local)
+            && check_domain(domain).is_ok_and(|ascii| suggest::is_known_provider(&ascii)));
+    if !slipped {
+        return None;
+    }
+    let meant = keys_typed(local)
+        .zip(keys_typed(domain))
+        .map(|(local, domain)| format!("{local}@{}", domain.to_lowercase()))
+        .and_then(|address| parse_address(&address).ok())
+        // An address that would be refused in turn is no help.
+        .filter(|meant| !is_reserved(&meant.domain))
+        .map(|meant| SuggestedAddress(format!("{}@{}", meant.local, meant.domain)));
+    Some(EmailError::KoreanKeyboard { suggestion: meant })
 }
 
 /// RFC 5322 `atext`.
@@ -228,12 +302,24 @@ fn check_domain(domain: &str) -> Result<String, EmailError> {
             && !label.starts_with('-')
             && !label.ends_with('-')
     };
-    // The top-level domain is never all digits (that would be an IP address in disguise).
-    let tld_ok = labels
-        .last()
-        .is_some_and(|tld| tld.len() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()));
-    if !labels.iter().all(ldh) || !tld_ok {
+    if !labels.iter().all(ldh) {
         return Err(EmailError::InvalidDomain);
+    }
+    // Every delegated top-level domain is letters, or an IDN (`xn--`); digits would also make an
+    // IP address in disguise.
+    let tld = labels.last().copied().unwrap_or_default();
+    if tld.chars().all(|c| c.is_ascii_digit()) {
+        return Err(EmailError::InvalidDomain);
+    }
+    let tld_ok =
+        (tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())) || tld.starts_with("xn--");
+    if !tld_ok {
+        return Err(EmailError::InvalidTld);
+    }
+    // Punycode that decodes to jamo (`xn--…` of a 한글-mode slip) is no domain either.
+    let (unicode, _) = idna::domain_to_unicode(&ascii);
+    if unicode.chars().any(keyboard::is_jamo) {
+        return Err(EmailError::KoreanKeyboard { suggestion: None });
     }
     Ok(ascii)
 }

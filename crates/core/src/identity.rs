@@ -124,7 +124,9 @@ impl InputError {
         }
     }
 
-    /// An e-mail refusal; a look-alike domain names the common domain it passes for.
+    /// An e-mail refusal; a look-alike domain names the common domain it passes for. A 한글-mode
+    /// slip's suggestion is left out: it is the employee's own address, and a problem echoes no
+    /// value (the form has already offered it from its own check).
     fn email(error: &EmailError) -> InputError {
         let mut input_error = InputError::new(InputPath::Email, error.code());
         if let EmailError::LookAlikeDomain {

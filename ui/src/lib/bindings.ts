@@ -381,7 +381,21 @@ export type EmailError_Deserialize =
  *  Latin ones. `suggestion` is the common domain it passes for, if any (a domain, never the
  *  local part).
  */
-{ code: "look_alike_domain"; suggestion?: string | null };
+{ code: "look_alike_domain"; suggestion?: string | null } | 
+/**
+ *  Typed with the keyboard in 한글 mode: Hangul jamo in the domain (never valid in a domain
+ *  name), or jamo before the `@` of a known provider's address. `suggestion` is the address
+ *  the same keys give in 영문 mode (`ㅙㅜㅎ@ㅜㅁㅍㄷㄱ.채ㅡ` → `hong@naver.com`), when that is
+ *  a valid address.
+ */
+{ code: "korean_keyboard"; suggestion?: SuggestedAddress | null } | 
+/**
+ *  A special-use or internal domain (`gcloud.local`, `.internal`, `example.com` …) that no
+ *  mail from outside can reach.
+ */
+{ code: "reserved_domain" } | 
+/**  The top-level domain is neither letters only nor an `xn--` label (`naver.c0m`, `co-uk`). */
+{ code: "invalid_tld" };
 
 /**  Why an address is refused; codes are shared with the server and the catalog (`email.error.<code>`). */
 export type EmailError_Serialize = 
@@ -415,7 +429,21 @@ export type EmailError_Serialize =
  *  Latin ones. `suggestion` is the common domain it passes for, if any (a domain, never the
  *  local part).
  */
-{ code: "look_alike_domain"; suggestion: string | null };
+{ code: "look_alike_domain"; suggestion: string | null } | 
+/**
+ *  Typed with the keyboard in 한글 mode: Hangul jamo in the domain (never valid in a domain
+ *  name), or jamo before the `@` of a known provider's address. `suggestion` is the address
+ *  the same keys give in 영문 mode (`ㅙㅜㅎ@ㅜㅁㅍㄷㄱ.채ㅡ` → `hong@naver.com`), when that is
+ *  a valid address.
+ */
+{ code: "korean_keyboard"; suggestion: SuggestedAddress | null } | 
+/**
+ *  A special-use or internal domain (`gcloud.local`, `.internal`, `example.com` …) that no
+ *  mail from outside can reach.
+ */
+{ code: "reserved_domain" } | 
+/**  The top-level domain is neither letters only nor an `xn--` label (`naver.c0m`, `co-uk`). */
+{ code: "invalid_tld" };
 
 /**  The e-mail field's verdict: exactly one of the two is set (warnings travel inside `valid`). */
 export type EmailVerdict = EmailVerdict_Serialize | EmailVerdict_Deserialize;
@@ -773,6 +801,12 @@ export type SubmitOutcome_Serialize = {
 	overview: Overview_Serialize,
 	field_errors: FieldError[],
 };
+
+/**
+ *  A whole address offered in place of what was typed. It holds the employee's own local part, so
+ *  `Debug` masks it (see [`mask_email`]) and it never reaches a log.
+ */
+export type SuggestedAddress = string;
 
 /**  Why a write is waiting or failed: the UI shows the catalog's `sync.reason.<code>` with `params`. */
 export type SyncReason = {

@@ -122,6 +122,19 @@ describe('Identity form', () => {
     else expect(saveButton()).toBeEnabled();
   });
 
+  it('applies a suggested address with one click', async () => {
+    await renderApp({ overview: STATES.agreedEmpty() });
+    const input = await type('메일 주소', 'hong@ㅜㅁㅍㄷㄱ.채ㅡ');
+    expect(await screen.findByText(/혹시 hong@naver\.com 주소를 입력하려고 하셨나요\?/)).toBeInTheDocument();
+    expect(saveButton()).toBeDisabled();
+    await expectNoViolations();
+    await fireEvent.click(screen.getByRole('button', { name: 'hong@naver.com 주소로 바꾸기' }));
+    expect(input.value).toBe('hong@naver.com');
+    expect(await screen.findByText('올바른 형식입니다.')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /주소로 바꾸기/ })).not.toBeInTheDocument();
+    expect(saveButton()).toBeEnabled();
+  });
+
   it('debounces the verdict: one check for a burst of keystrokes', async () => {
     const { calls } = await renderApp({ overview: STATES.agreedEmpty() });
     const input = (await screen.findByLabelText('메일 주소')) as HTMLInputElement;

@@ -148,6 +148,71 @@ describe('the e-mail field', () => {
     await vi.advanceTimersByTimeAsync(VERDICT_DELAY);
     expect(form.emailMessage).toEqual({ kind: 'error', text: expect.stringMatching(/naver\.com 주소라면/) });
     expect(form.canSave).toBe(false);
+    expect(form.emailSuggestion).toBe('me@naver.com');
+  });
+
+  it('reads a 한/영 slip back and applies the suggested address in one step', async () => {
+    const { form, calls } = await loaded();
+    form.emailInput('hong@ㅜㅁㅍㄷㄱ.채ㅡ');
+    await vi.advanceTimersByTimeAsync(VERDICT_DELAY);
+    expect(form.emailMessage).toEqual({
+      kind: 'error',
+      text: '혹시 hong@naver.com 주소를 입력하려고 하셨나요? 한/영 키가 한글로 되어 있는지 확인해 주세요.',
+    });
+    expect(form.emailSuggestion).toBe('hong@naver.com');
+    expect(form.canSave).toBe(false);
+    form.applyEmailSuggestion();
+    expect(form.email).toBe('hong@naver.com');
+    await vi.advanceTimersByTimeAsync(VERDICT_DELAY);
+    expect(calls.filter((c) => c.cmd === 'validate_email').at(-1)?.args.input).toBe('hong@naver.com');
+    expect(form.emailMessage).toEqual({ kind: 'ok', text: expect.any(String) });
+    expect(form.emailSuggestion).toBeNull();
+    expect(form.canSave).toBe(true);
+  });
+
+  it('refuses jamo with no reading without offering anything', async () => {
+    const { form } = await loaded();
+    form.emailInput('hong@ㅎㅎ.com');
+    await vi.advanceTimersByTimeAsync(VERDICT_DELAY);
+    expect(form.emailMessage).toEqual({ kind: 'error', text: expect.stringMatching(/한\/영 키를 눌러/) });
+    expect(form.emailSuggestion).toBeNull();
+  });
+
+  it('refuses an internal domain with its own reason', async () => {
+    const { form } = await loaded();
+    form.emailInput('hong@corp.gcloud.local');
+    await vi.advanceTimersByTimeAsync(VERDICT_DELAY);
+    expect(form.emailMessage).toEqual({ kind: 'error', text: expect.stringMatching(/외부에서 보낸 메일을 받을 수 없습니다/) });
+    expect(form.canSave).toBe(false);
+  });
+
+  it('says which address is kept when core cleaned a pasted one', async () => {
+    const { form } = await loaded();
+    form.emailInput('홍길동 <hong@naver.com>');
+    await vi.advanceTimersByTimeAsync(VERDICT_DELAY);
+    expect(form.emailMessage).toEqual({ kind: 'ok', text: '다음 주소로 저장합니다: hong@naver.com' });
+    expect(form.canSave).toBe(true);
+  });
+
+  it('offers the real domain of a typo as a whole address', async () => {
+    const { form } = await loaded();
+    form.emailInput('me@naver.con');
+    await vi.advanceTimersByTimeAsync(VERDICT_DELAY);
+    expect(form.emailSuggestion).toBe('me@naver.com');
+    form.applyEmailSuggestion();
+    await vi.advanceTimersByTimeAsync(VERDICT_DELAY);
+    expect(form.emailMessage?.kind).toBe('ok');
+  });
+
+  it('shows the new reasons in English too', async () => {
+    setLocale('en');
+    const { form } = await loaded();
+    form.emailInput('hong@ㅜㅁㅍㄷㄱ.채ㅡ');
+    await vi.advanceTimersByTimeAsync(VERDICT_DELAY);
+    expect(form.emailMessage?.text).toMatch(/^Did you mean hong@naver\.com\? .*한\/영 key/);
+    form.emailInput('hong@gcloud.local');
+    await vi.advanceTimersByTimeAsync(VERDICT_DELAY);
+    expect(form.emailMessage?.text).toMatch(/internal or reserved domain/);
   });
 });
 

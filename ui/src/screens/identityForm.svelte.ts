@@ -131,7 +131,30 @@ export class IdentityForm {
       return { kind: 'warning', text: t('email.warning.did_you_mean', { suggestion: warning.suggestion }) };
     }
     if (warning) return { kind: 'warning', text: tCode('email.warning', warning.code) };
+    // Core cleaned the input (a pasted name, full-width letters, invisible characters): say what is kept.
+    if (v.valid && v.valid.display !== this.email.trim()) {
+      return { kind: 'ok', text: t('email.cleaned', { address: v.valid.display }) };
+    }
     return { kind: 'ok', text: t('form.valid_email') };
+  });
+
+  /**
+   * The whole address core suggests instead of the one typed, to apply with one click: the keys of
+   * a 한/영 slip read in 영문 mode, or the real domain behind a typo or a look-alike.
+   */
+  readonly emailSuggestion = $derived.by<string | null>(() => {
+    const v = this.#emailVerdict?.verdict;
+    if (!v || this.serverErrors.email) return null;
+    const error = v.error;
+    if (error?.code === 'korean_keyboard') return error.suggestion ?? null;
+    const typedLocal = this.email.trim().slice(0, Math.max(0, this.email.trim().lastIndexOf('@')));
+    if (error?.code === 'look_alike_domain' && error.suggestion && typedLocal) return `${typedLocal}@${error.suggestion}`;
+    const warning = v.valid?.warnings.find((w) => w.code === 'did_you_mean');
+    if (v.valid && warning?.code === 'did_you_mean') {
+      const local = v.valid.address.slice(0, v.valid.address.lastIndexOf('@'));
+      return `${local}@${warning.suggestion}`;
+    }
+    return null;
   });
 
   readonly phoneMessage = $derived.by<FieldMessage>(() => {
@@ -196,6 +219,12 @@ export class IdentityForm {
   // ---------- what the user does ----------
 
   /** A keystroke in the e-mail field, which now holds `value`. */
+  /** Puts core's suggested address in the field, to be judged like typing. */
+  applyEmailSuggestion(): void {
+    const suggestion = this.emailSuggestion;
+    if (suggestion) this.emailInput(suggestion);
+  }
+
   emailInput(value: string): void {
     this.email = value;
     this.serverErrors.email = null;
@@ -380,10 +409,13 @@ export class IdentityForm {
 }
 
 /** Core's refusal of a field, in the user's language. */
-/** An e-mail refusal; a look-alike domain names the real one when core found it. */
+/** An e-mail refusal; a look-alike domain or a 한/영 slip names what core found was meant. */
 function emailErrorText(code: string, params: Record<string, string>): string {
   if (code === 'look_alike_domain' && params.suggestion) {
     return t('email.error.look_alike_domain_of', { suggestion: params.suggestion });
+  }
+  if (code === 'korean_keyboard' && params.suggestion) {
+    return t('email.error.korean_keyboard_of', { suggestion: params.suggestion });
   }
   return tCode('email.error', code, params);
 }

@@ -287,8 +287,16 @@ function validatePhone(input: string, mode: { mode: string; country?: string | n
   };
 }
 
+/** Core's cleaning, as far as the screens show it: a pasted `Name <address>` or `mailto:` link. */
+function cleaned(input: string): string {
+  let s = input.trim();
+  const angle = /<([^<>]*)>$/.exec(s);
+  if (angle?.[1] !== undefined) s = angle[1].trim();
+  return s.replace(/^mailto:/i, '');
+}
+
 function validateEmail(input: string, account: string | null) {
-  const s = input.trim();
+  const s = cleaned(input);
   if (!s) return { valid: null, error: { code: 'empty' } };
   if (!s.includes('@')) return { valid: null, error: { code: 'missing_at' } };
   const [local, domain] = s.split('@') as [string, string];
@@ -297,6 +305,10 @@ function validateEmail(input: string, account: string | null) {
   if (account && s.toLowerCase() === account.toLowerCase()) return { valid: null, error: { code: 'same_as_account' } };
   // Core refuses look-alike domains (a Cyrillic а in naver.com) and names the real one.
   if (domain === 'n\u0430ver.com') return { valid: null, error: { code: 'look_alike_domain', suggestion: 'naver.com' } };
+  // Core reads a domain typed in 한글 mode back to the keys (ㅜㅁㅍㄷㄱ.채ㅡ → naver.com), and refuses internal domains.
+  if (domain === 'ㅜㅁㅍㄷㄱ.채ㅡ') return { valid: null, error: { code: 'korean_keyboard', suggestion: `${local}@naver.com` } };
+  if (/[\u3131-\u318e]/.test(domain)) return { valid: null, error: { code: 'korean_keyboard', suggestion: null } };
+  if (/(^|\.)(local|localhost|test|invalid|example|internal|onion)$/.test(domain)) return { valid: null, error: { code: 'reserved_domain' } };
   const warnings: unknown[] = [];
   if (account && domain.toLowerCase() === account.split('@')[1]) warnings.push({ code: 'same_domain_as_account' });
   if (domain === 'naver.con') warnings.push({ code: 'did_you_mean', suggestion: 'naver.com' });

@@ -222,6 +222,18 @@ async fn validation_errors_carry_the_clients_reason_codes_per_field() {
             json!({"phone": {"number": "1234", "overseas": true, "country": "jp"}}),
             vec![("/phone/country", "invalid_country")],
         ),
+        (
+            json!({"email": "hong@corp.gcloud.local"}),
+            vec![("/email", "reserved_domain")],
+        ),
+        (
+            json!({"email": "hong@naver.c0m"}),
+            vec![("/email", "invalid_tld")],
+        ),
+        (
+            json!({"email": "not-an-address@ㅜㅁㅍㄷㄱ.채ㅡ"}),
+            vec![("/email", "korean_keyboard")],
+        ),
         (json!({}), vec![("", "email_or_phone_required")]),
         (
             json!({"email": "x@", "phone": {"number": "abc"}}),

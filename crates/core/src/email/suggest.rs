@@ -3,6 +3,10 @@
 //! A recovery address on a misspelled domain silently never arrives, and the user learns it only
 //! when locked out; so a domain one or two edits (a transposition counting as one) away from a
 //! domain most Korean users have gets a suggestion. Exact matches and other domains get none.
+//!
+//! Domains are compared in Unicode (`navér.com` is one edit from `naver.com`; its punycode
+//! `xn--navr-bpa.com` is not), and a domain that is itself a real mail provider is never
+//! "corrected" into another one: `mail.com` is one edit from `gmail.com` and just as real.
 
 /// Mail domains common among the app's users, most common first (ties go to the earlier one).
 pub const COMMON_DOMAINS: &[&str] = &[
@@ -32,13 +36,43 @@ pub const COMMON_DOMAINS: &[&str] = &[
     "proton.me",
 ];
 
+/// Real mail providers outside [`COMMON_DOMAINS`] whose names are a small edit away from a common
+/// one (`mail.com` ↔ `gmail.com`, `ymail.com` ↔ `gmail.com`, `gmx.com` ↔ `gmail.com`, `hotmail.co.kr`
+/// ↔ `hotmail.com`): a typo suggestion for them would send the employee away from their own
+/// provider.
+pub const OTHER_PROVIDERS: &[&str] = &[
+    "aol.com",
+    "email.com",
+    "gmx.com",
+    "gmx.de",
+    "gmx.net",
+    "googlemail.com",
+    "hotmail.co.kr",
+    "hotmail.co.uk",
+    "live.co.kr",
+    "mac.com",
+    "mail.com",
+    "mail.ru",
+    "outlook.kr",
+    "qq.com",
+    "web.de",
+    "yandex.com",
+    "ymail.com",
+    "zoho.com",
+];
+
+/// True for a domain that is a mail provider in its own right.
+pub fn is_known_provider(domain: &str) -> bool {
+    COMMON_DOMAINS.contains(&domain) || OTHER_PROVIDERS.contains(&domain)
+}
+
 /// How many of [`COMMON_DOMAINS`] are providers so well known that their name with another
 /// ending (`hanmail.com`, `gmail.co`, `naver.co.kr`) is a typo rather than another domain.
 const WELL_KNOWN: usize = 10;
 
-/// The common domain `domain` (lower-case ASCII) is probably a typo of, if any.
+/// The common domain `domain` (lower-case, in Unicode) is probably a typo of, if any.
 pub fn suggest_domain(domain: &str) -> Option<&'static str> {
-    if COMMON_DOMAINS.contains(&domain) || domain.len() > 64 {
+    if is_known_provider(domain) || domain.len() > 64 {
         return None;
     }
     let name = domain.split('.').next().unwrap_or_default();
@@ -57,10 +91,10 @@ pub fn suggest_domain(domain: &str) -> Option<&'static str> {
         .map(|(_, candidate)| candidate)
 }
 
-/// Optimal string alignment distance: Levenshtein plus adjacent transpositions, on bytes (the
-/// domains compared are ASCII).
+/// Optimal string alignment distance: Levenshtein plus adjacent transpositions, on characters
+/// (an accented letter is one edit, not the several bytes it takes).
 fn osa_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let width = b.len() + 1;
     let mut d = vec![0usize; (a.len() + 1) * width];
     for (i, row) in d.chunks_mut(width).enumerate() {
@@ -106,6 +140,9 @@ mod tests {
             ("hotmial.com", "hotmail.com"),
             ("iclod.com", "icloud.com"),
             ("yaho.com", "yahoo.com"),
+            ("navér.com", "naver.com"),
+            ("gmäil.com", "gmail.com"),
+            ("naver.net", "naver.com"),
         ] {
             assert_eq!(suggest_domain(typed), Some(meant), "{typed}");
         }
@@ -121,6 +158,11 @@ mod tests {
             "korea.ac.kr",
             "yahoo.co.kr",
             "snu.ac.kr",
+            "mail.com",
+            "ymail.com",
+            "gmx.com",
+            "hotmail.co.kr",
+            "googlemail.com",
         ] {
             assert_eq!(suggest_domain(domain), None, "{domain}");
         }
@@ -131,5 +173,6 @@ mod tests {
         assert_eq!(osa_distance("gmial.com", "gmail.com"), 1);
         assert_eq!(osa_distance("", "abc"), 3);
         assert_eq!(osa_distance("abc", "abc"), 0);
+        assert_eq!(osa_distance("navér.com", "naver.com"), 1);
     }
 }
