@@ -249,7 +249,7 @@ async fn refuse_then_register_later_from_settings() {
         .await;
     app.find_text_containing("내부 관리자를 통해서만 재설정이 가능합니다")
         .await;
-    app.button("웹메일로 이동").await;
+    app.button("웹메일 열기").await;
     app.screenshot("flow-refused-ko").await;
     server_holds(
         &app,

@@ -48,7 +48,8 @@ async fn a_second_launch_hands_over_to_the_running_window() {
     }
     let app = App::launch_without_server("C.UTF-8").await;
     app.find_heading("로그인").await;
-    app.type_into("웹메일 아이디(메일 주소)", "employee@example.com").await;
+    app.type_into("웹메일 아이디(메일 주소)", "employee@example.com")
+        .await;
     let status = app
         .launch_again()
         .expect("the second launch ends on its own instead of opening a window");

@@ -112,7 +112,9 @@ describe('Sync status, offline and conflicts', () => {
     const { calls } = await renderApp({ overview: STATES.registered() });
     await pushOverview(STATES.conflict());
     const dialog = await screen.findByRole('dialog', { name: '다른 곳에서 바뀐 내용이 있습니다' });
-    expect(within(dialog).getByRole('region', { name: '이 컴퓨터에서 입력한 내용' })).toHaveTextContent('ne***@gmail.com');
+    const mine = within(dialog).getByRole('region', { name: '이 컴퓨터에서 입력한 내용' });
+    expect(mine).toHaveTextContent('ne***@gmail.com');
+    expect(mine).toHaveTextContent(/바뀐 일시\s*2025년 3월 5일/);
     const registered = within(dialog).getByRole('region', { name: '지금 등록된 내용' });
     expect(registered).toHaveTextContent('ab***@naver.com');
     // When the registered info last changed, in the user's language.

@@ -142,6 +142,7 @@ export const STATES = {
           email_verified_at: null,
           phone_verified_at: null,
         },
+        mine_at: '2025-03-05T14:30:00+09:00',
         server: MASKED,
       },
     }),
