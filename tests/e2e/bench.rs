@@ -57,7 +57,7 @@ async fn one_round() -> Value {
     // First start: nobody signed in yet.
     let mark = proxy.snapshot(&server);
     let app = App::launch_at(fresh_home(), "C.UTF-8", Some(proxy.base_url())).await;
-    app.field("웹메일 주소").await;
+    app.field("웹메일 아이디(메일 주소)").await;
     proxy.quiet(Duration::from_secs(2)).await;
     phases.push(proxy.phase("start-up, signed out", mark, &server));
 

@@ -158,7 +158,7 @@ async fn first_login_agree_register_domestic_mobile_and_email() {
     app.find_heading(SETTINGS_HEADING).await;
     app.find_text_containing(&phone_mask).await;
     app.find_text_containing(&email_mask).await;
-    app.find_text_containing("동기화됨").await;
+    app.find_text_containing("서버에 저장됨").await;
     app.find_text_containing("확인됨").await;
     app.screenshot("flow-settings-ko").await;
     // One consent and one save: nothing was sent twice.
@@ -249,7 +249,7 @@ async fn refuse_then_register_later_from_settings() {
         .await;
     app.find_text_containing("내부 관리자를 통해서만 재설정이 가능합니다")
         .await;
-    app.button("웹메일로 이동").await;
+    app.button("웹메일 열기").await;
     app.screenshot("flow-refused-ko").await;
     server_holds(
         &app,
@@ -351,6 +351,9 @@ async fn overseas_number_with_the_country_picker() {
     app.click_button("저장").await;
     enter_texted_code(&app, &server, "+819012345678").await;
     app.find_heading(VERIFIED_HEADING).await;
+    // The country by its name in the UI language, never its ISO code, on the result and settings.
+    app.find_text_containing("국가: 일본").await;
+    app.screenshot("flow-overseas-result-ko").await;
     let held = server_holds(
         &app,
         &server,
@@ -362,6 +365,12 @@ async fn overseas_number_with_the_country_picker() {
     assert_eq!(held["phone"]["e164"], "+819012345678");
     assert_eq!(held["phone"]["country"], "JP");
     assert_eq!(held["phone"]["overseas"], true);
+    app.click_button("확인").await;
+    app.find_heading(SETTINGS_HEADING).await;
+    app.find_text_containing("국가: 일본").await;
+    app.click_button("English").await;
+    app.find_text_containing("Country: Japan").await;
+    app.screenshot("flow-overseas-settings-en").await;
     app.close().await;
 }
 
@@ -430,7 +439,7 @@ async fn a_save_while_the_server_refuses_waits_then_syncs_once() {
     server.set_faults("503@all,retry-after=1,scope=writes");
     app.click_button("확인").await;
     app.find_heading(VERIFIED_HEADING).await;
-    app.find_text_containing("전송 대기").await;
+    app.find_text_containing("서버 저장 대기 중").await;
     app.screenshot("flow-pending-ko").await;
     let held = server.identity_of("registered@corp.example").await;
     assert_ne!(
@@ -448,7 +457,7 @@ async fn a_save_while_the_server_refuses_waits_then_syncs_once() {
         |v| v["phone"]["e164"] == "+821022223333",
     )
     .await;
-    app.find_text_containing("동기화됨").await;
+    app.find_text_containing("서버에 저장됨").await;
     assert_eq!(
         server.writes_applied(),
         1,

@@ -11,7 +11,7 @@ async fn korean_product_name_is_shown_by_default() {
     let app = App::launch_without_server("C.UTF-8").await;
     app.find_text("G-Cloud 메일 본인 인증 정보").await;
     app.find_heading("로그인").await;
-    app.field("웹메일 주소").await;
+    app.field("웹메일 아이디(메일 주소)").await;
     app.field("비밀번호").await;
     assert_eq!(
         app.client.title().await.expect("the page title"),
@@ -48,13 +48,14 @@ async fn a_second_launch_hands_over_to_the_running_window() {
     }
     let app = App::launch_without_server("C.UTF-8").await;
     app.find_heading("로그인").await;
-    app.type_into("웹메일 주소", "employee@example.com").await;
+    app.type_into("웹메일 아이디(메일 주소)", "employee@example.com")
+        .await;
     let status = app
         .launch_again()
         .expect("the second launch ends on its own instead of opening a window");
     assert!(status.success(), "the second launch ended with {status}");
     let typed = app
-        .field("웹메일 주소")
+        .field("웹메일 아이디(메일 주소)")
         .await
         .prop("value")
         .await

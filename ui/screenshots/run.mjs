@@ -1,7 +1,9 @@
 // Every screen of the built UI in a real browser (Debian's Chromium through playwright-core), with
 // the IPC mocked: a screenshot per screen in ko and en, light and dark, at 420 px and 900 px, into
 // target/ui-screenshots/. axe-core runs on each (colour contrast included) and the 동의/거부
-// buttons are measured; any violation or difference fails the run.
+// buttons are measured; any violation or difference fails the run. Screens with a primary action
+// (저장) are also shown in the default window (560×760) and at 200 % zoom of it (280×380 CSS px),
+// and fail the run when that action is not inside the viewport at 420 px, 560×760 or 200 % zoom.
 //
 //   npm run build && node ui/screenshots/run.mjs [--only name]
 import { createServer } from 'node:http';
@@ -89,10 +91,23 @@ const SCREENS = [
       await h1(page).filter({ hasText: L('refused.title') }).waitFor();
     },
   },
-  { name: 'form', state: 'agreedEmpty', act: async (page, L) => page.getByLabel(L('form.email')).waitFor() },
+  {
+    name: 'form',
+    state: 'agreedEmpty',
+    act: async (page, L) => page.getByLabel(L('form.email')).waitFor(),
+    primary: (page, L) => page.getByRole('button', { name: L('form.save'), exact: true }),
+  },
+  // Agreed, nothing registered and nothing waiting: no status chip anywhere.
+  {
+    name: 'form-nothing-yet',
+    state: 'nothingYet',
+    act: async (page, L) => page.getByLabel(L('form.email')).waitFor(),
+    primary: (page, L) => page.getByRole('button', { name: L('form.save'), exact: true }),
+  },
   {
     name: 'form-errors',
     state: 'agreedEmpty',
+    primary: (page, L) => page.getByRole('button', { name: L('form.save'), exact: true }),
     act: async (page, L) => {
       await page.getByLabel(L('form.email')).fill('hong@company.co.kr');
       await page.getByLabel(L('form.phone')).pressSequentially('0212345678');
@@ -102,6 +117,7 @@ const SCREENS = [
   {
     name: 'form-valid',
     state: 'agreedEmpty',
+    primary: (page, L) => page.getByRole('button', { name: L('form.save'), exact: true }),
     act: async (page, L) => {
       await page.getByLabel(L('form.email')).fill('me@naver.con');
       await page.getByLabel(L('form.phone')).pressSequentially('01012345678');
@@ -137,6 +153,7 @@ const SCREENS = [
   {
     name: 'form-overseas',
     state: 'agreedEmpty',
+    primary: (page, L) => page.getByRole('button', { name: L('form.save'), exact: true }),
     act: async (page, L) => {
       await page.getByRole('switch', { name: L('form.overseas') }).check();
       await page.getByRole('button', { name: L('form.overseas_help_label') }).click();
@@ -156,7 +173,8 @@ const SCREENS = [
       const save = page.getByRole('button', { name: L('form.save'), exact: true });
       await page.waitForFunction(() => !document.querySelector('button[type=submit]')?.disabled);
       await save.click();
-      await h1(page).filter({ hasText: L('result.title') }).waitFor();
+      // The mock's save waits for the server: the title says it is on this computer only.
+      await h1(page).filter({ hasText: L('result.title_waiting') }).waitFor();
     },
   },
   { name: 'verify', state: 'verifySent', act: async (page, L) => page.getByLabel(L('verify.code_label')).waitFor() },
@@ -235,6 +253,15 @@ const SCREENS = [
       await page.getByRole('dialog').waitFor();
     },
   },
+  {
+    name: 'delete-queued',
+    state: 'pendingOffline',
+    act: async (page, L) => {
+      await page.getByRole('button', { name: L('settings.delete'), exact: true }).click();
+      await page.getByRole('dialog').getByRole('button', { name: L('settings.delete_confirm'), exact: true }).click();
+      await page.getByText(L('settings.delete_queued')).waitFor();
+    },
+  },
   { name: 'conflict', state: 'conflict', act: async (page) => page.getByRole('dialog').waitFor() },
   {
     name: 'help',
@@ -282,6 +309,17 @@ async function checkChoices(page, L) {
   return [];
 }
 
+/** The primary action, unscrolled-to, wholly inside the viewport (a sticky bar keeps it there). */
+async function checkPrimary(page, L, screen) {
+  if (!screen.primary) return [];
+  const box = await screen.primary(page, L).evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: innerHeight, width: innerWidth };
+  });
+  const inside = box.top >= 0 && box.left >= 0 && box.bottom <= box.height && box.right <= box.width;
+  return inside ? [] : [`the primary action is outside the ${box.width}×${box.height} viewport: ${JSON.stringify(box)}`];
+}
+
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -321,10 +359,43 @@ async function shootCombination({ locale, scheme, width }) {
         for (const v of result) failures.push(`${id}: axe ${v}`);
       }
       if (screen.check) for (const p of await screen.check(page, L)) failures.push(`${id}: ${p}`);
+      if (width === 420) for (const p of await checkPrimary(page, L, screen)) failures.push(`${id}: ${p}`);
       // No horizontal scrolling at any width from 420 px up.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       if (overflow > 0) failures.push(`${id}: ${overflow}px of horizontal overflow`);
       for (const e of errors) failures.push(`${id}: page error ${e}`);
+      await page.close();
+    }
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The default window (560×760, tauri.conf.json) and 200 % zoom of it (half the CSS pixels): the
+ * screens with a primary action, which must stay on screen without scrolling.
+ */
+async function shootWindow({ locale, viewport, tag }) {
+  const L = (key) => text(locale, key);
+  const context = await browser.newContext({ viewport, colorScheme: 'light', locale });
+  try {
+    for (const screen of SCREENS) {
+      if (!screen.primary || (only && !only.includes(screen.name))) continue;
+      const page = await context.newPage();
+      await page.addInitScript(
+        `window.__SCREENSHOT__ = ${JSON.stringify({ state: screen.state, locale, errors: screen.errors, helpdesk: screen.helpdesk, update: screen.update })};\n${mockSource}`,
+      );
+      await page.goto(base);
+      await h1(page).waitFor();
+      if (screen.act) await screen.act(page, L);
+      await page.waitForTimeout(150);
+      const id = `${screen.name}.${locale}.light.${tag}`;
+      // The viewport as the user sees it, not the full page: the point is what shows unscrolled.
+      await page.screenshot({ path: join(out, `${id}.png`) });
+      shots++;
+      for (const p of await checkPrimary(page, L, screen)) failures.push(`${id}: ${p}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      if (overflow > 0) failures.push(`${id}: ${overflow}px of horizontal overflow`);
       await page.close();
     }
   } finally {
@@ -348,6 +419,10 @@ try {
       while (queue.length) await shootCombination(queue.shift());
     }),
   );
+  for (const locale of ['ko', 'en']) {
+    await shootWindow({ locale, viewport: { width: 560, height: 760 }, tag: '560x760' });
+    await shootWindow({ locale, viewport: { width: 280, height: 380 }, tag: 'zoom200' });
+  }
 } finally {
   await browser.close();
   server.close();

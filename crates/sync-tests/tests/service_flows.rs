@@ -183,9 +183,19 @@ async fn a_change_from_another_device_is_never_overwritten_silently() {
         matches!(o.sync, SyncStatus::Conflict { .. })
     })
     .await;
-    let SyncStatus::Conflict { server, mine } = overview.sync else {
+    let SyncStatus::Conflict {
+        server,
+        mine,
+        mine_at,
+    } = overview.sync
+    else {
         unreachable!()
     };
+    // The dialog shows when the change on this computer was made.
+    assert!(
+        mine_at.is_some_and(|at| at.ends_with('Z') && at.len() == 20),
+        "mine_at is an RFC 3339 time"
+    );
     assert_eq!(server.unwrap().email.as_deref(), Some("fi***@naver.com"));
     assert_eq!(mine.unwrap().email.as_deref(), Some("se***@gmail.com"));
     let writes = w.server.stats().identity_writes;

@@ -264,7 +264,7 @@ impl App {
 
     /// Signs in with a demo account through the sign-in screen.
     pub async fn sign_in(&self, address: &str) {
-        self.type_into("웹메일 주소", address).await;
+        self.type_into("웹메일 아이디(메일 주소)", address).await;
         self.type_into("비밀번호", DEMO_PASSWORD).await;
         self.click_button("로그인").await;
     }

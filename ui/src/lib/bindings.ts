@@ -827,8 +827,13 @@ export type SyncStatus_Deserialize =
 { state: "pending"; retry_at?: string | null; reason?: SyncReason | null } | 
 /**  Error (`sync.error`): a write was refused and needs the user. */
 { state: "error"; reason: SyncReason } | 
-/**  The server's info changed since the user's version was started: the user chooses. */
-{ state: "conflict"; server?: MaskedInfo_Deserialize | null; mine?: MaskedInfo_Deserialize | null } | 
+/**
+ *  The server's info changed since the user's version was started: the user chooses. The
+ *  server side's time is the overview's `updated_at`.
+ */
+{ state: "conflict"; server?: MaskedInfo_Deserialize | null; mine?: MaskedInfo_Deserialize | null; 
+/**  RFC 3339: when the change on this computer was made, so the user can tell the two apart. */
+mine_at?: string | null } | 
 /**  The session could not be renewed: sign in again; the queued writes are kept. */
 { state: "sign_in_required" } | 
 /**
@@ -853,8 +858,13 @@ export type SyncStatus_Serialize =
 { state: "pending"; retry_at: string | null; reason: SyncReason | null } | 
 /**  Error (`sync.error`): a write was refused and needs the user. */
 { state: "error"; reason: SyncReason } | 
-/**  The server's info changed since the user's version was started: the user chooses. */
-{ state: "conflict"; server: MaskedInfo_Serialize | null; mine: MaskedInfo_Serialize | null } | 
+/**
+ *  The server's info changed since the user's version was started: the user chooses. The
+ *  server side's time is the overview's `updated_at`.
+ */
+{ state: "conflict"; server: MaskedInfo_Serialize | null; mine: MaskedInfo_Serialize | null; 
+/**  RFC 3339: when the change on this computer was made, so the user can tell the two apart. */
+mine_at: string | null } | 
 /**  The session could not be renewed: sign in again; the queued writes are kept. */
 { state: "sign_in_required" } | 
 /**

@@ -79,7 +79,7 @@ describe('Identity form', () => {
     const input = await type('휴대폰 번호', '０１０ １２３４ ５６７８');
     await waitFor(() => expect(input.value).toBe('010-1234-5678'));
     // The ✓ says the format is right, not that the number can be used: only a code proves that.
-    await waitFor(() => expect(input).toHaveAccessibleDescription(/올바른 형식입니다\./));
+    await waitFor(() => expect(input).toHaveAccessibleDescription(/휴대폰 번호 형식이 맞습니다\./));
     expect(input).not.toHaveAccessibleDescription(/사용할 수 있는/);
     expect(saveButton()).toBeEnabled();
   });
@@ -142,7 +142,7 @@ describe('Identity form', () => {
       input.value = value;
       void fireEvent.input(input);
     }
-    await screen.findByText('올바른 형식입니다.');
+    await screen.findByText('메일 주소 형식이 맞습니다.');
     expect(calls.filter((c) => c.cmd === 'validate_email').map((c) => c.args.input)).toEqual(['ab@naver.com']);
   });
 
@@ -173,10 +173,10 @@ describe('Identity form', () => {
     await type('휴대폰 번호', '01012345678');
     await waitFor(() => expect(saveButton()).toBeEnabled());
     await fireEvent.click(saveButton());
-    expect(await screen.findByRole('heading', { level: 1, name: '본인 인증 정보를 저장했습니다' })).toHaveFocus();
+    expect(await screen.findByRole('heading', { level: 1, name: '이 컴퓨터에 저장했습니다' })).toHaveFocus();
     expect(screen.getByText('ab***@naver.com')).toBeInTheDocument();
     expect(screen.getByText(/010-\*\*\*\*-5678/)).toBeInTheDocument();
-    expect(screen.getAllByText('전송 대기').length).toBeGreaterThan(0);
+    expect(screen.getAllByText('서버 저장 대기 중').length).toBeGreaterThan(0);
     expect(calls.find((c) => c.cmd === 'submit_identity')?.args.draft).toMatchObject({
       email: 'abcd@naver.com',
       phone: '010-1234-5678',
@@ -225,7 +225,7 @@ describe('Identity form', () => {
       expect(combo).toHaveAttribute('aria-activedescendant', option.id);
       await expectNoViolations();
       await fireEvent.keyDown(combo, { key: 'Enter' });
-      expect(combo).toHaveValue('일본 (+81)');
+      expect(combo).toHaveValue('+81 일본');
       expect(combo).toHaveAttribute('aria-expanded', 'false');
       const phone = screen.getByLabelText('휴대폰 번호');
       await waitFor(() => expect(phone).toHaveAttribute('placeholder', '090-1234-5678'));
@@ -247,7 +247,7 @@ describe('Identity form', () => {
     await renderApp({ overview: STATES.agreedEmpty(), info: { default_overseas_country: 'JP', managed: ['default_overseas_country'] } });
     await fireEvent.click(await screen.findByRole('switch', { name: '해외 사용자인가요?' }));
     const combo = await screen.findByRole('combobox', { name: '국가' });
-    await waitFor(() => expect(combo).toHaveValue('일본 (+81)'));
+    await waitFor(() => expect(combo).toHaveValue('+81 일본'));
     expect(combo).toHaveAccessibleDescription(/관리자가 설정함/);
     // The phone field follows the preset country at once.
     await waitFor(() => expect(screen.getByLabelText('휴대폰 번호')).toHaveAttribute('placeholder', '090-1234-5678'));

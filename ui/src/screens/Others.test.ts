@@ -19,20 +19,21 @@ describe('Refusal', () => {
     expect(screen.getByText('등록된 인증정보가 없으면 비밀번호 분실 시 내부 관리자를 통해서만 재설정이 가능합니다.')).toBeInTheDocument();
     expect(screen.getByText('거부 시에도 추가등록 할 수 있습니다.')).toBeInTheDocument();
     expect(screen.getByText('경로: 로그인 보안 설정 > 본인 인증 정보 이동')).toBeInTheDocument();
-    expect(screen.getAllByText('전송 대기').length).toBeGreaterThan(0);
+    expect(screen.getAllByText('서버 저장 대기 중').length).toBeGreaterThan(0);
     await expectNoViolations();
   });
 
-  it('웹메일로 이동 opens the webmail', async () => {
+  it('웹메일 열기 opens the webmail', async () => {
     const { calls } = await refuse();
-    await fireEvent.click(screen.getByRole('button', { name: '웹메일로 이동' }));
+    await fireEvent.click(screen.getByRole('button', { name: '웹메일 열기' }));
     await waitFor(() => expect(calls.some((c) => c.cmd === 'open_webmail')).toBe(true));
   });
 
   it('says when no webmail is configured', async () => {
     await refuse({ open_webmail: { code: 'webmail_url_missing', params: {} } });
-    await fireEvent.click(screen.getByRole('button', { name: '웹메일로 이동' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('웹메일 주소가 설정되어 있지 않습니다.');
+    await fireEvent.click(screen.getByRole('button', { name: '웹메일 열기' }));
+    // The webmail's site address, named apart from the webmail ID the user signs in with.
+    expect(await screen.findByRole('alert')).toHaveTextContent('웹메일 사이트 주소가 설정되어 있지 않습니다. 사내 IT 담당자에게 문의해 주세요.');
     await expectNoViolations();
   });
 
@@ -40,7 +41,7 @@ describe('Refusal', () => {
     await renderApp({ overview: STATES.firstLogin(), info: { webmail_url: null } });
     await fireEvent.click(await screen.findByRole('button', { name: '거부' }));
     await screen.findByRole('heading', { level: 1, name: '동의를 거부했습니다' });
-    expect(screen.queryByRole('button', { name: '웹메일로 이동' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: '웹메일 열기' })).not.toBeInTheDocument();
     expect(screen.getByRole('button', { name: '로그인 보안 설정 보기' })).toHaveClass('primary');
   });
 
@@ -86,10 +87,10 @@ describe('Help (문의)', () => {
 
 describe('Sync status, offline and conflicts', () => {
   it.each([
-    ['registered', '동기화됨', null],
-    ['agreedEmpty', '저장됨(이 컴퓨터)', null],
-    ['pendingOffline', '전송 대기', '서버에 연결할 수 없습니다.'],
-    ['syncError', '오류', '서버가 입력한 내용을 받아들이지 않았습니다.'],
+    ['registered', '서버에 저장됨', null],
+    ['agreedEmpty', '이 컴퓨터에만 저장됨', null],
+    ['pendingOffline', '서버 저장 대기 중', '서버에 연결할 수 없습니다.'],
+    ['syncError', '서버에 저장하지 못함', '서버가 입력한 내용을 받아들이지 않았습니다.'],
   ] as const)('the chip for %s says %s with its reason', async (state, label, reason) => {
     await renderApp({ overview: STATES[state]() });
     const chips = screen.getAllByRole('status').filter((s) => s.textContent?.includes(label));
@@ -110,11 +111,21 @@ describe('Sync status, offline and conflicts', () => {
   it('asks about a conflict with both versions masked; mine is sent', async () => {
     const { calls } = await renderApp({ overview: STATES.registered() });
     await pushOverview(STATES.conflict());
-    const dialog = await screen.findByRole('dialog', { name: '다른 곳에서 정보가 바뀌었습니다' });
-    expect(within(dialog).getByRole('region', { name: '이 컴퓨터에서 입력한 정보' })).toHaveTextContent('ne***@gmail.com');
-    expect(within(dialog).getByRole('region', { name: '서버에 있는 정보' })).toHaveTextContent('ab***@naver.com');
+    const dialog = await screen.findByRole('dialog', { name: '다른 곳에서 바뀐 내용이 있습니다' });
+    const mine = within(dialog).getByRole('region', { name: '이 컴퓨터에서 입력한 내용' });
+    expect(mine).toHaveTextContent('ne***@gmail.com');
+    expect(mine).toHaveTextContent(/바뀐 일시\s*2025년 3월 5일/);
+    const registered = within(dialog).getByRole('region', { name: '지금 등록된 내용' });
+    expect(registered).toHaveTextContent('ab***@naver.com');
+    // When the registered info last changed, in the user's language.
+    expect(registered).toHaveTextContent(/바뀐 일시\s*2025년 3월 2일/);
+    // Two choices of equal weight: one class list, neither the accent.
+    const keepServer = within(dialog).getByRole('button', { name: '등록된 내용 유지' });
+    const keepMine = within(dialog).getByRole('button', { name: '입력한 내용으로 바꾸기' });
+    expect(keepMine.className).toBe(keepServer.className);
+    expect(keepMine).not.toHaveClass('primary');
     await expectNoViolations();
-    await fireEvent.click(within(dialog).getByRole('button', { name: '내 정보로 저장' }));
+    await fireEvent.click(keepMine);
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(calls.find((c) => c.cmd === 'resolve_conflict')?.args).toEqual({ choice: 'mine' });
   });
@@ -124,9 +135,9 @@ describe('Sync status, offline and conflicts', () => {
     const dialog = await screen.findByRole('dialog');
     await fireEvent.keyDown(dialog, { key: 'Escape' });
     expect(screen.queryByRole('dialog')).toBeNull();
-    await fireEvent.click(screen.getByRole('button', { name: '남길 정보 고르기' }));
+    await fireEvent.click(screen.getByRole('button', { name: '남길 내용 고르기' }));
     const again = await screen.findByRole('dialog');
-    await fireEvent.click(within(again).getByRole('button', { name: '서버 정보 유지' }));
+    await fireEvent.click(within(again).getByRole('button', { name: '등록된 내용 유지' }));
     expect(await within(again).findByRole('alert')).toHaveTextContent('서버에서 오류가 발생했습니다.');
   });
 
@@ -166,7 +177,7 @@ describe('Kept work the app cannot send', () => {
   it('changes saved for another server are never sent here: discard or keep', async () => {
     const { calls } = await renderApp({ overview: { ...STATES.registered(), other_server_writes: 2 } });
     expect(await screen.findByText('다른 서버용으로 저장된 변경 내용이 있습니다')).toBeInTheDocument();
-    expect(screen.getByText(/변경 내용 2건은 지금 서버로 보내지 않습니다/)).toBeInTheDocument();
+    expect(screen.getByText(/지금 서버에 저장하지 않습니다\(2건\)/)).toBeInTheDocument();
     await expectNoViolations();
     await fireEvent.click(screen.getByRole('button', { name: '보관' }));
     expect(screen.queryByText('다른 서버용으로 저장된 변경 내용이 있습니다')).not.toBeInTheDocument();

@@ -35,7 +35,7 @@ describe('Settings: updates', () => {
     expect(section).toHaveTextContent('최신 버전을 사용하고 있습니다.');
     expect(calls.some((c) => c.cmd === 'install_update')).toBe(false);
     await fireEvent.click(within(section).getByRole('button', { name: '업데이트 확인' }));
-    expect(await within(section).findByText('새 버전 0.2.0을 설치할 수 있습니다.')).toBeInTheDocument();
+    expect(await within(section).findByText('새 버전을 설치할 수 있습니다. 버전: 0.2.0')).toBeInTheDocument();
     expect(section).toHaveTextContent('관리자 권한을 요청할 수 있습니다');
     expect(calls.some((c) => c.cmd === 'install_update')).toBe(false);
     await fireEvent.click(within(section).getByRole('button', { name: '설치하고 다시 시작' }));
@@ -64,7 +64,7 @@ describe('Settings (로그인 보안 설정 > 본인 인증 정보)', () => {
     expect(screen.getByText('ab***@naver.com')).toBeInTheDocument();
     expect(screen.getByText(/010-\*\*\*\*-5678/)).toBeInTheDocument();
     expect(screen.getByText('동의함')).toBeInTheDocument();
-    expect(screen.getAllByText('동기화됨').length).toBeGreaterThan(0);
+    expect(screen.getAllByText('서버에 저장됨').length).toBeGreaterThan(0);
     expect(screen.getByRole('button', { name: '변경' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: '삭제' })).toBeInTheDocument();
     await expectNoViolations();
@@ -204,7 +204,7 @@ describe('Settings (로그인 보안 설정 > 본인 인증 정보)', () => {
     await fireEvent.click(toggle);
     expect(await screen.findByText('ab'.repeat(32))).toBeInTheDocument();
     expect(screen.getByText('0.1.0 · Windows 11')).toBeInTheDocument();
-    expect(screen.getByText('전송됨')).toBeInTheDocument();
+    expect(within(document.getElementById('settings-receipts')!).getByText('서버에 저장됨')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: '동의 내역 닫기' })).toHaveAttribute('aria-expanded', 'true');
     await expectNoViolations();
   });
@@ -229,7 +229,7 @@ describe('Settings (로그인 보안 설정 > 본인 인증 정보)', () => {
     const { calls } = await renderApp({ overview: STATES.registered() });
     await fireEvent.click(screen.getByRole('button', { name: '로그아웃' }));
     const dialog = await screen.findByRole('dialog', { name: '로그아웃할까요?' });
-    expect(dialog).toHaveTextContent('아직 전송되지 않은 변경이 모두 삭제됩니다');
+    expect(dialog).toHaveTextContent('서버에 아직 저장되지 않은 변경이 모두 삭제됩니다');
     await fireEvent.click(within(dialog).getByRole('button', { name: '로그아웃하기' }));
     expect(await screen.findByRole('heading', { level: 1, name: '로그인' })).toBeInTheDocument();
     expect(calls.some((c) => c.cmd === 'sign_out')).toBe(true);

@@ -6,7 +6,7 @@ import { STATES } from '../testing/backend';
 afterEach(resetApp);
 
 async function fill(address: string, password: string) {
-  await fireEvent.input(screen.getByLabelText('웹메일 주소'), { target: { value: address } });
+  await fireEvent.input(screen.getByLabelText('웹메일 아이디(메일 주소)'), { target: { value: address } });
   await fireEvent.input(screen.getByLabelText('비밀번호'), { target: { value: password } });
   await fireEvent.click(screen.getByRole('button', { name: '로그인' }));
 }
@@ -16,7 +16,7 @@ describe('Sign-in', () => {
     await renderApp({ overview: STATES.signedOut() });
     const heading = screen.getByRole('heading', { level: 1, name: '로그인' });
     expect(heading).toHaveFocus();
-    expect(screen.getByLabelText('웹메일 주소')).toBeInTheDocument();
+    expect(screen.getByLabelText('웹메일 아이디(메일 주소)')).toBeInTheDocument();
     expect(screen.getByLabelText('비밀번호')).toHaveAttribute('type', 'password');
     await expectNoViolations();
   });
@@ -31,12 +31,12 @@ describe('Sign-in', () => {
   it('asks for both fields before calling anything', async () => {
     const { calls } = await renderApp({ overview: STATES.signedOut() });
     await fireEvent.click(screen.getByRole('button', { name: '로그인' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('웹메일 주소와 비밀번호를 모두 입력해 주세요.');
+    expect(await screen.findByRole('alert')).toHaveTextContent('웹메일 아이디와 비밀번호를 모두 입력해 주세요.');
     expect(calls.some((c) => c.cmd === 'sign_in')).toBe(false);
   });
 
   it.each([
-    ['invalid_credentials', {}, '웹메일 주소 또는 비밀번호가 올바르지 않습니다.'],
+    ['invalid_credentials', {}, '웹메일 아이디(메일 주소) 또는 비밀번호가 올바르지 않습니다.'],
     ['too_many_attempts', { seconds: '30' }, '30초 후에 다시 시도해 주세요.'],
     ['offline', {}, '서버에 연결할 수 없습니다.'],
     ['server_unavailable', {}, '서버를 일시적으로 사용할 수 없습니다.'],
@@ -48,7 +48,7 @@ describe('Sign-in', () => {
     await renderApp({ overview: STATES.signedOut(), errors: { sign_in: { code, params } } });
     await fill('hong@company.co.kr', 'secret');
     expect(await screen.findByRole('alert')).toHaveTextContent(text);
-    expect(screen.getByLabelText('웹메일 주소')).toHaveValue('hong@company.co.kr');
+    expect(screen.getByLabelText('웹메일 아이디(메일 주소)')).toHaveValue('hong@company.co.kr');
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('로그인');
     await expectNoViolations();
   });
@@ -56,9 +56,9 @@ describe('Sign-in', () => {
   it('re-sign-in keeps the account and says that nothing is lost', async () => {
     const { calls } = await renderApp({ overview: STATES.signInRequired() });
     expect(screen.getByRole('heading', { level: 1, name: '다시 로그인해 주세요' })).toHaveFocus();
-    expect(screen.getByText(/아직 전송되지 않은 변경은 그대로 보관되며/)).toBeInTheDocument();
-    expect(screen.getByLabelText('웹메일 주소')).toHaveValue('hong@company.co.kr');
-    expect(screen.getByLabelText('웹메일 주소')).toHaveAttribute('readonly');
+    expect(screen.getByText(/서버에 아직 저장되지 않은 변경은 그대로 보관되며/)).toBeInTheDocument();
+    expect(screen.getByLabelText('웹메일 아이디(메일 주소)')).toHaveValue('hong@company.co.kr');
+    expect(screen.getByLabelText('웹메일 아이디(메일 주소)')).toHaveAttribute('readonly');
     await expectNoViolations();
     await fireEvent.input(screen.getByLabelText('비밀번호'), { target: { value: 'secret' } });
     await fireEvent.click(screen.getByRole('button', { name: '로그인' }));

@@ -45,7 +45,7 @@ describe('the password asked again (step-up)', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(field.value).toBe('');
     expect(calls.filter((c) => c.cmd === 'step_up').map((c) => c.args)).toEqual([{ password: PASSWORD }]);
-    expect(screen.getAllByText('동기화됨').length).toBeGreaterThan(0);
+    expect(screen.getAllByText('서버에 저장됨').length).toBeGreaterThan(0);
   });
 
   it('a wrong password is refused next to the field, which is emptied and focused', async () => {
@@ -83,7 +83,7 @@ describe('the password asked again (step-up)', () => {
     await renderApp({ overview: STATES.passwordRequired() });
     await fireEvent.click(within(await dialog()).getByRole('button', { name: '나중에' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(screen.getByText('변경 내용을 보내려면 비밀번호를 한 번 더 입력해야 합니다.')).toBeInTheDocument();
+    expect(screen.getByText('변경 내용을 서버에 저장하려면 비밀번호를 한 번 더 입력해 주세요.')).toBeInTheDocument();
     await fireEvent.click(screen.getByRole('button', { name: '비밀번호 입력' }));
     const box = await dialog();
     await fireEvent.keyDown(box, { key: 'Escape' });

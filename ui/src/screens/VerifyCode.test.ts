@@ -42,7 +42,7 @@ describe('the code screen', () => {
     await renderApp({ overview: STATES.verifySent() });
     await typeCode('000000');
     await fireEvent.click(screen.getByRole('button', { name: '확인' }));
-    const message = '인증번호가 맞지 않습니다. 4번 더 입력할 수 있습니다.';
+    const message = '인증번호가 맞지 않습니다. 다시 확인해 주세요. 4번 더 입력할 수 있습니다.';
     expect(await screen.findByText(message)).toBeInTheDocument();
     const input = codeField();
     expect(input).toHaveAttribute('aria-invalid', 'true');
@@ -93,7 +93,7 @@ describe('the code screen', () => {
 
   it('no sender configured: points to the administrator, offers no 다시 받기', async () => {
     await renderApp({ overview: STATES.verifyNoSender() });
-    expect(screen.getByRole('alert')).toHaveTextContent('관리자에게 문의해 주세요');
+    expect(screen.getByRole('alert')).toHaveTextContent('사내 IT 담당자에게 문의해 주세요');
     expect(screen.queryByRole('button', { name: /다시 받기/ })).toBeNull();
     await expectNoViolations();
   });
@@ -101,7 +101,7 @@ describe('the code screen', () => {
   it('resend_too_soon from core is shown as it comes', async () => {
     await renderApp({ overview: STATES.verifyExpired(), errors: { resend_code: { code: 'resend_too_soon', params: { seconds: '12' } } } });
     await fireEvent.click(screen.getByRole('button', { name: '다시 받기' }));
-    expect(await screen.findByText('조금 전에 인증번호를 보냈습니다. 12초 후에 다시 받을 수 있습니다.')).toBeInTheDocument();
+    expect(await screen.findByText('조금 전에 인증번호를 보냈습니다. 받은 인증번호를 입력하거나 12초 후에 다시 받아 주세요.')).toBeInTheDocument();
   });
 });
 

@@ -75,7 +75,7 @@ describe('the phone field', () => {
     expect(form.phoneMessage).toBeNull();
     expect(form.canSave).toBe(false);
     await vi.advanceTimersByTimeAsync(VERDICT_DELAY);
-    expect(form.phoneMessage).toEqual({ kind: 'ok', text: '올바른 형식입니다.' });
+    expect(form.phoneMessage).toEqual({ kind: 'ok', text: '휴대폰 번호 형식이 맞습니다.' });
     expect(form.canSave).toBe(true);
   });
 
@@ -127,7 +127,7 @@ describe('the e-mail field', () => {
     await vi.advanceTimersByTimeAsync(VERDICT_DELAY);
     const checks = calls.filter((c) => c.cmd === 'validate_email');
     expect(checks.map((c) => c.args)).toEqual([{ input: 'ab@naver.com', account: 'hong@company.co.kr' }]);
-    expect(form.emailMessage).toEqual({ kind: 'ok', text: '올바른 형식입니다.' });
+    expect(form.emailMessage).toEqual({ kind: 'ok', text: '메일 주소 형식이 맞습니다.' });
   });
 
   it('shows a warning without blocking the save, and an error that blocks it', async () => {

@@ -114,6 +114,8 @@ export const STATES = {
       updated_at: null,
     }),
   agreedEmpty: () => overview({ info: null, updated_at: null, sync: { state: 'saved_locally' } }),
+  /** Agreed, nothing registered and nothing waiting (or everything deleted): no status to show. */
+  nothingYet: () => overview({ info: null, updated_at: null, sync: { state: 'synced', at: null } }),
   registered: () => overview(),
   refused: () =>
     overview({
@@ -140,6 +142,7 @@ export const STATES = {
           email_verified_at: null,
           phone_verified_at: null,
         },
+        mine_at: '2025-03-05T14:30:00+09:00',
         server: MASKED,
       },
     }),
@@ -425,7 +428,10 @@ export function backend(s: Scenario) {
           info: null,
           updated_at: null,
           consent: { ...current.consent, state: 'withdrawn', decided_at: '2025-03-03T10:00:00+09:00' },
-          sync: { state: 'synced', at: null },
+          // Offline, the delete waits in the outbox like any write.
+          sync: current.online
+            ? { state: 'synced', at: null }
+            : { state: 'pending', retry_at: null, reason: { code: 'offline', params: {} } },
         };
         return current;
       case 'resolve_conflict':

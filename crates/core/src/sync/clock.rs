@@ -45,6 +45,13 @@ pub(crate) fn rfc3339_in(delay: Duration) -> String {
         .unwrap_or_default()
 }
 
+/// A stored Unix time in milliseconds as RFC 3339 (UTC, to the second); `None` when out of range.
+pub(crate) fn rfc3339_of_millis(millis: i64) -> Option<String> {
+    let at = time::OffsetDateTime::from_unix_timestamp(millis.div_euclid(1000)).ok()?;
+    at.format(&time::format_description::well_known::Rfc3339)
+        .ok()
+}
+
 /// An RFC 3339 time, `None` when unreadable.
 fn parse(text: &str) -> Option<time::OffsetDateTime> {
     time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
@@ -95,5 +102,18 @@ mod tests {
         assert!(now.ends_with('Z') && !now.contains('.'), "{now}");
         let later = rfc3339_in(Duration::from_secs(3600));
         assert!(later > now, "{later} after {now}");
+    }
+
+    #[test]
+    fn stored_milliseconds_read_as_utc_seconds() {
+        assert_eq!(
+            rfc3339_of_millis(1_764_320_400_999).as_deref(),
+            Some("2025-11-28T09:00:00Z")
+        );
+        assert_eq!(
+            rfc3339_of_millis(0).as_deref(),
+            Some("1970-01-01T00:00:00Z")
+        );
+        assert_eq!(rfc3339_of_millis(i64::MAX), None);
     }
 }

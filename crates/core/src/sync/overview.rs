@@ -6,7 +6,7 @@
 //! on the runtime's watch channel only when it changed (the app forwards each value as
 //! `overview-changed`).
 
-use super::clock::now_rfc3339;
+use super::clock::{now_rfc3339, rfc3339_of_millis};
 use super::reconfirm::{self, ReconfirmInput};
 use super::runtime::{RetrySchedule, Runtime};
 use super::store::outbox::{self, OpKind, OpState};
@@ -156,6 +156,7 @@ fn compose(
         SyncStatus::Conflict {
             server: snap.info.clone(),
             mine: op.masked.clone(),
+            mine_at: rfc3339_of_millis(op.created_at),
         }
     } else if let Some(op) = head.filter(|op| op.state == OpState::Rejected) {
         SyncStatus::Error {

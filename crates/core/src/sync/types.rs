@@ -146,6 +146,10 @@ impl SyncReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "state", rename_all = "snake_case")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one short-lived value per overview, built a few times a minute at most: boxing the conflict's two sides would buy nothing"
+)]
 pub enum SyncStatus {
     /// Synced (`sync.synced`): nothing waits; `at` is when the last write was applied or the state last read.
     Synced { at: Option<String> },
@@ -158,10 +162,14 @@ pub enum SyncStatus {
     },
     /// Error (`sync.error`): a write was refused and needs the user.
     Error { reason: SyncReason },
-    /// The server's info changed since the user's version was started: the user chooses.
+    /// The server's info changed since the user's version was started: the user chooses. The
+    /// server side's time is the overview's `updated_at`.
     Conflict {
         server: Option<MaskedInfo>,
         mine: Option<MaskedInfo>,
+        /// RFC 3339: when the change on this computer was made, so the user can tell the two apart.
+        #[serde(default)]
+        mine_at: Option<String>,
     },
     /// The session could not be renewed: sign in again; the queued writes are kept.
     SignInRequired,

@@ -76,7 +76,7 @@ fn status(sync: &SyncStatus) -> Value {
             "reason": reason.as_ref().map(|r| &r.code),
         }),
         SyncStatus::Error { reason } => json!({ "state": "error", "reason": reason.code }),
-        SyncStatus::Conflict { server, mine } => json!({
+        SyncStatus::Conflict { server, mine, .. } => json!({
             "state": "conflict",
             "server": server.as_ref().map(info_flags),
             "mine": mine.as_ref().map(info_flags),
@@ -205,6 +205,7 @@ mod tests {
         overview.sync = SyncStatus::Conflict {
             server: Some(masked("ho***@daum.net", "010-****-1234")),
             mine: Some(masked("mi***@naver.com", "010-****-5678")),
+            mine_at: Some("2026-11-28T09:00:00Z".into()),
         };
         let text = sync_summary(&overview).to_string();
         for value in ["***", "naver", "daum", "5678", "1234", "KR"] {
