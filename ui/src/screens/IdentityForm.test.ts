@@ -130,7 +130,7 @@ describe('Identity form', () => {
     await expectNoViolations();
     await fireEvent.click(screen.getByRole('button', { name: 'hong@naver.com 주소로 바꾸기' }));
     expect(input.value).toBe('hong@naver.com');
-    expect(await screen.findByText('올바른 형식입니다.')).toBeInTheDocument();
+    expect(await screen.findByText('메일 주소 형식이 맞습니다.')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /주소로 바꾸기/ })).not.toBeInTheDocument();
     expect(saveButton()).toBeEnabled();
   });
