@@ -1,0 +1,207 @@
+//! What `account-api admin` prints: for people in Korean or English from the catalog
+//! (`admin_cli.*` in `locales/`), or with `--json` the same JSON the admin routes answer, for
+//! scripts. Printed text is collected first, so that tests read exactly what a terminal shows.
+
+use super::deletion::Deleted;
+use super::report::Report;
+use super::tokens::{Created, TokenInfo};
+use super::trail::Page;
+use mail_identity_core::locale::Locale;
+use rust_i18n::t;
+use serde::Serialize;
+
+/// The output of one command.
+pub struct Out {
+    pub locale: Locale,
+    pub json: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Out {
+    pub fn new(locale: Locale, json: bool) -> Out {
+        Out {
+            locale,
+            json,
+            stdout: String::new(),
+            stderr: String::new(),
+        }
+    }
+
+    pub fn line(&mut self, text: String) {
+        self.stdout.push_str(&text);
+        self.stdout.push('\n');
+    }
+
+    pub fn raw(&mut self, text: String) {
+        self.stdout.push_str(&text);
+    }
+
+    pub fn error(&mut self, text: String) {
+        self.stderr.push_str(&text);
+        self.stderr.push('\n');
+    }
+
+    /// A database failure: said, with SQLite's message (it names no bound value); exit status 1.
+    pub fn failed(&mut self, error: &dyn std::fmt::Display) -> u8 {
+        let detail = error.to_string();
+        self.error(
+            t!(
+                "admin_cli.error.database",
+                locale = self.locale.tag(),
+                value = detail
+            )
+            .to_string(),
+        );
+        1
+    }
+
+    fn json_of<T: Serialize>(&mut self, value: &T) {
+        let text = serde_json::to_string_pretty(value).unwrap_or_default();
+        self.line(text);
+    }
+
+    fn text(&self, key: &str) -> String {
+        t!(key, locale = self.locale.tag()).to_string()
+    }
+
+    fn text_with(&self, key: &str, value: &str) -> String {
+        t!(key, locale = self.locale.tag(), value = value).to_string()
+    }
+}
+
+fn yes_no(out: &Out, yes: bool) -> String {
+    out.text(if yes {
+        "admin_cli.answer_yes"
+    } else {
+        "admin_cli.answer_no"
+    })
+}
+
+pub fn created(out: &mut Out, created: &Created) {
+    if out.json {
+        return out.json_of(created);
+    }
+    out.line(out.text("admin_cli.token.created"));
+    out.line(format!("  id: {}", created.info.id));
+    out.line(format!("  scopes: {}", created.info.scopes.join(" ")));
+    out.line(format!("  token: {}", created.token));
+}
+
+pub fn token_list(out: &mut Out, tokens: &[TokenInfo]) {
+    if out.json {
+        return out.json_of(&tokens);
+    }
+    if tokens.is_empty() {
+        return out.line(out.text("admin_cli.token.none"));
+    }
+    for token in tokens {
+        let state = match (&token.revoked_at, &token.last_used_at) {
+            (Some(at), _) => out.text_with("admin_cli.token.revoked_at", at),
+            (None, Some(at)) => out.text_with("admin_cli.token.last_used", at),
+            (None, None) => out.text("admin_cli.token.never_used"),
+        };
+        out.line(format!(
+            "{}  {}  [{}]  {}  {}",
+            token.id,
+            token.name,
+            token.scopes.join(" "),
+            token.created_at,
+            state
+        ));
+    }
+}
+
+pub fn revoked(out: &mut Out, id: &str) {
+    if out.json {
+        return out.json_of(&serde_json::json!({ "id": id, "revoked": true }));
+    }
+    out.line(out.text_with("admin_cli.token.revoked", id));
+}
+
+pub fn deleted(out: &mut Out, deleted: &Deleted) {
+    if out.json {
+        return out.json_of(deleted);
+    }
+    out.line(out.text("admin_cli.deleted.done"));
+    let rows = [
+        ("admin_cli.deleted.email", yes_no(out, deleted.had_email)),
+        ("admin_cli.deleted.phone", yes_no(out, deleted.had_phone)),
+        (
+            "admin_cli.deleted.sessions",
+            deleted.sessions_ended.to_string(),
+        ),
+        ("admin_cli.deleted.reference", deleted.account_ref.clone()),
+    ];
+    for (key, value) in rows {
+        out.line(format!("  {}: {value}", out.text(key)));
+    }
+}
+
+pub fn report(out: &mut Out, report: &Report) {
+    if out.json {
+        return out.json_of(report);
+    }
+    let suppressed = out.text("admin_cli.report.suppressed");
+    let show = |n: Option<u64>| n.map_or_else(|| suppressed.clone(), |n| n.to_string());
+    let totals = &report.totals;
+    out.line(out.text_with(
+        "admin_cli.report.title",
+        &format!("{} ~ {}", report.from, report.to),
+    ));
+    let rows = [
+        ("admin_cli.report.accounts", Some(totals.accounts)),
+        ("admin_cli.report.agreed", totals.consent_agreed),
+        ("admin_cli.report.refused", totals.consent_refused),
+        ("admin_cli.report.pending", totals.consent_pending),
+        ("admin_cli.report.withdrawn", totals.consent_withdrawn),
+        ("admin_cli.report.email_registered", totals.email_registered),
+        ("admin_cli.report.email_verified", totals.email_verified),
+        ("admin_cli.report.phone_registered", totals.phone_registered),
+        ("admin_cli.report.phone_verified", totals.phone_verified),
+        ("admin_cli.report.phone_overseas", totals.phone_overseas),
+    ];
+    for (key, count) in rows {
+        out.line(format!("  {}: {}", out.text(key), show(count)));
+    }
+    out.line(out.text("admin_cli.report.per_day"));
+    out.line("date        active agreed refused withdrawn registered changed deleted reconfirmed accounts_deleted".into());
+    for day in &report.days {
+        out.line(format!(
+            "{}  {:>6} {:>6} {:>7} {:>9} {:>10} {:>7} {:>7} {:>11} {:>16}",
+            day.date,
+            show(day.accounts_active),
+            show(day.consent_agreed),
+            show(day.consent_refused),
+            show(day.consent_withdrawn),
+            show(day.info_registered),
+            show(day.info_changed),
+            show(day.info_deleted),
+            show(day.reconfirmed),
+            show(day.accounts_deleted),
+        ));
+    }
+    out.line(out.text_with("admin_cli.report.rule", &report.min_group.to_string()));
+}
+
+pub fn trail(out: &mut Out, page: &Page) {
+    if out.json {
+        return out.json_of(page);
+    }
+    if page.entries.is_empty() {
+        out.line(out.text("admin_cli.audit.none"));
+    }
+    for entry in &page.entries {
+        out.line(format!(
+            "{}  {:<17}  {}  {}  {}",
+            entry.at,
+            entry.kind,
+            entry.account_ref.as_deref().unwrap_or("-"),
+            entry.app_version,
+            entry.detail
+        ));
+    }
+    if let Some(cursor) = &page.next_cursor {
+        out.line(out.text_with("admin_cli.audit.more", cursor));
+    }
+}
