@@ -228,14 +228,7 @@ pub fn run(invocation: &Invocation, out: &mut Out) -> u8 {
                     Ok(created) => text::created(out, &created),
                     Err(TokenError::Store(e)) => return Err(e),
                     Err(refused) => {
-                        out.error(
-                            t!(
-                                "admin_cli.error.token",
-                                locale = out.locale.tag(),
-                                value = refused.to_string()
-                            )
-                            .to_string(),
-                        );
+                        text::token_refused(out, &refused);
                         return Ok(2);
                     }
                 }
@@ -299,14 +292,7 @@ pub fn run(invocation: &Invocation, out: &mut Out) -> u8 {
                 let range = match Range::parse(from.as_deref(), to.as_deref(), now.date()) {
                     Ok(range) => range,
                     Err(refused) => {
-                        out.error(
-                            t!(
-                                "admin_cli.error.range",
-                                locale = out.locale.tag(),
-                                value = refused.to_string()
-                            )
-                            .to_string(),
-                        );
+                        text::range_refused(out, &refused);
                         return Ok(2);
                     }
                 };
@@ -330,14 +316,7 @@ pub fn run(invocation: &Invocation, out: &mut Out) -> u8 {
                     Ok(page) => text::trail(out, &page),
                     Err(TrailError::Store(e)) => return Err(e),
                     Err(TrailError::Filter(refused)) => {
-                        out.error(
-                            t!(
-                                "admin_cli.error.filter",
-                                locale = out.locale.tag(),
-                                value = refused.to_string()
-                            )
-                            .to_string(),
-                        );
+                        text::filter_refused(out, &refused);
                         return Ok(2);
                     }
                 }
@@ -369,4 +348,109 @@ fn record(
         None,
         json!({ "token": "cli", "action": action, "status": code }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every message the command line prints exists in both languages (keys chosen at run time
+    /// are out of the catalog check's sight).
+    #[test]
+    fn every_message_is_in_both_catalogs() {
+        for key in [
+            "admin_cli.answer_no",
+            "admin_cli.answer_yes",
+            "admin_cli.audit.more",
+            "admin_cli.audit.none",
+            "admin_cli.deleted.done",
+            "admin_cli.deleted.email",
+            "admin_cli.deleted.phone",
+            "admin_cli.deleted.reference",
+            "admin_cli.deleted.sessions",
+            "admin_cli.error.already_deleted",
+            "admin_cli.error.bad_limit",
+            "admin_cli.error.bad_name",
+            "admin_cli.error.database",
+            "admin_cli.error.filter_cursor",
+            "admin_cli.error.filter_kind",
+            "admin_cli.error.filter_limit",
+            "admin_cli.error.filter_time",
+            "admin_cli.error.missing_value",
+            "admin_cli.error.no_account",
+            "admin_cli.error.no_scope",
+            "admin_cli.error.range_bad_date",
+            "admin_cli.error.range_reversed",
+            "admin_cli.error.range_too_long",
+            "admin_cli.error.unexpected_option",
+            "admin_cli.error.unknown_command",
+            "admin_cli.error.unknown_option",
+            "admin_cli.error.unknown_scope",
+            "admin_cli.error.unknown_token",
+            "admin_cli.report.accounts",
+            "admin_cli.report.agreed",
+            "admin_cli.report.email_registered",
+            "admin_cli.report.email_verified",
+            "admin_cli.report.pending",
+            "admin_cli.report.per_day",
+            "admin_cli.report.phone_overseas",
+            "admin_cli.report.phone_registered",
+            "admin_cli.report.phone_verified",
+            "admin_cli.report.refused",
+            "admin_cli.report.rule",
+            "admin_cli.report.suppressed",
+            "admin_cli.report.title",
+            "admin_cli.report.withdrawn",
+            "admin_cli.token.created",
+            "admin_cli.token.last_used",
+            "admin_cli.token.never_used",
+            "admin_cli.token.none",
+            "admin_cli.token.revoked",
+            "admin_cli.token.revoked_at",
+            "admin_cli.usage",
+        ] {
+            for locale in ["ko", "en"] {
+                let text = t!(key, locale = locale).to_string();
+                assert!(
+                    !text.is_empty() && text != key && !text.ends_with(key),
+                    "{locale}: {key}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn usage_errors_are_in_the_chosen_language() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let wrong = parse(&args(&[
+            "--lang", "en", "token", "create", "--name", "x", "--scope", "all",
+        ]))
+        .unwrap_err();
+        assert!(
+            wrong.message.contains("Unknown scope: all"),
+            "{}",
+            wrong.message
+        );
+        let wrong = parse(&args(&["--lang", "ko", "report", "--kind", "x"])).unwrap_err();
+        assert!(
+            wrong.message.contains("쓸 수 없는 옵션"),
+            "{}",
+            wrong.message
+        );
+        let ok = parse(&args(&[
+            "--db",
+            "a.db",
+            "audit",
+            "--kind",
+            "account_deleted,admin_call",
+        ]))
+        .unwrap();
+        assert_eq!(
+            ok.command,
+            Command::Audit(AuditArgs {
+                kinds: vec!["account_deleted".into(), "admin_call".into()],
+                ..AuditArgs::default()
+            })
+        );
+    }
 }

@@ -3,9 +3,9 @@
 //! scripts. Printed text is collected first, so that tests read exactly what a terminal shows.
 
 use super::deletion::Deleted;
-use super::report::Report;
-use super::tokens::{Created, TokenInfo};
-use super::trail::Page;
+use super::report::{RangeError, Report};
+use super::tokens::{Created, TokenError, TokenInfo};
+use super::trail::{FilterError, Page};
 use mail_identity_core::locale::Locale;
 use rust_i18n::t;
 use serde::Serialize;
@@ -204,4 +204,34 @@ pub fn trail(out: &mut Out, page: &Page) {
     if let Some(cursor) = &page.next_cursor {
         out.line(out.text_with("admin_cli.audit.more", cursor));
     }
+}
+
+/// Why a token was not created, in the reader's language.
+pub fn token_refused(out: &mut Out, refused: &TokenError) {
+    let key = match refused {
+        TokenError::NoScope => "admin_cli.error.no_scope",
+        _ => "admin_cli.error.bad_name",
+    };
+    out.error(out.text(key));
+}
+
+/// Why a report's dates were refused.
+pub fn range_refused(out: &mut Out, refused: &RangeError) {
+    let key = match refused {
+        RangeError::BadDate => "admin_cli.error.range_bad_date",
+        RangeError::Reversed => "admin_cli.error.range_reversed",
+        RangeError::TooLong => "admin_cli.error.range_too_long",
+    };
+    out.error(out.text(key));
+}
+
+/// Why an audit filter was refused.
+pub fn filter_refused(out: &mut Out, refused: &FilterError) {
+    let key = match refused {
+        FilterError::UnknownKind => "admin_cli.error.filter_kind",
+        FilterError::BadTime => "admin_cli.error.filter_time",
+        FilterError::BadCursor => "admin_cli.error.filter_cursor",
+        FilterError::BadLimit => "admin_cli.error.filter_limit",
+    };
+    out.error(out.text(key));
 }

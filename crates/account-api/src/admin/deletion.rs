@@ -32,6 +32,10 @@ pub struct Deleted {
     pub had_phone: bool,
     /// Access and refresh tokens ended.
     pub sessions_ended: u64,
+    /// The ids of the codes that were on their way: the running server forgets their destinations,
+    /// which it holds in memory only (not part of the answer).
+    #[serde(skip)]
+    pub codes_cancelled: Vec<String>,
 }
 
 /// Why an account was not deleted.
@@ -114,6 +118,11 @@ pub fn delete_account(
         )
         .optional()?
         .unwrap_or((false, false, None));
+    let codes_cancelled = {
+        let mut stmt = tx.prepare("SELECT id FROM verifications WHERE account_id = ?1")?;
+        let ids = stmt.query_map([id], |r| r.get::<_, String>(0))?;
+        ids.collect::<Result<Vec<_>, _>>()?
+    };
     // The info first, by the same path as the employee's own delete, then the row itself.
     crate::identity::destroy(&tx, id, None, now)?;
     tx.execute("DELETE FROM proofs WHERE account_id = ?1", [id])?;
@@ -151,6 +160,7 @@ pub fn delete_account(
         had_email,
         had_phone,
         sessions_ended,
+        codes_cancelled,
     })
 }
 

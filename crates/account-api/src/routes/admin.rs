@@ -99,6 +99,9 @@ pub async fn delete_account(
                 .map_err(Problem::from)
             })
             .await?;
+        for id in &deleted.codes_cancelled {
+            state.pending.remove(id);
+        }
         Ok(super::json(
             StatusCode::OK,
             serde_json::to_vec(&deleted).unwrap_or_default(),

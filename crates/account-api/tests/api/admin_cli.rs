@@ -70,6 +70,15 @@ async fn offboarding_from_the_command_line_while_the_server_runs() {
     assert!(!stdout(&csv).contains("seoyeon"));
     let human = admin(Some(&db), &["--lang", "ko", "report"]);
     assert!(stdout(&human).contains("등록 현황 보고서"));
+    let bad = admin(
+        Some(&db),
+        &["--lang", "ko", "report", "--from", "2026-13-01"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-MM-DD 형식"));
+    let bad = admin(Some(&db), &["--lang", "en", "audit", "--kind", "gossip"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Unknown kind"));
 
     let trail = admin(Some(&db), &["--json", "audit", "--kind", "account_deleted"]);
     let trail: Value = serde_json::from_slice(&trail.stdout).unwrap();
