@@ -184,3 +184,31 @@ async fn a_queued_write_meeting_the_deletion_is_dropped_and_the_overview_says_so
     );
     assert!(service.overview().await.account_gone);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_a_deleted_address_leaves_another_accounts_copy_alone() {
+    let w = world(NEXT).await;
+    w.server
+        .create_account(LEAVER, "퇴사자", PASSWORD)
+        .await
+        .unwrap();
+    delete_account(&w, LEAVER).await;
+    let service = open(&w).await;
+    service.sign_in(NEXT, PASSWORD).await.unwrap();
+    agree(&service).await;
+    service
+        .save_draft(&draft(NEW_EMAIL, NEW_PHONE))
+        .await
+        .unwrap();
+    assert_eq!(
+        service.sign_in(LEAVER, PASSWORD).await.err(),
+        Some(ServiceError::AccountDeleted)
+    );
+    let overview = service.overview().await;
+    assert!(!overview.account_gone);
+    assert_eq!(overview.account.unwrap().address, NEXT);
+    let url = w.server.base_url();
+    assert!(w.creds.get(&refresh_token_entry(&url)).unwrap().is_some());
+    let kept = service.load_draft().await.unwrap().unwrap();
+    assert_eq!(kept.input.email, NEW_EMAIL);
+}

@@ -80,6 +80,29 @@ pub(crate) fn clear_mark(c: &Connection) -> Result<(), StoreError> {
     meta::set(c, MARKER, "")
 }
 
+/// A password sign-in answered that `address` was deleted: what this PC kept is wiped when it is
+/// that account's (or nobody's, so that the sign-in screen says so); another account's copy is
+/// left alone, since someone typing a deleted address says nothing about it.
+pub(crate) async fn at_sign_in(rt: &Runtime, address: &str) -> ServiceError {
+    let cached = rt
+        .store
+        .call(|c| snapshot::get(c))
+        .await
+        .map(|snap| snap.account);
+    let ours = match &cached {
+        Ok(None) => true,
+        Ok(Some(account)) => account.address.eq_ignore_ascii_case(address.trim()),
+        Err(_) => false,
+    };
+    if ours {
+        if let Err(error) = wipe(rt).await {
+            return error;
+        }
+        super::overview::publish(rt).await;
+    }
+    ServiceError::AccountDeleted
+}
+
 /// Passes `result` on, wiping first when it says the account is gone.
 pub(crate) async fn settle<T>(
     rt: &Runtime,

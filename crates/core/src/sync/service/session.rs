@@ -108,8 +108,12 @@ impl Service {
     /// of the previous one (drafts, outbox, caches) first.
     pub async fn sign_in(&self, address: &str, password: &str) -> Result<Account, ServiceError> {
         let rt = &self.rt;
-        let tokens = rt.api.sign_in(address.trim(), password).await;
-        let tokens = account_gone::settle(rt, tokens.map_err(ServiceError::from)).await?;
+        let tokens = match rt.api.sign_in(address.trim(), password).await {
+            Err(ApiError::AccountDeleted) => {
+                return Err(account_gone::at_sign_in(rt, address).await)
+            }
+            other => other?,
+        };
         let account = rt.api.me(&tokens.access_token).await?;
         let cached = rt.store.call(|c| snapshot::get(c)).await?.account;
         if cached.is_some_and(|c| !c.address.eq_ignore_ascii_case(&account.address)) {
