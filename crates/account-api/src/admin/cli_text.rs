@@ -164,22 +164,33 @@ pub fn report(out: &mut Out, report: &Report) {
     for (key, count) in rows {
         out.line(format!("  {}: {}", out.text(key), show(count)));
     }
+    // Days without activity are left out here (JSON and CSV have every day).
     out.line(out.text("admin_cli.report.per_day"));
-    out.line("date        active agreed refused withdrawn registered changed deleted reconfirmed accounts_deleted".into());
-    for day in &report.days {
-        out.line(format!(
-            "{}  {:>6} {:>6} {:>7} {:>9} {:>10} {:>7} {:>7} {:>11} {:>16}",
-            day.date,
-            show(day.accounts_active),
-            show(day.consent_agreed),
-            show(day.consent_refused),
-            show(day.consent_withdrawn),
-            show(day.info_registered),
-            show(day.info_changed),
-            show(day.info_deleted),
-            show(day.reconfirmed),
-            show(day.accounts_deleted),
-        ));
+    let mut any = false;
+    for day in report.days.iter().filter(|d| d.accounts_active != Some(0)) {
+        any = true;
+        let cells = [
+            ("admin_cli.report.day.active", day.accounts_active),
+            ("admin_cli.report.day.agreed", day.consent_agreed),
+            ("admin_cli.report.day.refused", day.consent_refused),
+            ("admin_cli.report.day.withdrawn", day.consent_withdrawn),
+            ("admin_cli.report.day.registered", day.info_registered),
+            ("admin_cli.report.day.changed", day.info_changed),
+            ("admin_cli.report.day.deleted", day.info_deleted),
+            ("admin_cli.report.day.reconfirmed", day.reconfirmed),
+            (
+                "admin_cli.report.day.accounts_deleted",
+                day.accounts_deleted,
+            ),
+        ];
+        let cells: Vec<String> = cells
+            .into_iter()
+            .map(|(key, count)| format!("{} {}", out.text(key), show(count)))
+            .collect();
+        out.line(format!("  {}  {}", day.date, cells.join(" · ")));
+    }
+    if !any {
+        out.line(format!("  {}", out.text("admin_cli.report.no_activity")));
     }
     out.line(out.text_with("admin_cli.report.rule", &report.min_group.to_string()));
 }
