@@ -231,6 +231,7 @@ const SCREENS = [
   { name: 'settings-error', state: 'syncError' },
   { name: 'credential-store-unavailable', state: 'credentialStoreUnavailable' },
   { name: 'other-server-writes', state: 'otherServerWrites' },
+  { name: 'account-gone', state: 'accountGone' },
   {
     name: 'settings-receipts',
     state: 'registered',

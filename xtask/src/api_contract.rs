@@ -3,7 +3,9 @@
 //!
 //! Installs a pinned schemathesis into a virtualenv under `target/` when missing, starts
 //! `account-api serve --seed-demo` on a free loopback port with a fresh database, signs in as a demo
-//! account, runs schemathesis with every check, and stops the server whatever the outcome.
+//! account, creates an admin token with every scope through the server's own command line
+//! (`account-api admin token create`, as IT does) for the `/v1/admin/*` routes, runs schemathesis
+//! with every check, and stops the server whatever the outcome.
 
 use crate::account_server::AccountServer;
 use crate::build::{build_workspace_binaries, exe, BinariesFor};
@@ -18,6 +20,9 @@ use std::process::Command;
 const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 /// Examples per operation: enough to cover every documented answer in well under a minute here.
 const MAX_EXAMPLES: &str = "100";
+/// Where `docs/api/schemathesis.toml` wants the admin token of the run (replaced in the generated
+/// copy, so that the token is never on an echoed command line or in the work tree).
+const ADMIN_TOKEN_PLACEHOLDER: &str = "@ADMIN_TOKEN@";
 /// A fixed seed keeps CI reproducible; `API_CONTRACT_SEED` explores others.
 const DEFAULT_SEED: &str = "20261128";
 
@@ -41,13 +46,22 @@ pub fn run() -> Result<(), String> {
     )?;
     let outcome = (|| {
         let token = sign_in(server.addr())?;
-        // The token goes into a generated config file, not onto the echoed command line.
         let shared = std::fs::read_to_string(root.join("docs/api/schemathesis.toml"))
             .map_err(|e| format!("docs/api/schemathesis.toml: {e}"))?;
+        let admin = admin_token(&server_bin, &run_dir.join("account.db"))?;
+        if !shared.contains(ADMIN_TOKEN_PLACEHOLDER) {
+            return Err(format!(
+                "docs/api/schemathesis.toml names no {ADMIN_TOKEN_PLACEHOLDER} for the admin routes"
+            ));
+        }
+        // The tokens go into a generated config file, not onto the echoed command line.
         let config = run_dir.join("schemathesis.toml");
         std::fs::write(
             &config,
-            format!("headers = {{ Authorization = \"Bearer {token}\" }}\n\n{shared}"),
+            format!(
+                "headers = {{ Authorization = \"Bearer {token}\" }}\n\n{}",
+                shared.replace(ADMIN_TOKEN_PLACEHOLDER, &admin)
+            ),
         )
         .map_err(|e| format!("could not write {}: {e}", config.display()))?;
         let seed = std::env::var("API_CONTRACT_SEED").unwrap_or_else(|_| DEFAULT_SEED.to_string());
@@ -77,6 +91,30 @@ pub fn run() -> Result<(), String> {
     drop(server);
     drop(inbox);
     outcome
+}
+
+/// Creates an admin token with every scope in the run's database, with the server's command line
+/// (SQLite lets it share the file with the running server), and returns it.
+fn admin_token(server_bin: &std::path::Path, db: &std::path::Path) -> Result<String, String> {
+    let output = Command::new(server_bin)
+        .args(["admin", "--json", "--lang", "en", "--db"])
+        .arg(db)
+        .args(["token", "create", "--name", "api-contract"])
+        .args(["--scope", "report:read,audit:read,accounts:delete"])
+        .output()
+        .map_err(|e| format!("could not run account-api admin: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "account-api admin token create failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let created: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("account-api admin token create printed no JSON: {e}"))?;
+    created["token"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| "account-api admin token create printed no token".to_string())
 }
 
 /// Signs in as the demo account that has agreed (so that saves can succeed) and returns its access

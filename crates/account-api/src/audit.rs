@@ -23,10 +23,14 @@ pub enum Kind {
     InfoDeleted,
     /// The employee confirmed the info is still right.
     Reconfirm,
+    /// IT deleted the account (and with it the info).
+    AccountDeleted,
+    /// A call to an admin route (account 0: it is about no account).
+    AdminCall,
 }
 
 impl Kind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Kind::ConsentAgreed => "consent_agreed",
             Kind::ConsentRefused => "consent_refused",
@@ -35,6 +39,8 @@ impl Kind {
             Kind::InfoChanged => "info_changed",
             Kind::InfoDeleted => "info_deleted",
             Kind::Reconfirm => "reconfirm",
+            Kind::AccountDeleted => "account_deleted",
+            Kind::AdminCall => "admin_call",
         }
     }
 }

@@ -329,13 +329,17 @@ impl FromRequestParts<AppState> for Account {
         let now = state.clock.now_unix();
         state
             .store
-            .call(move |conn| authenticate(conn, &token, now).map_err(Problem::from))
-            .await?
-            .ok_or_else(|| {
-                Problem::unauthorized(
+            .call(move |conn| match authenticate(conn, &token, now)? {
+                Some(account) => Ok(account),
+                // The app of a deleted account learns it here, on its next call.
+                None if crate::admin::deletion::token_gone(conn, &token)? => {
+                    Err(Problem::account_deleted())
+                }
+                None => Err(Problem::unauthorized(
                     Some("invalid_token"),
                     "the access token is unknown, expired or revoked",
-                )
+                )),
             })
+            .await
     }
 }

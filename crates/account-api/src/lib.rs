@@ -5,6 +5,7 @@
 //! `account-api serve --listen 127.0.0.1:8787 --db PATH [--seed-demo] [--faults SPEC]
 //! [--smtp URL] [--sms-webhook URL] …` (see `main.rs` for every option).
 
+pub mod admin;
 mod alerts;
 mod audit;
 mod auth;

@@ -1,3 +1,4 @@
+//! `account-api admin …` (see `account_api::admin::cli`), and
 //! `account-api serve --listen 127.0.0.1:8787 --db PATH [--seed-demo] [--faults SPEC]
 //! [--notice-version V] [--smtp URL] [--sms-webhook URL] [--step-up-max-age S] [--reconfirm-days N]
 //! [--max-connections N]`
@@ -12,7 +13,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: account-api serve --db PATH [--listen ADDR] [--seed-demo] [--faults SPEC] [--notice-version V]
+usage: account-api admin --help       (IT: admin tokens, account deletion, report, audit trail)
+       account-api serve --db PATH [--listen ADDR] [--seed-demo] [--faults SPEC] [--notice-version V]
                          [--smtp URL [--smtp-from ADDRESS] [--smtp-user NAME]] [--sms-webhook URL]
                          [--step-up-max-age SECONDS] [--reconfirm-days N] [--max-connections N]
 
@@ -49,6 +51,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // IT's commands on the database (tokens, offboarding, the report, the audit trail).
+    if args.first().map(String::as_str) == Some("admin") {
+        return account_api::admin::cli::main(&args[1..]);
+    }
     let config = match parse(&args) {
         Ok(config) => config,
         Err(message) => {

@@ -178,6 +178,16 @@ impl Problem {
         p
     }
 
+    /// 410: the account this token, sign-in or request is about was deleted by IT. Everything the
+    /// app keeps for it is to be wiped; nothing is to be sent again.
+    pub fn account_deleted() -> Self {
+        Self::new(
+            StatusCode::GONE,
+            "account_deleted",
+            "This account was deleted by the organisation",
+        )
+    }
+
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -139,6 +139,23 @@ impl ServerHandle {
             .await
     }
 
+    /// Creates an admin token with `scopes`, as `account-api admin token create` does, and returns
+    /// it (tests of the admin routes and of the app's answer to a deleted account).
+    pub async fn create_admin_token(
+        &self,
+        name: &str,
+        scopes: &[crate::admin::tokens::Scope],
+    ) -> Result<String, crate::admin::tokens::TokenError> {
+        let (name, scopes) = (name.to_string(), scopes.to_vec());
+        let now = self.state.clock.now_rfc3339();
+        self.state
+            .store
+            .call(move |conn| {
+                crate::admin::tokens::create(conn, &name, &scopes, &now).map(|c| c.token)
+            })
+            .await
+    }
+
     /// What `GET /v1/identity` would answer for `address` (consent, e-mail, phone, updated_at) as
     /// JSON, read straight from the database: how a test checks what the server holds without
     /// signing in as the user. `None` when there is no such account.

@@ -198,6 +198,34 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE access_tokens ADD COLUMN refresh_hash BLOB;
     CREATE INDEX access_tokens_refresh ON access_tokens(refresh_hash);
     "#,
+    // 3: the administrator's side (see crate::admin). An account deleted by IT keeps its row, so
+    // that its id is never given to another account, but nothing of its person: the address
+    // becomes a placeholder, the name and password hash empty. What lets its app and its owner be
+    // told "this account was deleted": a keyed hash of the address with the password hash (only
+    // the right password learns it), and the SHA-256 hashes its tokens had. Admin tokens are
+    // stored as SHA-256 hashes too, with their scopes; admin calls go into the audit log.
+    r#"
+    ALTER TABLE accounts ADD COLUMN deleted_at TEXT;
+    CREATE TABLE deleted_accounts (
+        address_key   BLOB PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        deleted_at    TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE gone_tokens (
+        hash       BLOB PRIMARY KEY,
+        deleted_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE admin_tokens (
+        id           TEXT PRIMARY KEY,
+        hash         BLOB NOT NULL UNIQUE,
+        name         TEXT NOT NULL,
+        scopes       TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        revoked_at   TEXT,
+        last_used_at TEXT
+    ) STRICT;
+    CREATE INDEX audit_at ON audit(at);
+    "#,
 ];
 
 /// Brings the schema up to the newest migration.

@@ -626,6 +626,11 @@ export type Overview_Deserialize = {
 	 *  (`discard_other_server_writes`) or keeps them for when the app is pointed back.
 	 */
 	other_server_writes: number,
+	/**
+	 *  The organisation deleted the signed-in account: this PC's copy was wiped, and the sign-in
+	 *  screen says so (with the helpdesk) until someone signs in again.
+	 */
+	account_gone: boolean,
 };
 
 /**  Everything a screen needs. */
@@ -652,6 +657,11 @@ export type Overview_Serialize = {
 	 *  (`discard_other_server_writes`) or keeps them for when the app is pointed back.
 	 */
 	other_server_writes: number,
+	/**
+	 *  The organisation deleted the signed-in account: this PC's copy was wiped, and the sign-in
+	 *  screen says so (with the helpdesk) until someone signs in again.
+	 */
+	account_gone: boolean,
 };
 
 /**

@@ -189,3 +189,22 @@ describe('Kept work the app cannot send', () => {
     await waitFor(() => expect(screen.queryByText('다른 서버용으로 저장된 변경 내용이 있습니다')).not.toBeInTheDocument());
   });
 });
+
+describe('The organisation deleted the account', () => {
+  it('says so on the sign-in screen, with the notice contact or the company helpdesk', async () => {
+    await renderApp({ overview: STATES.accountGone() });
+    expect(await screen.findByText('계정이 삭제되었습니다')).toBeInTheDocument();
+    expect(screen.getByText(/아직 보내지 않은 변경은 모두 지웠습니다/)).toBeInTheDocument();
+    expect(screen.getByText('문의처: 메일플러그 고객센터 1668-2590')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { level: 1, name: '로그인' })).toBeInTheDocument();
+    await expectNoViolations();
+    resetApp();
+    await renderApp({ overview: STATES.accountGone(), info: { helpdesk: { phone: '02-123-4567', url: null, hours: null } } });
+    expect(await screen.findByText('문의처: 02-123-4567')).toBeInTheDocument();
+  });
+
+  it('is not shown once someone is signed in', async () => {
+    await renderApp({ overview: STATES.registered() });
+    expect(screen.queryByText('계정이 삭제되었습니다')).toBeNull();
+  });
+});

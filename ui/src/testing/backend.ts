@@ -99,6 +99,7 @@ export function overview(over: Partial<Overview> = {}): Overview {
     verification: null,
     reconfirm: RECONFIRM_OFF,
     other_server_writes: 0,
+    account_gone: false,
     ...over,
   };
 }
@@ -203,6 +204,9 @@ export const STATES = {
   credentialStoreUnavailable: () => overview({ sync: { state: 'credential_store_unavailable' } }),
   /** IT moved the app to another server while two changes waited for the old one. */
   otherServerWrites: () => overview({ other_server_writes: 2 }),
+  /** The organisation deleted the account: everything local was wiped; the sign-in screen says so. */
+  accountGone: () =>
+    overview({ account: null, info: null, consent: { state: 'pending', notice_version: null, decided_at: null }, sync: { state: 'synced', at: null }, account_gone: true }),
 } satisfies Record<string, () => Overview>;
 
 const COUNTRIES: Country[] = [

@@ -61,6 +61,11 @@ pub async fn token(
                 .call(
                     move |conn| match tokens::refresh(conn, &refresh, now, ttl) {
                         Ok(pair) => Ok(pair),
+                        Err(RefreshError::Invalid)
+                            if crate::admin::deletion::token_gone(conn, &refresh)? =>
+                        {
+                            Err(Problem::account_deleted())
+                        }
                         Err(RefreshError::Invalid | RefreshError::Reused) => Err(invalid_grant()),
                         Err(RefreshError::Store(e)) => Err(Problem::from(e)),
                     },
@@ -107,22 +112,30 @@ async fn password_grant(
         tokio::time::sleep(attempt.delay()).await;
     }
     let lookup = username;
-    let account: Option<(i64, String)> = state
+    // A live account, or else the tombstone of a deleted one (`None` id): its password tells its
+    // owner, and only its owner, that the account is gone.
+    let account: Option<(Option<i64>, String)> = state
         .store
         .call(move |conn| {
-            conn.query_row(
-                "SELECT id, password_hash FROM accounts WHERE address = ?1",
-                [&lookup],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(Problem::from)
+            let live = conn
+                .query_row(
+                    "SELECT id, password_hash FROM accounts WHERE address = ?1",
+                    [&lookup],
+                    |r| Ok((Some(r.get(0)?), r.get(1)?)),
+                )
+                .optional()?;
+            match live {
+                Some(live) => Ok(Some(live)),
+                None => Ok(crate::admin::deletion::deleted_sign_in(conn, &lookup)?
+                    .map(|hash| (None, hash))),
+            }
         })
-        .await?;
+        .await
+        .map_err(|e: crate::store::StoreError| Problem::from(e))?;
     // argon2 on a blocking thread, outside the database lock; an unknown account costs the same.
-    let (id, hash) = match account {
-        Some((id, hash)) => (Some(id), hash),
-        None => (None, tokens::dummy_hash().to_string()),
+    let (id, hash, gone) = match account {
+        Some((id, hash)) => (id, hash, id.is_none()),
+        None => (None, tokens::dummy_hash().to_string(), false),
     };
     let verified = match state.hashing.verify(password, hash).await {
         Ok(verified) => verified,
@@ -140,6 +153,10 @@ async fn password_grant(
             return Err(Problem::internal());
         }
     };
+    if gone && verified {
+        attempt.succeeded();
+        return Err(Problem::account_deleted());
+    }
     let Some(id) = id.filter(|_| verified) else {
         attempt.failed();
         return Err(invalid_grant());

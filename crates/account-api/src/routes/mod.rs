@@ -1,6 +1,7 @@
 //! The HTTP surface: one module per area, all assembled here. The paths and methods are the ones
 //! in `docs/api/openapi.yaml`; a test checks that the two agree.
 
+mod admin;
 mod auth;
 mod consent;
 mod identity;
@@ -34,6 +35,9 @@ pub const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/identity/verifications/{id}/resend", &["POST"]),
     ("/v1/identity/verifications/{id}/confirm", &["POST"]),
     ("/v1/identity/reconfirm", &["POST"]),
+    ("/v1/admin/account-deletions", &["POST"]),
+    ("/v1/admin/report", &["GET"]),
+    ("/v1/admin/audit", &["GET"]),
 ];
 
 /// The application router; the `/_test/*` endpoints only in fault mode.
@@ -59,7 +63,10 @@ pub fn router(state: AppState) -> Router {
             "/v1/identity/verifications/{id}/confirm",
             post(verification::confirm),
         )
-        .route("/v1/identity/reconfirm", post(reconfirm::post));
+        .route("/v1/identity/reconfirm", post(reconfirm::post))
+        .route("/v1/admin/account-deletions", post(admin::delete_account))
+        .route("/v1/admin/report", get(admin::report))
+        .route("/v1/admin/audit", get(admin::audit_trail));
     if state.faults.is_some() {
         router = router.merge(test_support::routes());
     }

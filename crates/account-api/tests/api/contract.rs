@@ -569,3 +569,113 @@ async fn a_tour_of_the_ownership_code_answers_matches_the_document() {
     let (status, _) = check(&doc, Method::POST, START, refused.await.unwrap()).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
 }
+
+#[tokio::test]
+async fn a_tour_of_the_admin_answers_and_of_a_deleted_account_matches_the_document() {
+    use account_api::admin::tokens::Scope;
+    let doc = document();
+    let server = TestServer::start().await;
+    let admin = server
+        .handle
+        .create_admin_token("tour", &Scope::ALL)
+        .await
+        .unwrap();
+    let reader = server
+        .handle
+        .create_admin_token("tour", &[Scope::ReportRead])
+        .await
+        .unwrap();
+    let employee = server.sign_in(PENDING).await;
+    let access = employee["access_token"].as_str().unwrap().to_string();
+    let refresh = employee["refresh_token"].as_str().unwrap().to_string();
+    for path in [
+        "/v1/admin/account-deletions",
+        "/v1/admin/report",
+        "/v1/admin/audit",
+    ] {
+        let method = if path.ends_with("deletions") {
+            Method::POST
+        } else {
+            Method::GET
+        };
+        assert_eq!(
+            operation(&doc, &method, path)["security"],
+            json!([{"adminBearer": []}]),
+            "{path} takes admin tokens only"
+        );
+    }
+    let get = |path: &'static str, token: String, accept: &'static str| {
+        let request = server
+            .request(Method::GET, path)
+            .bearer_auth(token)
+            .header("accept", accept);
+        async move { request.send().await.unwrap() }
+    };
+    for (path, query) in [
+        ("/v1/admin/report", "/v1/admin/report?format=xml"),
+        ("/v1/admin/audit", "/v1/admin/audit?limit=0"),
+    ] {
+        check(
+            &doc,
+            Method::GET,
+            path,
+            get(path, admin.clone(), "*/*").await,
+        )
+        .await;
+        check(
+            &doc,
+            Method::GET,
+            path,
+            get(query, admin.clone(), "*/*").await,
+        )
+        .await;
+        check(
+            &doc,
+            Method::GET,
+            path,
+            get(path, access.clone(), "*/*").await,
+        )
+        .await;
+    }
+    let csv = get("/v1/admin/report", admin.clone(), "text/csv").await;
+    check(&doc, Method::GET, "/v1/admin/report", csv).await;
+    let forbidden = get("/v1/admin/audit", reader.clone(), "*/*").await;
+    let (status, _) = check(&doc, Method::GET, "/v1/admin/audit", forbidden).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let delete = |token: String, address: &'static str| {
+        let request = server
+            .request(Method::POST, "/v1/admin/account-deletions")
+            .bearer_auth(token)
+            .json(&json!({ "account": address }));
+        async move { request.send().await.unwrap() }
+    };
+    let path = "/v1/admin/account-deletions";
+    for (token, address, expected) in [
+        (reader.clone(), PENDING, StatusCode::FORBIDDEN),
+        (admin.clone(), "nobody@corp.example", StatusCode::NOT_FOUND),
+        (admin.clone(), PENDING, StatusCode::OK),
+        (admin.clone(), PENDING, StatusCode::GONE),
+    ] {
+        let (status, _) = check(&doc, Method::POST, path, delete(token, address).await).await;
+        assert_eq!(status, expected);
+    }
+    // The deleted account's app, on each kind of contact.
+    for path in ["/v1/me", "/v1/identity"] {
+        let (status, _) = check(
+            &doc,
+            Method::GET,
+            path,
+            get(path, access.clone(), "*/*").await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::GONE);
+    }
+    let refreshed = server
+        .request(Method::POST, "/v1/auth/token")
+        .json(&json!({"grant_type": "refresh_token", "refresh_token": refresh}))
+        .send()
+        .await
+        .unwrap();
+    let (status, _) = check(&doc, Method::POST, "/v1/auth/token", refreshed).await;
+    assert_eq!(status, StatusCode::GONE);
+}

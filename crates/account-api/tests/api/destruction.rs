@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 const EMAIL: &str = "unforgettable.recovery@naver.com";
 const FIRST_EMAIL: &str = "first.choice.addr@daum.net";
-const NUMBER_FORMATS: &[&str] = &[
+pub const NUMBER_FORMATS: &[&str] = &[
     "01098761234",
     "010-9876-1234",
     "010 9876 1234",
@@ -18,7 +18,7 @@ const NUMBER_FORMATS: &[&str] = &[
     "98761234",
 ];
 
-fn files_contents(server: &TestServer) -> Vec<(String, Vec<u8>)> {
+pub fn files_contents(server: &TestServer) -> Vec<(String, Vec<u8>)> {
     let dir = server.dir.path();
     std::fs::read_dir(dir)
         .unwrap()
@@ -27,7 +27,7 @@ fn files_contents(server: &TestServer) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn find(files: &[(String, Vec<u8>)], needle: &str) -> Vec<String> {
+pub fn find(files: &[(String, Vec<u8>)], needle: &str) -> Vec<String> {
     let variants = [needle.to_string(), needle.to_uppercase()];
     files
         .iter()

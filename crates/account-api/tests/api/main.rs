@@ -2,6 +2,9 @@
 
 mod common;
 
+mod admin;
+mod admin_cli;
+mod admin_report;
 mod alerts;
 mod auth;
 mod connections;

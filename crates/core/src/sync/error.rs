@@ -89,6 +89,9 @@ pub enum ServiceError {
     /// `error.no_info`: nothing is registered to verify or keep.
     #[error("no_info")]
     NoInfo,
+    /// `error.account_deleted`: the organisation deleted the account; this PC's copy is wiped.
+    #[error("account_deleted")]
+    AccountDeleted,
 }
 
 impl ServiceError {
@@ -121,6 +124,7 @@ impl ServiceError {
             ServiceError::PasswordRequired => "password_required",
             ServiceError::ConsentOutdated => "consent_outdated",
             ServiceError::NoInfo => "no_info",
+            ServiceError::AccountDeleted => "account_deleted",
         }
     }
 
@@ -172,6 +176,7 @@ impl ServiceError {
         "password_required",
         "consent_outdated",
         "no_info",
+        "account_deleted",
     ];
 }
 
@@ -195,6 +200,7 @@ impl From<ApiError> for ServiceError {
                 seconds: retry_after.map(|d| d.as_secs()).unwrap_or(60),
             },
             ApiError::Unauthorized => ServiceError::SessionExpired,
+            ApiError::AccountDeleted => ServiceError::AccountDeleted,
             ApiError::StepUpRequired { .. } => ServiceError::PasswordRequired,
             ApiError::CodeIncorrect { attempts_left } => {
                 ServiceError::CodeIncorrect { attempts_left }

@@ -5,6 +5,7 @@
 //!
 //! - [`service`]: the façade, one method per command of docs/design/ipc.md, grouped by area like
 //!   the app's commands (session, consent, identity); it opens the runtime and starts the sender;
+//! - `account_gone`: the organisation deleted the account: wipe this PC's copy, say so;
 //! - `sender`: the task that sends the outbox head, retries, rebases and records what was applied;
 //! - `overview`: the overview composed from the store and the live state, and its publication;
 //! - `server_view`: the server's view of the identity, read and kept in the snapshot;
@@ -21,6 +22,7 @@
 //! - [`trust`]: the company's extra root certificates from policy;
 //! - `clock`, `blocking`: wall-clock times in RFC 3339; blocking calls off the async workers.
 
+mod account_gone;
 pub mod api_client;
 pub mod backoff;
 mod blocking;

@@ -226,6 +226,7 @@ fn compose(
         verification,
         reconfirm,
         other_server_writes: server_binding::parked_count(c)?,
+        account_gone: super::account_gone::marked(c)?,
     })
 }
 

@@ -56,6 +56,8 @@ enum Outcome {
     ConsentOutdated,
     /// `422 verification_required`: these channels need (new) codes first.
     NeedsCodes(Vec<Channel>),
+    /// `410 account_deleted`: nothing more is sent; everything kept for the account is wiped.
+    AccountGone,
 }
 
 /// The sender of one service. Holds the runtime only weakly, so dropping the last
@@ -179,6 +181,12 @@ async fn step(rt: &Runtime) -> Next {
         Outcome::Local => schedule_retry(rt, seq, None),
         Outcome::SignIn => {
             rt.set_sign_in_required(true);
+            Next::Idle
+        }
+        Outcome::AccountGone => {
+            if let Err(error) = super::account_gone::wipe(rt).await {
+                tracing::error!(%error, "the deleted account's data could not all be wiped");
+            }
             Next::Idle
         }
         Outcome::Conflict => {
@@ -332,6 +340,7 @@ fn outcome_name(outcome: &Outcome) -> &'static str {
         Outcome::Again => "again",
         Outcome::Retry(_) => "retry",
         Outcome::SignIn => "sign_in_required",
+        Outcome::AccountGone => "account_deleted",
         Outcome::Conflict => "conflict",
         Outcome::Rejected(_) => "rejected",
         Outcome::Local => "local_failure",
@@ -511,6 +520,7 @@ fn from_failure(failure: AuthFailure) -> Outcome {
         AuthFailure::Local(_) => Outcome::Local,
         AuthFailure::Api(error) => match error {
             ApiError::Unauthorized | ApiError::InvalidGrant => Outcome::SignIn,
+            ApiError::AccountDeleted => Outcome::AccountGone,
             ApiError::StepUpRequired { .. } => Outcome::StepUp,
             ApiError::VerificationRequired { channels } => Outcome::NeedsCodes(channels),
             ApiError::Conflict { code } if code == "consent_outdated" => Outcome::ConsentOutdated,

@@ -217,6 +217,9 @@ pub struct Overview {
     /// kept sealed and never sent to this one; the user discards them
     /// (`discard_other_server_writes`) or keeps them for when the app is pointed back.
     pub other_server_writes: u32,
+    /// The organisation deleted the signed-in account: this PC's copy was wiped, and the sign-in
+    /// screen says so (with the helpdesk) until someone signs in again.
+    pub account_gone: bool,
 }
 
 impl Overview {
@@ -235,6 +238,7 @@ impl Overview {
             verification: None,
             reconfirm: ReconfirmView::default(),
             other_server_writes: 0,
+            account_gone: false,
         }
     }
 }

@@ -48,6 +48,10 @@ pub enum ApiError {
     /// 422 `code_incorrect`: a wrong code; `attempts_left` tries remain.
     #[error("code incorrect")]
     CodeIncorrect { attempts_left: u32 },
+    /// 410 `account_deleted`: the organisation deleted the account this token or password is for.
+    /// Final: see `sync::account_gone`.
+    #[error("account deleted")]
+    AccountDeleted,
     /// 410 `code_expired` (3 minutes passed) or `code_exhausted` (5 wrong tries): send a new code.
     #[error("code gone: {code}")]
     CodeGone { code: String },
@@ -234,6 +238,7 @@ pub(super) fn failure(status: StatusCode, headers: &HeaderMap, bytes: &[u8]) -> 
         422 if problem.code == "code_incorrect" => ApiError::CodeIncorrect {
             attempts_left: problem.attempts_left.unwrap_or(0),
         },
+        410 if problem.code == "account_deleted" => ApiError::AccountDeleted,
         410 => ApiError::CodeGone { code: problem.code },
         404 => ApiError::NotFound { code: problem.code },
         429 if problem.code == "verification_rate_limited" || problem.code == "resend_too_soon" => {

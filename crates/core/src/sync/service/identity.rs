@@ -6,6 +6,7 @@ use super::Service;
 use crate::email::mask_email;
 use crate::identity::InputError;
 use crate::phone::mask_phone;
+use crate::sync::account_gone;
 use crate::sync::api_client::ApiError;
 use crate::sync::crypto::DRAFT_AAD;
 use crate::sync::error::ServiceError;
@@ -43,7 +44,7 @@ impl Service {
                     rt.set_online(false);
                 }
                 self.publish().await;
-                return Err(e.into());
+                return account_gone::settle(rt, Err(e.into())).await;
             }
             Err(AuthFailure::Local(e)) => return Err(e),
         }

@@ -1,6 +1,7 @@
 //! Signing in and out: a silent start-up with the stored tokens, password sign-in, sign-out.
 
 use super::Service;
+use crate::sync::account_gone;
 use crate::sync::api_client::ApiError;
 use crate::sync::error::ServiceError;
 use crate::sync::kept_access::{now_unix, KeptAccess};
@@ -57,6 +58,11 @@ impl Service {
                 rt.session.forget_tokens().await?;
                 Ok(None)
             }
+            Err(AuthFailure::Api(ApiError::AccountDeleted)) => {
+                account_gone::settle(rt, Err(ServiceError::AccountDeleted))
+                    .await
+                    .or(Ok(None))
+            }
             Err(AuthFailure::Api(error)) if error.is_transient() => match cached {
                 Some(account) => {
                     rt.session.begin_offline(account.clone()).await;
@@ -84,7 +90,9 @@ impl Service {
         rt.set_sign_in_required(false);
         // Offline or failing, the cache serves and the sender retries; only a refused refresh
         // token ends the start-up at sign-in.
-        if let Err(ServiceError::SessionExpired) = self.refresh().await {
+        if let Err(ServiceError::SessionExpired | ServiceError::AccountDeleted) =
+            self.refresh().await
+        {
             rt.session.forget_tokens().await?;
             rt.session.end().await;
             rt.set_sign_in_required(false);
@@ -100,7 +108,12 @@ impl Service {
     /// of the previous one (drafts, outbox, caches) first.
     pub async fn sign_in(&self, address: &str, password: &str) -> Result<Account, ServiceError> {
         let rt = &self.rt;
-        let tokens = rt.api.sign_in(address.trim(), password).await?;
+        let tokens = match rt.api.sign_in(address.trim(), password).await {
+            Err(ApiError::AccountDeleted) => {
+                return Err(account_gone::at_sign_in(rt, address).await)
+            }
+            other => other?,
+        };
         let account = rt.api.me(&tokens.access_token).await?;
         let cached = rt.store.call(|c| snapshot::get(c)).await?.account;
         if cached.is_some_and(|c| !c.address.eq_ignore_ascii_case(&account.address)) {
@@ -188,6 +201,7 @@ impl Service {
     ) -> Result<(), ServiceError> {
         let rt = &self.rt;
         rt.session.begin(access, account.clone()).await;
+        rt.store.call(|c| account_gone::clear_mark(c)).await?;
         rt.set_online(true);
         rt.set_sign_in_required(false);
         self.remember_account(account).await?;
