@@ -194,7 +194,7 @@ describe('The organisation deleted the account', () => {
   it('says so on the sign-in screen, with the notice contact or the company helpdesk', async () => {
     await renderApp({ overview: STATES.accountGone() });
     expect(await screen.findByText('계정이 삭제되었습니다')).toBeInTheDocument();
-    expect(screen.getByText(/아직 보내지 않은 변경은 모두 지웠습니다/)).toBeInTheDocument();
+    expect(screen.getByText(/아직 서버에 저장되지 않은 변경은 모두 지웠습니다/)).toBeInTheDocument();
     expect(screen.getByText('문의처: 메일플러그 고객센터 1668-2590')).toBeInTheDocument();
     expect(screen.getByRole('heading', { level: 1, name: '로그인' })).toBeInTheDocument();
     await expectNoViolations();
