@@ -11,4 +11,5 @@ mod home;
 mod installed;
 mod ipc;
 mod measure;
+mod offboarding;
 mod support;

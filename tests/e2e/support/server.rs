@@ -61,6 +61,15 @@ impl Server {
             .unwrap_or_else(|| panic!("the server has no account {address}"))
     }
 
+    /// An admin token with `scopes`, as IT creates one with `account-api admin token create`.
+    pub async fn create_admin_token(
+        &self,
+        name: &str,
+        scopes: &[account_api::admin::tokens::Scope],
+    ) -> Result<String, account_api::admin::tokens::TokenError> {
+        self.handle.create_admin_token(name, scopes).await
+    }
+
     /// Replaces the server's faults (`503@all,retry-after=1,scope=writes`, `none`, …).
     pub fn set_faults(&self, spec: &str) {
         let spec: account_api::FaultSpec = spec.parse().expect("a valid fault spec");
