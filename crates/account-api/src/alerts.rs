@@ -179,11 +179,11 @@ mod tests {
             text.contains("KST") && text.contains("UTC") && text.contains("mail-identity/1.2.0")
         );
         assert!(
-            text.contains("본인이 변경하지 않았다면 관리자에게 문의하세요"),
+            text.contains("본인이 변경하지 않았다면 바로 비밀번호를 바꾸고 사내 IT 담당자에게 알려 주세요"),
             "{text}"
         );
         let (_, en) = alert(Locale::En).compose();
-        assert!(en.contains("contact your administrator"), "{en}");
+        assert!(en.contains("tell your IT helpdesk"), "{en}");
     }
 
     #[test]

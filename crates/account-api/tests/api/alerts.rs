@@ -54,7 +54,7 @@ async fn a_change_alerts_the_mailbox_and_the_previous_address_with_masked_values
         assert!(alert.text.contains("mail-identity-tests/1 (linux)"));
         assert!(alert
             .text
-            .contains("본인이 변경하지 않았다면 관리자에게 문의하세요"));
+            .contains("본인이 변경하지 않았다면 바로 비밀번호를 바꾸고 사내 IT 담당자에게 알려 주세요"));
         assert_no_full_values(&alert.subject);
         assert_no_full_values(&alert.text);
     }
@@ -76,7 +76,7 @@ async fn a_change_alerts_the_mailbox_and_the_previous_address_with_masked_values
         .expect("a delete alert");
     let alert = mails.last().unwrap();
     assert!(alert.subject.contains("deleted"), "{}", alert.subject);
-    assert!(alert.text.contains("contact your administrator"));
+    assert!(alert.text.contains("tell your IT helpdesk"));
     assert!(alert.text.contains("ne***@gmail.com"));
     assert_no_full_values(&alert.text);
     // The code mail came first; the alert is the second mail to that address.
