@@ -6,13 +6,15 @@ use crate::sync_link::SyncLink;
 use mail_identity_core::sync::{Account, Overview};
 use tauri::State;
 
-/// Signs in silently with the stored refresh token; `null` shows the sign-in screen.
+/// The start-up's sign-in, from what this computer kept: the cached account at once (`null` shows
+/// the sign-in screen) while the session is restored with the server behind it; what that finds
+/// arrives as `overview-changed`.
 #[tauri::command]
 #[specta::specta]
 pub async fn restore_session(
     service: State<'_, SyncLink>,
 ) -> Result<Option<Account>, CommandError> {
-    Ok(service.get()?.restore_session().await?)
+    Ok(service.get()?.open_session().await?)
 }
 
 /// Password sign-in against the configured account server.

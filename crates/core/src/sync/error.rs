@@ -21,6 +21,9 @@ pub enum ServiceError {
     /// `error.timeout`: the server did not answer in time.
     #[error("timeout")]
     Timeout,
+    /// `error.cut_off`: the server was reached but its answer broke off.
+    #[error("cut_off")]
+    CutOff,
     /// `error.server_unavailable {seconds}`: 503 or 429; try again later.
     #[error("server_unavailable")]
     ServerUnavailable { seconds: Option<u64> },
@@ -99,6 +102,7 @@ impl ServiceError {
             ServiceError::TooManyAttempts { .. } => "too_many_attempts",
             ServiceError::Offline => "offline",
             ServiceError::Timeout => "timeout",
+            ServiceError::CutOff => "cut_off",
             ServiceError::ServerUnavailable { .. } => "server_unavailable",
             ServiceError::ServerError => "server_error",
             ServiceError::ServerUrlInvalid => "server_url_invalid",
@@ -150,6 +154,7 @@ impl ServiceError {
         "too_many_attempts",
         "offline",
         "timeout",
+        "cut_off",
         "server_unavailable",
         "server_error",
         "server_url_invalid",
@@ -186,6 +191,7 @@ impl From<ApiError> for ServiceError {
             }
             ApiError::Offline => ServiceError::Offline,
             ApiError::Timeout => ServiceError::Timeout,
+            ApiError::CutOff => ServiceError::CutOff,
             ApiError::Unavailable { retry_after } | ApiError::RateLimited { retry_after } => {
                 ServiceError::ServerUnavailable {
                     seconds: retry_after.map(|d| d.as_secs()),

@@ -1,7 +1,6 @@
 //! Signing in and out: a silent start-up with the stored tokens, password sign-in, sign-out.
 
 use super::Service;
-use crate::sync::api_client::ApiError;
 use crate::sync::error::ServiceError;
 use crate::sync::kept_access::{now_unix, KeptAccess};
 use crate::sync::session::AuthFailure;
@@ -60,7 +59,7 @@ impl Service {
             Err(AuthFailure::Api(error)) if error.is_transient() => match cached {
                 Some(account) => {
                     rt.session.begin_offline(account.clone()).await;
-                    rt.set_online(false);
+                    rt.note_failure(&error);
                     self.publish().await;
                     rt.wake.notify_one();
                     Ok(Some(account))
@@ -121,8 +120,8 @@ impl Service {
         let tokens = match rt.api.sign_in(&account.address, password).await {
             Ok(tokens) => tokens,
             Err(error) => {
-                if matches!(error, ApiError::Offline | ApiError::Timeout) {
-                    rt.set_online(false);
+                if error.unreachable().is_some() {
+                    rt.note_failure(&error);
                     self.publish().await;
                 }
                 return Err(error.into());
