@@ -185,6 +185,9 @@ const SCREENS = [
   { name: 'settings-refused', state: 'refused' },
   { name: 'settings-offline', state: 'pendingOffline' },
   { name: 'settings-error', state: 'syncError' },
+  { name: 'start-checking', state: 'startChecking' },
+  { name: 'start-not-answering', state: 'startNotAnswering' },
+  { name: 'start-offline', state: 'startOffline' },
   { name: 'credential-store-unavailable', state: 'credentialStoreUnavailable' },
   { name: 'other-server-writes', state: 'otherServerWrites' },
   {

@@ -39,7 +39,13 @@ export function applyOverview(overview: Overview): void {
 
 let unlisten: (() => void) | null = null;
 
-/** Start-up as the bridge describes it: app info, silent sign-in, overview, then the event. */
+/**
+ * Start-up as the bridge describes it: app info, the event, the kept sign-in, the overview. Every
+ * step answers from this computer's store, so the first screen is the one the user last had (their
+ * masked info, the form with its draft, or consent when a newer notice is kept) whatever the
+ * network does; the session is restored behind it and what that finds arrives as
+ * `overview-changed` (the status chip says it is checking, then what it found).
+ */
 export async function boot(): Promise<void> {
   const info = await attemptPlain(() => commands.appInfo());
   app.info = info.status === 'ok' ? info.data : FALLBACK_INFO;

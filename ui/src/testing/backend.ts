@@ -198,6 +198,12 @@ export const STATES = {
   reconfirmLocked: () => overview({ reconfirm: { days: 180, locked: true, confirmed_at: '2025-03-02T09:16:00+09:00', due: true } }),
   /** The OS credential store could not be read at start-up: everything is kept sealed. */
   credentialStoreUnavailable: () => overview({ sync: { state: 'credential_store_unavailable' } }),
+  /** Start-up: the kept info shown, the server being asked behind it. */
+  startChecking: () => overview({ sync: { state: 'checking' } }),
+  /** Start-up: the server takes the request and never answers; the kept info stays. */
+  startNotAnswering: () => overview({ online: false, sync: { state: 'unreachable', why: 'not_answering' } }),
+  /** Start-up: no connection at all. */
+  startOffline: () => overview({ online: false, sync: { state: 'unreachable', why: 'offline' } }),
   /** IT moved the app to another server while two changes waited for the old one. */
   otherServerWrites: () => overview({ other_server_writes: 2 }),
 } satisfies Record<string, () => Overview>;
