@@ -70,6 +70,17 @@ const SCREENS = [
   },
   { name: 'signin-again', state: 'signInRequired' },
   {
+    name: 'signin-waiting',
+    state: 'signedOut',
+    signInHangs: true,
+    act: async (page, L) => {
+      await page.getByLabel(L('signin.address')).fill('hong@company.co.kr');
+      await page.getByLabel(L('signin.password'), { exact: true }).fill('password');
+      await page.getByRole('button', { name: L('signin.submit'), exact: true }).click();
+      await page.getByRole('button', { name: L('signin.cancel'), exact: true }).waitFor();
+    },
+  },
+  {
     name: 'consent',
     state: 'firstLogin',
     act: async (page, L) => page.getByRole('button', { name: L('consent.agree'), exact: true }).waitFor(),
@@ -278,7 +289,7 @@ async function shootCombination({ locale, scheme, width }) {
       const errors = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       await page.addInitScript(
-        `window.__SCREENSHOT__ = ${JSON.stringify({ state: screen.state, locale, errors: screen.errors, helpdesk: screen.helpdesk, update: screen.update })};\n${mockSource}`,
+        `window.__SCREENSHOT__ = ${JSON.stringify({ state: screen.state, locale, errors: screen.errors, helpdesk: screen.helpdesk, update: screen.update, signInHangs: screen.signInHangs })};\n${mockSource}`,
       );
       await page.goto(base);
       await h1(page).waitFor();

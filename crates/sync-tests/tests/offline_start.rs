@@ -269,3 +269,31 @@ async fn offline_not_answering_and_cut_off_are_told_apart_against_real_sockets()
     let (error, _) = sign_in_code(&listener(Some(portal)).await).await;
     assert_eq!(error, ServiceError::ServerError);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_waiting_on_a_silent_server_can_be_cancelled_and_keeps_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = Arc::new(MemoryCredentialStore::default());
+    let service = Service::open(config(
+        &listener(None).await,
+        dir.path(),
+        CredentialChoice::Given(creds.clone()),
+    ))
+    .await
+    .unwrap();
+    let waiting = {
+        let service = service.clone();
+        tokio::spawn(async move { service.sign_in("who@corp.example", PASSWORD).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let cancelled = Instant::now();
+    service.cancel_sign_in();
+    let answer = waiting.await.unwrap();
+    assert_eq!(answer.unwrap_err(), ServiceError::SignInCancelled);
+    assert!(
+        cancelled.elapsed() < Duration::from_secs(2),
+        "the wait ended when cancelled, not at the request timeout"
+    );
+    assert_eq!(service.overview().await.account, None);
+    assert_eq!(service.open_session().await.unwrap(), None, "nothing kept");
+}

@@ -28,6 +28,15 @@ pub async fn sign_in(
     Ok(service.get()?.sign_in(&address, &password).await?)
 }
 
+/// Stops waiting for the server's answer to a sign-in (its `sign_in` then fails with
+/// `sign_in_cancelled`); nothing is kept.
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_sign_in(service: State<'_, SyncLink>) -> Result<(), CommandError> {
+    service.get()?.cancel_sign_in();
+    Ok(())
+}
+
 /// Revokes the session and wipes drafts, the outbox, caches and the stored token.
 #[tauri::command]
 #[specta::specta]

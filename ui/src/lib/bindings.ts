@@ -39,6 +39,11 @@ export const commands = {
 	restoreSession: () => typedError<Account | null, CommandError>(__TAURI_INVOKE("restore_session")),
 	/**  Password sign-in against the configured account server. */
 	signIn: (address: string, password: string) => typedError<Account, CommandError>(__TAURI_INVOKE("sign_in", { address, password })),
+	/**
+	 *  Stops waiting for the server's answer to a sign-in (its `sign_in` then fails with
+	 *  `sign_in_cancelled`); nothing is kept.
+	 */
+	cancelSignIn: () => typedError<null, CommandError>(__TAURI_INVOKE("cancel_sign_in")),
 	/**  Revokes the session and wipes drafts, the outbox, caches and the stored token. */
 	signOut: () => typedError<null, CommandError>(__TAURI_INVOKE("sign_out")),
 	/**

@@ -232,6 +232,8 @@ export type Scenario = {
   updateFound?: UpdateStatus;
   /** What the next `overview` after a sign-in returns. */
   afterSignIn?: Overview;
+  /** `sign_in` gets no answer from the server: it waits until `cancel_sign_in`. */
+  signInHangs?: boolean;
   /** `submit_identity` asks for codes (as core does for new or changed values). */
   codesOnSubmit?: boolean;
   /** The password `step_up` accepts; any other is `invalid_credentials`. */
@@ -328,6 +330,8 @@ export function backend(s: Scenario) {
   let update: UpdateStatus = s.update ?? { state: 'not_configured', version: null, current_version: '0.1.0' };
   /** The save waiting for its codes, given back by `cancel_verification`. */
   let waiting: Draft | null = null;
+  /** Ends a hanging `sign_in` (see `signInHangs`). */
+  let cancelSignIn: (() => void) | null = null;
   s.calls ??= [];
   const fail = (code: string, params: Record<string, string> = {}): never => {
     throw { code, params } satisfies CommandError;
@@ -365,8 +369,17 @@ export function backend(s: Scenario) {
       case 'refresh':
         return current;
       case 'sign_in':
+        if (s.signInHangs) {
+          return new Promise((_, reject) => {
+            cancelSignIn = () => reject({ code: 'sign_in_cancelled', params: {} } satisfies CommandError);
+          });
+        }
         current = s.afterSignIn ?? (current.account ? { ...current, sync: { state: 'synced', at: null } } : STATES.registered());
         return ACCOUNT;
+      case 'cancel_sign_in':
+        cancelSignIn?.();
+        cancelSignIn = null;
+        return null;
       case 'sign_out':
         current = STATES.signedOut();
         draft = null;

@@ -38,6 +38,9 @@ pub enum ServiceError {
     /// cause is in the log.
     #[error("connection_setup")]
     ConnectionSetup,
+    /// `error.sign_in_cancelled`: the user stopped waiting for the server's answer to a sign-in.
+    #[error("sign_in_cancelled")]
+    SignInCancelled,
     /// `error.not_signed_in`: the call needs a signed-in account.
     #[error("not_signed_in")]
     NotSignedIn,
@@ -107,6 +110,7 @@ impl ServiceError {
             ServiceError::ServerError => "server_error",
             ServiceError::ServerUrlInvalid => "server_url_invalid",
             ServiceError::ConnectionSetup => "connection_setup",
+            ServiceError::SignInCancelled => "sign_in_cancelled",
             ServiceError::NotSignedIn => "not_signed_in",
             ServiceError::SessionExpired => "session_expired",
             ServiceError::ConsentRequired => "consent_required",
@@ -159,6 +163,7 @@ impl ServiceError {
         "server_error",
         "server_url_invalid",
         "connection_setup",
+        "sign_in_cancelled",
         "not_signed_in",
         "session_expired",
         "consent_required",

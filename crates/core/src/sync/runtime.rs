@@ -93,6 +93,8 @@ pub(crate) struct Runtime {
     pub overview_tx: watch::Sender<Overview>,
     /// Counts the sender's attempts, for a caller waiting for a write's first answer.
     pub attempts_tx: watch::Sender<u64>,
+    /// Ends the password sign-in waiting on the network (the window's 취소 while it waits).
+    pub cancel_sign_in: Notify,
 }
 
 /// Wakes the sender so that it sees the service is gone.
@@ -161,6 +163,7 @@ impl Runtime {
             wake: Arc::new(Notify::new()),
             overview_tx,
             attempts_tx,
+            cancel_sign_in: Notify::new(),
         })
     }
 

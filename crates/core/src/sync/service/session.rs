@@ -1,6 +1,7 @@
 //! Signing in and out: a silent start-up with the stored tokens, password sign-in, sign-out.
 
 use super::Service;
+use crate::sync::api_client::ApiError;
 use crate::sync::error::ServiceError;
 use crate::sync::kept_access::{now_unix, KeptAccess};
 use crate::sync::session::AuthFailure;
@@ -97,10 +98,23 @@ impl Service {
 
     /// Password sign-in. Signing in as another account than the one cached wipes the local copy
     /// of the previous one (drafts, outbox, caches) first.
+    ///
+    /// A sign-in cannot be queued (the password is never kept), so it waits for the server, as long
+    /// as the request timeout; [`Service::cancel_sign_in`] ends the wait (`sign_in_cancelled`)
+    /// while it is on the network. Nothing local has changed then; a token the server issued in
+    /// the meantime is never kept and lapses.
     pub async fn sign_in(&self, address: &str, password: &str) -> Result<Account, ServiceError> {
         let rt = &self.rt;
-        let tokens = rt.api.sign_in(address.trim(), password).await?;
-        let account = rt.api.me(&tokens.access_token).await?;
+        let cancelled = rt.cancel_sign_in.notified();
+        let network = async {
+            let tokens = rt.api.sign_in(address.trim(), password).await?;
+            let account = rt.api.me(&tokens.access_token).await?;
+            Ok::<_, ApiError>((tokens, account))
+        };
+        let (tokens, account) = tokio::select! {
+            answered = network => answered?,
+            () = cancelled => return Err(ServiceError::SignInCancelled),
+        };
         let cached = rt.store.call(|c| snapshot::get(c)).await?.account;
         if cached.is_some_and(|c| !c.address.eq_ignore_ascii_case(&account.address)) {
             self.wipe_local().await?;
@@ -108,6 +122,12 @@ impl Service {
         rt.session.keep_tokens(&tokens).await?;
         self.start_session(tokens.access_token, &account).await?;
         Ok(account)
+    }
+
+    /// Ends a password sign-in that waits for the server (see [`Service::sign_in`]); nothing when
+    /// none waits.
+    pub fn cancel_sign_in(&self) {
+        self.rt.cancel_sign_in.notify_waiters();
     }
 
     /// The password dialog of a step-up (RFC 9470): signs in again as the signed-in account for a
