@@ -38,6 +38,13 @@ export function applyOverview(overview: Overview): void {
 }
 
 let unlisten: (() => void) | null = null;
+/**
+ * How many `overview-changed` events have arrived. A command's overview is the state when Rust
+ * answered; an event that arrives while the command is on its way may be newer (the start-up's
+ * check behind the screen finishing), so the answer does not replace it. Every later change comes
+ * as an event of its own, so the window still ends on the newest state.
+ */
+let eventsSeen = 0;
 
 /**
  * Start-up as the bridge describes it: app info, the event, the kept sign-in, the overview. Every
@@ -51,14 +58,18 @@ export async function boot(): Promise<void> {
   app.info = info.status === 'ok' ? info.data : FALLBACK_INFO;
   showLocale(app.info.locale);
   try {
-    const stop = await events.overviewChanged.listen((event) => applyOverview(event.payload));
+    const stop = await events.overviewChanged.listen((event) => {
+      eventsSeen += 1;
+      applyOverview(event.payload);
+    });
     unlisten = stop;
   } catch {
     // Without the event the screens still work from explicit answers.
   }
   const restored = await attempt(() => commands.restoreSession());
+  const seenBefore = eventsSeen;
   const overview = await attemptPlain(() => commands.overview());
-  if (overview.status === 'ok') applyOverview(overview.data);
+  if (overview.status === 'ok' && (eventsSeen === seenBefore || !app.overview)) applyOverview(overview.data);
   if (restored.status === 'error' && restored.error.code !== 'offline') app.alert = restored.error;
   if (overview.status === 'error') app.alert = overview.error;
   app.ready = true;
