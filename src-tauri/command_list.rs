@@ -12,6 +12,7 @@ app_commands![
     diagnostics::export_diagnostics,
     session::restore_session,
     session::sign_in,
+    session::cancel_sign_in,
     session::sign_out,
     session::step_up,
     session::retry_credential_store,

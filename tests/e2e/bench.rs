@@ -7,14 +7,18 @@
 //! timed from the page as a keystroke makes it, type both values, save, type the code mailed and the
 //! code texted, each read from the dev-inbox), the app's memory after
 //! that, and a second start of the same user with the stored session. Every phase records the
-//! requests and bytes that crossed the wire, as the server saw them.
+//! requests and bytes that crossed the wire, as the server saw them. Then the offline-first
+//! figures (`bench_offline.rs`): the same user's start with the server answering at once, after
+//! 1.5 s and never, and a save while it is silent.
 
 use crate::support::{fresh_home, scratch_dir, App, Server};
+use mail_identity_core::email::mask_email;
 use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use sync_tests::gate::{Gate, Mode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -52,11 +56,14 @@ async fn bench_first_use_flow() {
 async fn one_round() -> Value {
     let server = Server::start(&scratch_dir("server")).await;
     let proxy = Proxy::start(&server.base_url()).await;
+    // In front of the counting proxy: passes everything until the offline-first figures at the end
+    // make the network slow or silent.
+    let gate = Gate::start(&proxy.base_url(), Mode::Pass).await;
     let mut phases = Vec::new();
 
     // First start: nobody signed in yet.
     let mark = proxy.snapshot(&server);
-    let app = App::launch_at(fresh_home(), "C.UTF-8", Some(proxy.base_url())).await;
+    let app = App::launch_at(fresh_home(), "C.UTF-8", Some(gate.base_url())).await;
     app.field("웹메일 아이디(메일 주소)").await;
     proxy.quiet(Duration::from_secs(2)).await;
     phases.push(proxy.phase("start-up, signed out", mark, &server));
@@ -135,19 +142,31 @@ async fn one_round() -> Value {
     // The same user starts the app again: the stored session, the cached overview.
     let home = app.stop().await;
     let mark = proxy.snapshot(&server);
-    let app = App::launch_at(home, "C.UTF-8", Some(proxy.base_url())).await;
+    let app = App::launch_at(home, "C.UTF-8", Some(gate.base_url())).await;
     app.until("the first request of the second start", || async {
         proxy.snapshot(&server).wire_requests > mark.wire_requests
     })
     .await;
     proxy.quiet(Duration::from_secs(3)).await;
     phases.push(proxy.phase("start-up, signed in", mark, &server));
-    app.close().await;
+    let home = app.stop().await;
+
+    // The same user's start with the server answering at once, after 1.5 s and never, and a save
+    // while it is silent.
+    let (offline_first, _) = crate::bench_offline::figures(
+        home,
+        &gate,
+        || server.writes_applied(),
+        &mask_email("minjun.kim@naver.com"),
+        "minjun.kim@naver.com",
+    )
+    .await;
 
     json!({
         "keystroke_round_trips_ms": round_trips,
         "memory_after_flow": memory,
         "phases": phases,
+        "offline_first": offline_first,
     })
 }
 

@@ -13,6 +13,8 @@ type Setup = {
   helpdesk?: boolean;
   /** An update on offer (`available`) or updates turned off by policy (`off`). */
   update?: 'available' | 'off';
+  /** The server never answers a sign-in. */
+  signInHangs?: boolean;
 };
 
 const setup = (window as unknown as { __SCREENSHOT__: Setup }).__SCREENSHOT__;
@@ -31,6 +33,7 @@ mockIPC(
           ? { state: 'off_by_policy', version: null, current_version: '0.1.0' }
           : undefined,
     afterSignIn: setup.afterSignIn ? STATES[setup.afterSignIn]() : undefined,
+    signInHangs: setup.signInHangs,
   }),
   { shouldMockEvents: true },
 );

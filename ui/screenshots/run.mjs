@@ -72,6 +72,17 @@ const SCREENS = [
   },
   { name: 'signin-again', state: 'signInRequired' },
   {
+    name: 'signin-waiting',
+    state: 'signedOut',
+    signInHangs: true,
+    act: async (page, L) => {
+      await page.getByLabel(L('signin.address')).fill('hong@company.co.kr');
+      await page.getByLabel(L('signin.password'), { exact: true }).fill('password');
+      await page.getByRole('button', { name: L('signin.submit'), exact: true }).click();
+      await page.getByRole('button', { name: L('signin.cancel'), exact: true }).waitFor();
+    },
+  },
+  {
     name: 'consent',
     state: 'firstLogin',
     act: async (page, L) => page.getByRole('button', { name: L('consent.agree'), exact: true }).waitFor(),
@@ -229,6 +240,9 @@ const SCREENS = [
   { name: 'settings-refused', state: 'refused' },
   { name: 'settings-offline', state: 'pendingOffline' },
   { name: 'settings-error', state: 'syncError' },
+  { name: 'start-checking', state: 'startChecking' },
+  { name: 'start-not-answering', state: 'startNotAnswering' },
+  { name: 'start-offline', state: 'startOffline' },
   { name: 'credential-store-unavailable', state: 'credentialStoreUnavailable' },
   { name: 'other-server-writes', state: 'otherServerWrites' },
   { name: 'account-gone', state: 'accountGone' },
@@ -340,7 +354,7 @@ async function shootCombination({ locale, scheme, width }) {
       const errors = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       await page.addInitScript(
-        `window.__SCREENSHOT__ = ${JSON.stringify({ state: screen.state, locale, errors: screen.errors, helpdesk: screen.helpdesk, update: screen.update })};\n${mockSource}`,
+        `window.__SCREENSHOT__ = ${JSON.stringify({ state: screen.state, locale, errors: screen.errors, helpdesk: screen.helpdesk, update: screen.update, signInHangs: screen.signInHangs })};\n${mockSource}`,
       );
       await page.goto(base);
       await h1(page).waitFor();

@@ -179,7 +179,9 @@ mod tests {
             text.contains("KST") && text.contains("UTC") && text.contains("mail-identity/1.2.0")
         );
         assert!(
-            text.contains("본인이 변경하지 않았다면 바로 비밀번호를 바꾸고 사내 IT 담당자에게 알려 주세요"),
+            text.contains(
+                "본인이 변경하지 않았다면 바로 비밀번호를 바꾸고 사내 IT 담당자에게 알려 주세요"
+            ),
             "{text}"
         );
         let (_, en) = alert(Locale::En).compose();

@@ -6,6 +6,7 @@
 //! Never a mock: every request goes over loopback HTTP to `account_api::serve`, and every code
 //! goes over SMTP or the SMS webhook to `dev_inbox`.
 
+pub mod gate;
 pub mod inbox;
 pub mod world;
 

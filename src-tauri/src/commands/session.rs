@@ -6,13 +6,15 @@ use crate::sync_link::SyncLink;
 use mail_identity_core::sync::{Account, Overview};
 use tauri::State;
 
-/// Signs in silently with the stored refresh token; `null` shows the sign-in screen.
+/// The start-up's sign-in, from what this computer kept: the cached account at once (`null` shows
+/// the sign-in screen) while the session is restored with the server behind it; what that finds
+/// arrives as `overview-changed`.
 #[tauri::command]
 #[specta::specta]
 pub async fn restore_session(
     service: State<'_, SyncLink>,
 ) -> Result<Option<Account>, CommandError> {
-    Ok(service.get()?.restore_session().await?)
+    Ok(service.get()?.open_session().await?)
 }
 
 /// Password sign-in against the configured account server.
@@ -24,6 +26,15 @@ pub async fn sign_in(
     password: String,
 ) -> Result<Account, CommandError> {
     Ok(service.get()?.sign_in(&address, &password).await?)
+}
+
+/// Stops waiting for the server's answer to a sign-in (its `sign_in` then fails with
+/// `sign_in_cancelled`); nothing is kept.
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_sign_in(service: State<'_, SyncLink>) -> Result<(), CommandError> {
+    service.get()?.cancel_sign_in();
+    Ok(())
 }
 
 /// Revokes the session and wipes drafts, the outbox, caches and the stored token.

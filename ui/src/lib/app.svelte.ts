@@ -38,21 +38,38 @@ export function applyOverview(overview: Overview): void {
 }
 
 let unlisten: (() => void) | null = null;
+/**
+ * How many `overview-changed` events have arrived. A command's overview is the state when Rust
+ * answered; an event that arrives while the command is on its way may be newer (the start-up's
+ * check behind the screen finishing), so the answer does not replace it. Every later change comes
+ * as an event of its own, so the window still ends on the newest state.
+ */
+let eventsSeen = 0;
 
-/** Start-up as the bridge describes it: app info, silent sign-in, overview, then the event. */
+/**
+ * Start-up as the bridge describes it: app info, the event, the kept sign-in, the overview. Every
+ * step answers from this computer's store, so the first screen is the one the user last had (their
+ * masked info, the form with its draft, or consent when a newer notice is kept) whatever the
+ * network does; the session is restored behind it and what that finds arrives as
+ * `overview-changed` (the status chip says it is checking, then what it found).
+ */
 export async function boot(): Promise<void> {
   const info = await attemptPlain(() => commands.appInfo());
   app.info = info.status === 'ok' ? info.data : FALLBACK_INFO;
   showLocale(app.info.locale);
   try {
-    const stop = await events.overviewChanged.listen((event) => applyOverview(event.payload));
+    const stop = await events.overviewChanged.listen((event) => {
+      eventsSeen += 1;
+      applyOverview(event.payload);
+    });
     unlisten = stop;
   } catch {
     // Without the event the screens still work from explicit answers.
   }
   const restored = await attempt(() => commands.restoreSession());
+  const seenBefore = eventsSeen;
   const overview = await attemptPlain(() => commands.overview());
-  if (overview.status === 'ok') applyOverview(overview.data);
+  if (overview.status === 'ok' && (eventsSeen === seenBefore || !app.overview)) applyOverview(overview.data);
   if (restored.status === 'error' && restored.error.code !== 'offline') app.alert = restored.error;
   if (overview.status === 'error') app.alert = overview.error;
   app.ready = true;

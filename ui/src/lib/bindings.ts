@@ -31,10 +31,19 @@ export const commands = {
 	 *  one can guess in advance, and returns its path.
 	 */
 	exportDiagnostics: () => typedError<string, CommandError>(__TAURI_INVOKE("export_diagnostics")),
-	/**  Signs in silently with the stored refresh token; `null` shows the sign-in screen. */
+	/**
+	 *  The start-up's sign-in, from what this computer kept: the cached account at once (`null` shows
+	 *  the sign-in screen) while the session is restored with the server behind it; what that finds
+	 *  arrives as `overview-changed`.
+	 */
 	restoreSession: () => typedError<Account | null, CommandError>(__TAURI_INVOKE("restore_session")),
 	/**  Password sign-in against the configured account server. */
 	signIn: (address: string, password: string) => typedError<Account, CommandError>(__TAURI_INVOKE("sign_in", { address, password })),
+	/**
+	 *  Stops waiting for the server's answer to a sign-in (its `sign_in` then fails with
+	 *  `sign_in_cancelled`); nothing is kept.
+	 */
+	cancelSignIn: () => typedError<null, CommandError>(__TAURI_INVOKE("cancel_sign_in")),
 	/**  Revokes the session and wipes drafts, the outbox, caches and the stored token. */
 	signOut: () => typedError<null, CommandError>(__TAURI_INVOKE("sign_out")),
 	/**
@@ -831,6 +840,17 @@ export type SyncStatus = SyncStatus_Serialize | SyncStatus_Deserialize;
 export type SyncStatus_Deserialize = 
 /**  Synced (`sync.synced`): nothing waits; `at` is when the last write was applied or the state last read. */
 { state: "synced"; at?: string | null } | 
+/**
+ *  Start-up shows what the local store kept and asks the server for news behind it
+ *  (`sync.checking`); nothing waits to be sent.
+ */
+{ state: "checking" } | 
+/**
+ *  Nothing waits to be sent, and the server could not be asked (`sync.unreachable`, with
+ *  `sync.connection.<why>`): the screen shows what was last read, and it is asked again with
+ *  backoff.
+ */
+{ state: "unreachable"; why: Unreachable } | 
 /**  Saved on this computer (`sync.saved_locally`): a draft exists, nothing is submitted. */
 { state: "saved_locally" } | 
 /**  Waiting to send (`sync.pending`): writes are queued; `retry_at` is when the next attempt is due. */
@@ -862,6 +882,17 @@ mine_at?: string | null } |
 export type SyncStatus_Serialize = 
 /**  Synced (`sync.synced`): nothing waits; `at` is when the last write was applied or the state last read. */
 { state: "synced"; at: string | null } | 
+/**
+ *  Start-up shows what the local store kept and asks the server for news behind it
+ *  (`sync.checking`); nothing waits to be sent.
+ */
+{ state: "checking" } | 
+/**
+ *  Nothing waits to be sent, and the server could not be asked (`sync.unreachable`, with
+ *  `sync.connection.<why>`): the screen shows what was last read, and it is asked again with
+ *  backoff.
+ */
+{ state: "unreachable"; why: Unreachable } | 
 /**  Saved on this computer (`sync.saved_locally`): a draft exists, nothing is submitted. */
 { state: "saved_locally" } | 
 /**  Waiting to send (`sync.pending`): writes are queued; `retry_at` is when the next attempt is due. */
@@ -888,6 +919,19 @@ mine_at: string | null } |
  *  sent; it is asked again on a timer and by `retry_credential_store`.
  */
 { state: "credential_store_unavailable" };
+
+/**
+ *  Why the server could not be asked, told apart because each asks something else of the user:
+ *  offline, check the network; not answering, wait; cut off, the server was reached but its
+ *  answer did not arrive whole.
+ */
+export type Unreachable = 
+/**  No connection: no route, the name did not resolve, or the connection was refused. */
+"offline" | 
+/**  Connected, but no answer came in time (a slow VPN, a proxy that drops packets). */
+"not_answering" | 
+/**  An answer started but broke off (the connection reset mid-body, a truncated body). */
+"cut_off";
 
 /**  Where the updater stands, as settings shows it. */
 export type UpdateState = 

@@ -202,6 +202,12 @@ export const STATES = {
   reconfirmLocked: () => overview({ reconfirm: { days: 180, locked: true, confirmed_at: '2025-03-02T09:16:00+09:00', due: true } }),
   /** The OS credential store could not be read at start-up: everything is kept sealed. */
   credentialStoreUnavailable: () => overview({ sync: { state: 'credential_store_unavailable' } }),
+  /** Start-up: the kept info shown, the server being asked behind it. */
+  startChecking: () => overview({ sync: { state: 'checking' } }),
+  /** Start-up: the server takes the request and never answers; the kept info stays. */
+  startNotAnswering: () => overview({ online: false, sync: { state: 'unreachable', why: 'not_answering' } }),
+  /** Start-up: no connection at all. */
+  startOffline: () => overview({ online: false, sync: { state: 'unreachable', why: 'offline' } }),
   /** IT moved the app to another server while two changes waited for the old one. */
   otherServerWrites: () => overview({ other_server_writes: 2 }),
   /** The organisation deleted the account: everything local was wiped; the sign-in screen says so. */
@@ -233,6 +239,8 @@ export type Scenario = {
   updateFound?: UpdateStatus;
   /** What the next `overview` after a sign-in returns. */
   afterSignIn?: Overview;
+  /** `sign_in` gets no answer from the server: it waits until `cancel_sign_in`. */
+  signInHangs?: boolean;
   /** `submit_identity` asks for codes (as core does for new or changed values). */
   codesOnSubmit?: boolean;
   /** The password `step_up` accepts; any other is `invalid_credentials`. */
@@ -341,6 +349,8 @@ export function backend(s: Scenario) {
   let update: UpdateStatus = s.update ?? { state: 'not_configured', version: null, current_version: '0.1.0' };
   /** The save waiting for its codes, given back by `cancel_verification`. */
   let waiting: Draft | null = null;
+  /** Ends a hanging `sign_in` (see `signInHangs`). */
+  let cancelSignIn: (() => void) | null = null;
   s.calls ??= [];
   const fail = (code: string, params: Record<string, string> = {}): never => {
     throw { code, params } satisfies CommandError;
@@ -378,8 +388,17 @@ export function backend(s: Scenario) {
       case 'refresh':
         return current;
       case 'sign_in':
+        if (s.signInHangs) {
+          return new Promise((_, reject) => {
+            cancelSignIn = () => reject({ code: 'sign_in_cancelled', params: {} } satisfies CommandError);
+          });
+        }
         current = s.afterSignIn ?? (current.account ? { ...current, sync: { state: 'synced', at: null } } : STATES.registered());
         return ACCOUNT;
+      case 'cancel_sign_in':
+        cancelSignIn?.();
+        cancelSignIn = null;
+        return null;
       case 'sign_out':
         current = STATES.signedOut();
         draft = null;

@@ -8,6 +8,11 @@ use serde_json::Value;
 
 /// The typing target: a keystroke's check answered well within a frame.
 const TYPING_P95_TARGET_MS: f64 = 5.0;
+/// A slow or silent server may cost a signed-in start at most this much over one answering at
+/// once: the screen comes from the local store, the server is asked behind it.
+const OFFLINE_START_RATIO_TARGET: f64 = 1.05;
+/// The longest a save may hold the screen while the server is silent (the hold limit).
+const SILENT_SAVE_TARGET_MS: f64 = 2000.0;
 
 /// The bare window's memory after start (MiB), the peer of the memory after the flow (the bare
 /// window has no flow to go through).
@@ -123,6 +128,7 @@ pub fn rows(figures: &Value, bare: &[BarePeer], report: &mut Report) -> Result<(
         "PSS after the flow by process, median: {}.",
         pss_by_process(&by_process)
     ));
+    offline_first_rows(rounds, &mut report.rows);
     let rows = &mut report.rows;
 
     // Requests and bytes per step, as the server saw them.
@@ -190,4 +196,65 @@ pub fn rows(figures: &Value, bare: &[BarePeer], report: &mut Report) -> Result<(
         rows.push(row);
     }
     Ok(())
+}
+
+/// The signed-in start until the masked info is on screen with the server answering at once,
+/// after 1.5 s and never, as ratios to the first; and how long a save holds the screen while the
+/// server is silent (`tests/e2e/bench_offline.rs`).
+fn offline_first_rows(rounds: &[Value], rows: &mut Vec<Row>) {
+    let start = |network: &str| -> Option<Summary> {
+        let samples: Vec<f64> = rounds
+            .iter()
+            .filter_map(|r| {
+                r["offline_first"]["signed_in_starts"][network]["interactive_ms"].as_f64()
+            })
+            .collect();
+        Summary::of(&samples)
+    };
+    let Some(answering) = start("answering") else {
+        return;
+    };
+    rows.push(Row::new(
+        "signed-in start → masked info on screen, server answering at once",
+        answering.show(0, "ms"),
+    ));
+    for (network, label) in [
+        ("after_1_5_s", "server answering after 1.5 s"),
+        ("silent", "server never answering"),
+    ] {
+        let Some(ours) = start(network) else {
+            continue;
+        };
+        let ratio = ours.median / answering.median;
+        rows.push(
+            Row::new(
+                format!("signed-in start → masked info on screen, {label}"),
+                ours.show(0, "ms"),
+            )
+            .peer(
+                format!("{} (answering at once)", answering.show(0, "ms")),
+                Some(ratio),
+            )
+            .target(
+                format!("≤ {OFFLINE_START_RATIO_TARGET}×"),
+                Some(ratio <= OFFLINE_START_RATIO_TARGET),
+            ),
+        );
+    }
+    let held: Vec<f64> = rounds
+        .iter()
+        .filter_map(|r| r["offline_first"]["silent_save_held_ms"].as_f64())
+        .collect();
+    if let Some(held) = Summary::of(&held) {
+        rows.push(
+            Row::new(
+                "a save with a silent server: 저장 until the screen is back",
+                held.show(0, "ms"),
+            )
+            .target(
+                format!("≤ {SILENT_SAVE_TARGET_MS:.0} ms"),
+                Some(held.max <= SILENT_SAVE_TARGET_MS),
+            ),
+        );
+    }
 }

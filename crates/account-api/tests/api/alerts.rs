@@ -52,9 +52,9 @@ async fn a_change_alerts_the_mailbox_and_the_previous_address_with_masked_values
         assert!(alert.text.contains("se***@naver.com") && alert.text.contains("ne***@gmail.com"));
         assert!(alert.text.contains("KST") && alert.text.contains("UTC"));
         assert!(alert.text.contains("mail-identity-tests/1 (linux)"));
-        assert!(alert
-            .text
-            .contains("본인이 변경하지 않았다면 바로 비밀번호를 바꾸고 사내 IT 담당자에게 알려 주세요"));
+        assert!(alert.text.contains(
+            "본인이 변경하지 않았다면 바로 비밀번호를 바꾸고 사내 IT 담당자에게 알려 주세요"
+        ));
         assert_no_full_values(&alert.subject);
         assert_no_full_values(&alert.text);
     }

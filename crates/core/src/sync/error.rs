@@ -21,6 +21,9 @@ pub enum ServiceError {
     /// `error.timeout`: the server did not answer in time.
     #[error("timeout")]
     Timeout,
+    /// `error.cut_off`: the server was reached but its answer broke off.
+    #[error("cut_off")]
+    CutOff,
     /// `error.server_unavailable {seconds}`: 503 or 429; try again later.
     #[error("server_unavailable")]
     ServerUnavailable { seconds: Option<u64> },
@@ -35,6 +38,9 @@ pub enum ServiceError {
     /// cause is in the log.
     #[error("connection_setup")]
     ConnectionSetup,
+    /// `error.sign_in_cancelled`: the user stopped waiting for the server's answer to a sign-in.
+    #[error("sign_in_cancelled")]
+    SignInCancelled,
     /// `error.not_signed_in`: the call needs a signed-in account.
     #[error("not_signed_in")]
     NotSignedIn,
@@ -102,10 +108,12 @@ impl ServiceError {
             ServiceError::TooManyAttempts { .. } => "too_many_attempts",
             ServiceError::Offline => "offline",
             ServiceError::Timeout => "timeout",
+            ServiceError::CutOff => "cut_off",
             ServiceError::ServerUnavailable { .. } => "server_unavailable",
             ServiceError::ServerError => "server_error",
             ServiceError::ServerUrlInvalid => "server_url_invalid",
             ServiceError::ConnectionSetup => "connection_setup",
+            ServiceError::SignInCancelled => "sign_in_cancelled",
             ServiceError::NotSignedIn => "not_signed_in",
             ServiceError::SessionExpired => "session_expired",
             ServiceError::ConsentRequired => "consent_required",
@@ -154,10 +162,12 @@ impl ServiceError {
         "too_many_attempts",
         "offline",
         "timeout",
+        "cut_off",
         "server_unavailable",
         "server_error",
         "server_url_invalid",
         "connection_setup",
+        "sign_in_cancelled",
         "not_signed_in",
         "session_expired",
         "consent_required",
@@ -191,6 +201,7 @@ impl From<ApiError> for ServiceError {
             }
             ApiError::Offline => ServiceError::Offline,
             ApiError::Timeout => ServiceError::Timeout,
+            ApiError::CutOff => ServiceError::CutOff,
             ApiError::Unavailable { retry_after } | ApiError::RateLimited { retry_after } => {
                 ServiceError::ServerUnavailable {
                     seconds: retry_after.map(|d| d.as_secs()),

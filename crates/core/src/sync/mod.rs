@@ -55,5 +55,5 @@ pub use credentials::{
     CredentialChoice, CredentialStore, MemoryCredentialStore, OsCredentialStore,
 };
 pub use error::ServiceError;
-pub use service::Service;
+pub use service::{Service, HOLD_LIMIT};
 pub use types::*;

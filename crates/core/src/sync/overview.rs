@@ -8,7 +8,7 @@
 
 use super::clock::{now_rfc3339, rfc3339_of_millis};
 use super::reconfirm::{self, ReconfirmInput};
-use super::runtime::{RetrySchedule, Runtime};
+use super::runtime::{Reach, RetrySchedule, Runtime};
 use super::store::outbox::{self, OpKind, OpState};
 use super::store::snapshot::{self, Snapshot};
 use super::store::{drafts, journal, server_binding, verifications, StoreError};
@@ -24,7 +24,7 @@ pub(crate) async fn publish(rt: &Runtime) {
     let account = rt.session.account().await;
     let live = match rt.live.lock() {
         Ok(live) => LiveView {
-            online: live.online,
+            reach: live.reach,
             sign_in_required: live.sign_in_required,
             password_required: live.password_required,
             retry: live.retry.clone(),
@@ -55,7 +55,7 @@ pub(crate) async fn publish(rt: &Runtime) {
 
 /// What the overview takes from the live state and the configuration.
 struct LiveView {
-    online: bool,
+    reach: Reach,
     sign_in_required: bool,
     /// A registered value's code met a step-up.
     password_required: bool,
@@ -75,7 +75,7 @@ fn compose(
     now: &str,
 ) -> Result<Overview, StoreError> {
     let LiveView {
-        online,
+        reach,
         sign_in_required,
         password_required,
         retry,
@@ -179,8 +179,12 @@ fn compose(
     } else if has_draft {
         SyncStatus::SavedLocally
     } else {
-        SyncStatus::Synced {
-            at: snap.synced_at.clone(),
+        match reach {
+            Reach::Answering => SyncStatus::Synced {
+                at: snap.synced_at.clone(),
+            },
+            Reach::Checking => SyncStatus::Checking,
+            Reach::Unreachable(why) => SyncStatus::Unreachable { why },
         }
     };
     // The codes of the save at the head, or of a registered value being verified.
@@ -221,7 +225,7 @@ fn compose(
             None
         },
         sync,
-        online,
+        online: reach.online(),
         credential_store,
         verification,
         reconfirm,
@@ -242,7 +246,7 @@ mod tests {
 
     fn live() -> LiveView {
         LiveView {
-            online: true,
+            reach: Reach::Answering,
             sign_in_required: false,
             password_required: false,
             retry: None,

@@ -6,7 +6,7 @@
 //! The façade holds it strongly and the sender weakly, so that the sender ends when the last
 //! [`super::Service`] is dropped.
 
-use super::api_client::{ApiClient, ApiConfig};
+use super::api_client::{ApiClient, ApiConfig, ApiError};
 use super::backoff::Jitter;
 use super::blocking::blocking;
 use super::config::ServiceConfig;
@@ -16,7 +16,7 @@ use super::error::ServiceError;
 use super::keychain::Keychain;
 use super::session::Session;
 use super::store::{meta, server_binding, Store, StoreError};
-use super::types::{CredentialStoreKind, Overview, SyncReason};
+use super::types::{CredentialStoreKind, Overview, SyncReason, Unreachable};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::sync::{watch, Notify};
@@ -36,10 +36,31 @@ pub(crate) struct RetrySchedule {
     pub reason: SyncReason,
 }
 
+/// What the last contact with the server showed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Reach {
+    /// It answered (or nothing has been asked yet: no reason to say otherwise).
+    #[default]
+    Answering,
+    /// A start-up from the local store is asking it for the first time.
+    Checking,
+    /// It could not be asked, and why.
+    Unreachable(Unreachable),
+}
+
+impl Reach {
+    /// Whether the server is known to be out of reach (the window's offline banner).
+    pub fn online(self) -> bool {
+        !matches!(self, Reach::Unreachable(_))
+    }
+}
+
 /// What is known beyond the store: the connection, whether sign-in is needed, the retry schedule.
 #[derive(Debug, Default)]
 pub(crate) struct Live {
-    pub online: bool,
+    /// What the last contact with the server showed; `Checking` while a start-up from the local
+    /// store asks it for the first time.
+    pub reach: Reach,
     pub sign_in_required: bool,
     /// The outbox head's retry schedule, while it waits after a failed attempt.
     pub retry: Option<RetrySchedule>,
@@ -72,6 +93,8 @@ pub(crate) struct Runtime {
     pub overview_tx: watch::Sender<Overview>,
     /// Counts the sender's attempts, for a caller waiting for a write's first answer.
     pub attempts_tx: watch::Sender<u64>,
+    /// Ends the password sign-in waiting on the network (the window's 취소 while it waits).
+    pub cancel_sign_in: Notify,
 }
 
 /// Wakes the sender so that it sees the service is gone.
@@ -132,7 +155,7 @@ impl Runtime {
             session,
             sealer: Mutex::new(None),
             live: Mutex::new(Live {
-                online: true,
+                reach: Reach::Answering,
                 locale,
                 ..Live::default()
             }),
@@ -140,6 +163,7 @@ impl Runtime {
             wake: Arc::new(Notify::new()),
             overview_tx,
             attempts_tx,
+            cancel_sign_in: Notify::new(),
         })
     }
 
@@ -165,9 +189,28 @@ impl Runtime {
         Ok(())
     }
 
+    /// The server answered (`true`), or could not be reached (`false`, taken as offline when the
+    /// failure is not known: prefer [`Runtime::note_failure`]).
     pub fn set_online(&self, online: bool) {
+        self.set_reach(if online {
+            Reach::Answering
+        } else {
+            Reach::Unreachable(Unreachable::Offline)
+        });
+    }
+
+    /// What a failed request showed about the connection: the server is unreachable and why, or
+    /// (any HTTP answer) that it answers.
+    pub fn note_failure(&self, error: &ApiError) {
+        self.set_reach(match error.unreachable() {
+            Some(why) => Reach::Unreachable(why),
+            None => Reach::Answering,
+        });
+    }
+
+    pub fn set_reach(&self, reach: Reach) {
         if let Ok(mut live) = self.live.lock() {
-            live.online = online;
+            live.reach = reach;
         }
     }
 

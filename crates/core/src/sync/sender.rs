@@ -21,7 +21,7 @@ use super::clock::{now_rfc3339, rfc3339_in};
 use super::code_sender::{self, CodesOutcome};
 use super::outbox_body::{self, BodyError};
 use super::overview;
-use super::runtime::{RetrySchedule, Runtime};
+use super::runtime::{Reach, RetrySchedule, Runtime};
 use super::server_view::{fetch_identity, keep_remote};
 use super::session::AuthFailure;
 use super::store::outbox::{self, Op, OpKind, OpState, Refusal};
@@ -284,7 +284,7 @@ async fn after_codes(rt: &Runtime, seq: Option<i64>, outcome: CodesOutcome) -> N
         (CodesOutcome::Idle, _) => Next::Idle,
         (CodesOutcome::Retry(error), Some(seq)) => schedule_retry(rt, seq, Some(&error)),
         (CodesOutcome::Retry(error), None) => {
-            rt.set_online(!matches!(error, ApiError::Offline | ApiError::Timeout));
+            rt.note_failure(&error);
             Next::Wait(Duration::from_secs(30))
         }
         (CodesOutcome::Local, _) => Next::Wait(Duration::from_secs(5)),
@@ -359,6 +359,7 @@ fn reason_of(error: &ApiError) -> SyncReason {
     match error {
         ApiError::Offline => SyncReason::new("offline"),
         ApiError::Timeout => SyncReason::new("timeout"),
+        ApiError::CutOff => SyncReason::new("cut_off"),
         ApiError::Unavailable { retry_after } => {
             seconds(*retry_after, SyncReason::new("server_unavailable"))
         }
@@ -388,7 +389,10 @@ fn schedule_retry(rt: &Runtime, seq: i64, error: Option<&ApiError>) -> Next {
         .map(reason_of)
         .unwrap_or_else(|| SyncReason::new("unknown"));
     if let Some(e) = error {
-        live.online = !matches!(e, ApiError::Offline | ApiError::Timeout);
+        live.reach = match e.unreachable() {
+            Some(why) => Reach::Unreachable(why),
+            None => Reach::Answering,
+        };
     }
     live.retry = Some(RetrySchedule {
         seq,

@@ -142,6 +142,21 @@ impl SyncReason {
     }
 }
 
+/// Why the server could not be asked, told apart because each asks something else of the user:
+/// offline, check the network; not answering, wait; cut off, the server was reached but its
+/// answer did not arrive whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Unreachable {
+    /// No connection: no route, the name did not resolve, or the connection was refused.
+    Offline,
+    /// Connected, but no answer came in time (a slow VPN, a proxy that drops packets).
+    NotAnswering,
+    /// An answer started but broke off (the connection reset mid-body, a truncated body).
+    CutOff,
+}
+
 /// What the status chip shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -153,6 +168,13 @@ impl SyncReason {
 pub enum SyncStatus {
     /// Synced (`sync.synced`): nothing waits; `at` is when the last write was applied or the state last read.
     Synced { at: Option<String> },
+    /// Start-up shows what the local store kept and asks the server for news behind it
+    /// (`sync.checking`); nothing waits to be sent.
+    Checking,
+    /// Nothing waits to be sent, and the server could not be asked (`sync.unreachable`, with
+    /// `sync.connection.<why>`): the screen shows what was last read, and it is asked again with
+    /// backoff.
+    Unreachable { why: Unreachable },
     /// Saved on this computer (`sync.saved_locally`): a draft exists, nothing is submitted.
     SavedLocally,
     /// Waiting to send (`sync.pending`): writes are queued; `retry_at` is when the next attempt is due.

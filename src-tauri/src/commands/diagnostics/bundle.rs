@@ -69,6 +69,9 @@ fn info_flags(info: &MaskedInfo) -> Value {
 fn status(sync: &SyncStatus) -> Value {
     match sync {
         SyncStatus::Synced { at } => json!({ "state": "synced", "at": at }),
+        SyncStatus::Checking => json!({ "state": "checking" }),
+        // Why the server could not be asked is what the helpdesk needs: offline, not answering, cut off.
+        SyncStatus::Unreachable { why } => json!({ "state": "unreachable", "why": why }),
         SyncStatus::SavedLocally => json!({ "state": "saved_locally" }),
         SyncStatus::Pending { retry_at, reason } => json!({
             "state": "pending",

@@ -170,7 +170,15 @@ pub(super) fn json<T: serde::de::DeserializeOwned>(
     if !is_json {
         return Err(ApiError::BadResponse("not JSON"));
     }
-    serde_json::from_slice(bytes).map_err(|_| ApiError::BadResponse("malformed JSON"))
+    serde_json::from_slice(bytes).map_err(|e| {
+        let started = bytes.iter().any(|b| !b.is_ascii_whitespace());
+        if e.is_eof() && started {
+            // A JSON value that stops early is an answer cut off on the way, not a wrong one.
+            ApiError::CutOff
+        } else {
+            ApiError::BadResponse("malformed JSON")
+        }
+    })
 }
 
 pub(super) fn identity(headers: &HeaderMap, bytes: &[u8]) -> Result<RemoteIdentity, ApiError> {

@@ -3,6 +3,7 @@
 
 use super::answers::etag_of;
 use crate::identity::InputError;
+use crate::sync::types::Unreachable;
 use crate::wire::{Channel, Problem};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -18,11 +19,16 @@ pub enum ApiError {
     /// the library's or the OS's reason (configuration only: no URL, address or token is in it).
     #[error("the HTTP client could not be set up ({part}): {cause}")]
     ClientSetup { part: SetupPart, cause: String },
-    /// No connection (refused, unreachable, DNS, or dropped before an answer).
+    /// No connection: refused, no route, or the name did not resolve.
     #[error("the server cannot be reached")]
     Offline,
+    /// Connected, but no complete answer within the request timeout.
     #[error("the server did not answer in time")]
     Timeout,
+    /// Connected, but the answer broke off: the connection closed or reset before the answer or in
+    /// the middle of its body, or a JSON body ended early.
+    #[error("the answer was cut off")]
+    CutOff,
     /// 503.
     #[error("the server is unavailable")]
     Unavailable { retry_after: Option<Duration> },
@@ -91,7 +97,7 @@ pub enum ApiError {
     /// 5xx other than 503.
     #[error("server error {status}")]
     Server { status: u16 },
-    /// An answer that is not what the contract says (a captive portal's HTML, truncated JSON).
+    /// An answer that is not what the contract says (a captive portal's HTML, JSON of another shape).
     #[error("unexpected answer: {0}")]
     BadResponse(&'static str),
     /// The answer's body passed [`super::MAX_RESPONSE_BYTES`]: reading stopped there. A fault of
@@ -139,12 +145,24 @@ impl ApiError {
             self,
             ApiError::Offline
                 | ApiError::Timeout
+                | ApiError::CutOff
                 | ApiError::Unavailable { .. }
                 | ApiError::RateLimited { .. }
                 | ApiError::Server { .. }
                 | ApiError::BadResponse(_)
                 | ApiError::ResponseTooLarge
         )
+    }
+
+    /// Why the server could not be asked, when this failure says so; `None` when the server (or
+    /// something speaking HTTP for it) answered.
+    pub fn unreachable(&self) -> Option<Unreachable> {
+        match self {
+            ApiError::Offline => Some(Unreachable::Offline),
+            ApiError::Timeout => Some(Unreachable::NotAnswering),
+            ApiError::CutOff => Some(Unreachable::CutOff),
+            _ => None,
+        }
     }
 
     /// The server's `Retry-After`, when it gave one.

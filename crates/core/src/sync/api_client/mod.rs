@@ -502,14 +502,20 @@ async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<
     Ok(body)
 }
 
+/// A failed request, by what the user can do about it: no connection at all ([`ApiError::Offline`]:
+/// check the network), connected but nothing in time ([`ApiError::Timeout`]: wait), or connected
+/// and the answer broke off ([`ApiError::CutOff`]).
 fn transport(error: reqwest::Error) -> ApiError {
     if error.is_timeout() {
         ApiError::Timeout
     } else if error.is_builder() {
         ApiError::InvalidUrl
-    } else {
-        // Refused, unreachable, reset, or closed before an answer: the same to the user.
+    } else if error.is_connect() {
+        // Refused, no route, or the name did not resolve (hyper's connector reports all three).
         ApiError::Offline
+    } else {
+        // The connection was made: closed or reset before the answer or inside its body.
+        ApiError::CutOff
     }
 }
 

@@ -2,12 +2,11 @@
 //! the sender sends, and the user's answer to a conflict. The form is validated here with core's
 //! rules before anything is queued.
 
-use super::Service;
+use super::{Service, HOLD_LIMIT};
 use crate::email::mask_email;
 use crate::identity::InputError;
 use crate::phone::mask_phone;
 use crate::sync::account_gone;
-use crate::sync::api_client::ApiError;
 use crate::sync::crypto::DRAFT_AAD;
 use crate::sync::error::ServiceError;
 use crate::sync::server_view;
@@ -15,11 +14,7 @@ use crate::sync::session::AuthFailure;
 use crate::sync::store::outbox::{self, OpKind, OpState};
 use crate::sync::store::{drafts, server_binding, snapshot};
 use crate::sync::types::*;
-use std::time::Duration;
 use zeroize::Zeroizing;
-
-/// How long the change form waits for the registered values before opening empty.
-const PREFILL_WAIT: Duration = Duration::from_secs(3);
 
 impl Service {
     /// The overview from the local store; never fails (a store failure shows the last one).
@@ -40,9 +35,7 @@ impl Service {
                 return Err(ServiceError::SessionExpired);
             }
             Err(AuthFailure::Api(e)) => {
-                if matches!(e, ApiError::Offline | ApiError::Timeout) {
-                    rt.set_online(false);
-                }
+                rt.note_failure(&e);
                 self.publish().await;
                 return account_gone::settle(rt, Err(e.into())).await;
             }
@@ -90,7 +83,7 @@ impl Service {
             .authed(|token| async move { rt.api.current_values(&token).await });
         // The form waits for this: a slow network gets a short wait, then an empty form that
         // says why.
-        match tokio::time::timeout(PREFILL_WAIT, fetch).await {
+        match tokio::time::timeout(HOLD_LIMIT, fetch).await {
             Ok(Ok(draft)) if !draft.input.email.is_empty() || !draft.input.phone.is_empty() => {
                 Some(draft)
             }
@@ -138,7 +131,8 @@ impl Service {
 
     /// Validates the form with core's rules; if valid, queues the save (the draft stays until the
     /// save is applied) and, when online, waits for the first answer so that the server's field
-    /// errors come back here too.
+    /// errors come back here too, at most [`HOLD_LIMIT`]: then the save is shown queued and the
+    /// sender finishes it.
     pub async fn submit_identity(&self, draft: &Draft) -> Result<SubmitOutcome, ServiceError> {
         let rt = &self.rt;
         let account = rt.session.require_account().await?;
@@ -225,12 +219,12 @@ impl Service {
     async fn await_first_answer(&self, seq: i64) -> Result<Vec<FieldError>, ServiceError> {
         let mut attempts = self.rt.attempts_tx.subscribe();
         self.rt.wake.notify_one();
-        let deadline = self.rt.config.request_timeout * 2 + Duration::from_secs(1);
+        let deadline = HOLD_LIMIT;
         let wait = async {
             loop {
                 let (online, blocked) = {
                     let live = self.rt.live.lock().map_err(|_| ServiceError::LocalStore)?;
-                    (live.online, live.sign_in_required)
+                    (live.reach.online(), live.sign_in_required)
                 };
                 let op = self.rt.store.call(move |c| outbox::get(c, seq)).await?;
                 match op {

@@ -14,6 +14,7 @@ mod consent;
 mod identity;
 mod keychain;
 mod session;
+mod start;
 mod verification;
 
 pub use super::config::ServiceConfig;
@@ -28,8 +29,16 @@ use super::store::{server_binding, StoreError};
 use super::types::{CredentialStoreKind, MaskedInfo, Overview};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::watch;
 use zeroize::Zeroizing;
+
+/// The longest a command holds the window on the network. A write is durable in the outbox before
+/// it is sent, so after this the command answers with the queued state and the sender finishes
+/// it (once: its idempotency key makes a late duplicate a replay); a read answers with what is
+/// kept. People take a pause of more than about two seconds for a hang: 1.5 s leaves the screen
+/// its own time to come back within two.
+pub const HOLD_LIMIT: Duration = Duration::from_millis(1500);
 
 /// The service. Cheap to clone; the sender stops when the last clone is dropped or on
 /// [`Service::close`].

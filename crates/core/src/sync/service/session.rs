@@ -66,7 +66,7 @@ impl Service {
             Err(AuthFailure::Api(error)) if error.is_transient() => match cached {
                 Some(account) => {
                     rt.session.begin_offline(account.clone()).await;
-                    rt.set_online(false);
+                    rt.note_failure(&error);
                     self.publish().await;
                     rt.wake.notify_one();
                     Ok(Some(account))
@@ -106,15 +106,29 @@ impl Service {
 
     /// Password sign-in. Signing in as another account than the one cached wipes the local copy
     /// of the previous one (drafts, outbox, caches) first.
+    ///
+    /// A sign-in cannot be queued (the password is never kept), so it waits for the server, as long
+    /// as the request timeout; [`Service::cancel_sign_in`] ends the wait (`sign_in_cancelled`)
+    /// while it is on the network. Nothing local has changed then; a token the server issued in
+    /// the meantime is never kept and lapses.
     pub async fn sign_in(&self, address: &str, password: &str) -> Result<Account, ServiceError> {
         let rt = &self.rt;
-        let tokens = match rt.api.sign_in(address.trim(), password).await {
+        let cancelled = rt.cancel_sign_in.notified();
+        let network = async {
+            let tokens = rt.api.sign_in(address.trim(), password).await?;
+            let account = rt.api.me(&tokens.access_token).await?;
+            Ok::<_, ApiError>((tokens, account))
+        };
+        let answered = tokio::select! {
+            answered = network => answered,
+            () = cancelled => return Err(ServiceError::SignInCancelled),
+        };
+        let (tokens, account) = match answered {
             Err(ApiError::AccountDeleted) => {
                 return Err(account_gone::at_sign_in(rt, address).await)
             }
             other => other?,
         };
-        let account = rt.api.me(&tokens.access_token).await?;
         let cached = rt.store.call(|c| snapshot::get(c)).await?.account;
         if cached.is_some_and(|c| !c.address.eq_ignore_ascii_case(&account.address)) {
             self.wipe_local().await?;
@@ -122,6 +136,12 @@ impl Service {
         rt.session.keep_tokens(&tokens).await?;
         self.start_session(tokens.access_token, &account).await?;
         Ok(account)
+    }
+
+    /// Ends a password sign-in that waits for the server (see [`Service::sign_in`]); nothing when
+    /// none waits.
+    pub fn cancel_sign_in(&self) {
+        self.rt.cancel_sign_in.notify_waiters();
     }
 
     /// The password dialog of a step-up (RFC 9470): signs in again as the signed-in account for a
@@ -134,8 +154,8 @@ impl Service {
         let tokens = match rt.api.sign_in(&account.address, password).await {
             Ok(tokens) => tokens,
             Err(error) => {
-                if matches!(error, ApiError::Offline | ApiError::Timeout) {
-                    rt.set_online(false);
+                if error.unreachable().is_some() {
+                    rt.note_failure(&error);
                     self.publish().await;
                 }
                 return Err(error.into());

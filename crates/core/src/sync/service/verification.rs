@@ -348,7 +348,7 @@ impl Service {
     async fn failed(&self, failure: AuthFailure) -> ServiceError {
         let rt = &self.rt;
         match &failure {
-            AuthFailure::Api(ApiError::Offline | ApiError::Timeout) => rt.set_online(false),
+            AuthFailure::Api(error) if error.unreachable().is_some() => rt.note_failure(error),
             AuthFailure::Api(ApiError::StepUpRequired { .. }) => {
                 let parked = rt
                     .store
