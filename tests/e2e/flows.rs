@@ -512,11 +512,22 @@ async fn a_change_long_after_sign_in_asks_for_the_password_then_is_saved_once() 
         "the code was sent only after the password"
     );
 
-    // The previous recovery address is told of the change, masked.
+    // The previous recovery address is told of the change, masked (mailed after the write).
+    let is_alert = |mail: &dev_inbox::Mail| mail.subject.contains("변경되었습니다");
+    app.until(
+        "the change alert reaches the previous recovery address",
+        || async {
+            server
+                .mails_to("seoyeon.lee@naver.com")
+                .iter()
+                .any(is_alert)
+        },
+    )
+    .await;
     let alert = server
         .mails_to("seoyeon.lee@naver.com")
         .into_iter()
-        .find(|mail| mail.subject.contains("변경되었습니다"))
+        .find(is_alert)
         .expect("the change alert reaches the previous recovery address");
     assert!(!alert.text.contains("1044445555"), "{}", alert.text);
     app.close().await;

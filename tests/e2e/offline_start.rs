@@ -72,7 +72,8 @@ async fn the_kept_info_shows_before_a_silent_server_answers_and_a_save_never_wai
     let writes = server.writes_applied();
     let started = Instant::now();
     app.click_button(&ko("form.save")).await;
-    app.find_heading(&ko("result.title")).await;
+    // Saved on this computer, waiting for the server: the title says so, not "registered".
+    app.find_heading(&ko("result.title_waiting")).await;
     let held = started.elapsed();
     assert!(held < HELD_AT_MOST, "the save held the screen for {held:?}");
     app.find_text_containing(&ko("sync.pending")).await;
