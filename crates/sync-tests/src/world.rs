@@ -71,3 +71,29 @@ pub fn code_state(o: &Overview, channel: Channel) -> Option<CodeState> {
 pub fn sent(o: &Overview, channel: Channel) -> bool {
     code_state(o, channel) == Some(CodeState::Sent)
 }
+
+/// Signs `service` in as `address`, agrees, saves `email` and `phone` (`phone_e164` is where its
+/// code is texted), types both codes from the dev inbox, and waits until the server has both.
+pub async fn register_both(
+    w: &World,
+    service: &Service,
+    address: &str,
+    (email, phone, phone_e164): (&str, &str, &str),
+) {
+    const MINUTE: std::time::Duration = std::time::Duration::from_secs(60);
+    service.sign_in(address, PASSWORD).await.unwrap();
+    crate::agree(service).await;
+    service.submit_identity(&draft(email, phone)).await.unwrap();
+    crate::wait_for(service, "both codes sent", MINUTE, |o| {
+        sent(o, Channel::Email) && sent(o, Channel::Phone)
+    })
+    .await;
+    let code = crate::inbox::mail_code(&w.server.inbox, email).await;
+    service.confirm_code(Channel::Email, &code).await.unwrap();
+    let code = crate::inbox::sms_code(&w.server.inbox, phone_e164).await;
+    service.confirm_code(Channel::Phone, &code).await.unwrap();
+    crate::wait_for(service, "registered", MINUTE, |o| {
+        crate::synced(o) && o.verification.is_none() && o.info.is_some()
+    })
+    .await;
+}

@@ -5,10 +5,9 @@
 use mail_identity_core::sync::credentials::{
     access_token_entry, refresh_token_entry, CredentialStore, STORE_KEY,
 };
-use mail_identity_core::sync::{Channel, Service, ServiceError, SyncStatus};
+use mail_identity_core::sync::{Service, ServiceError, SyncStatus};
 use std::time::Duration;
-use sync_tests::inbox::{mail_code, sms_code};
-use sync_tests::world::{draft, open, sent, world, World};
+use sync_tests::world::{draft, open, register_both, world, World};
 use sync_tests::*;
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -23,21 +22,7 @@ const NEW_PHONE: &str = "010-8842-1176";
 /// Signs in as the leaver, agrees, and registers both values with their codes.
 async fn registered(w: &World) -> Service {
     let service = open(w).await;
-    service.sign_in(LEAVER, PASSWORD).await.unwrap();
-    agree(&service).await;
-    service.submit_identity(&draft(EMAIL, PHONE)).await.unwrap();
-    wait_for(&service, "both codes sent", MINUTE, |o| {
-        sent(o, Channel::Email) && sent(o, Channel::Phone)
-    })
-    .await;
-    let code = mail_code(&w.server.inbox, EMAIL).await;
-    service.confirm_code(Channel::Email, &code).await.unwrap();
-    let code = sms_code(&w.server.inbox, PHONE_E164).await;
-    service.confirm_code(Channel::Phone, &code).await.unwrap();
-    wait_for(&service, "registered", MINUTE, |o| {
-        synced(o) && o.verification.is_none()
-    })
-    .await;
+    register_both(w, &service, LEAVER, (EMAIL, PHONE, PHONE_E164)).await;
     service
 }
 

@@ -8,14 +8,13 @@
 use mail_identity_core::sync::api_client::{ApiClient, ApiConfig};
 use mail_identity_core::sync::credentials::{refresh_token_entry, CredentialStore};
 use mail_identity_core::sync::{
-    Channel, CredentialChoice, MemoryCredentialStore, Service, ServiceError, SyncStatus,
-    Unreachable, HOLD_LIMIT,
+    CredentialChoice, MemoryCredentialStore, Service, ServiceError, SyncStatus, Unreachable,
+    HOLD_LIMIT,
 };
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use sync_tests::gate::{Gate, Mode};
-use sync_tests::inbox::{mail_code, sms_code};
-use sync_tests::world::{draft, sent, world, World};
+use sync_tests::world::{draft, register_both, world, World};
 use sync_tests::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -43,21 +42,7 @@ async fn open_behind(w: &World, gate: &Gate) -> Service {
 /// Signed in through the gate, agreed, both values registered with their codes.
 async fn registered_behind(w: &World, gate: &Gate, address: &str) -> Service {
     let service = open_behind(w, gate).await;
-    service.sign_in(address, PASSWORD).await.unwrap();
-    agree(&service).await;
-    service.submit_identity(&draft(EMAIL, PHONE)).await.unwrap();
-    wait_for(&service, "both codes sent", MINUTE, |o| {
-        sent(o, Channel::Email) && sent(o, Channel::Phone)
-    })
-    .await;
-    let code = mail_code(&w.server.inbox, EMAIL).await;
-    service.confirm_code(Channel::Email, &code).await.unwrap();
-    let code = sms_code(&w.server.inbox, PHONE_E164).await;
-    service.confirm_code(Channel::Phone, &code).await.unwrap();
-    wait_for(&service, "registered", MINUTE, |o| {
-        synced(o) && o.verification.is_none() && o.info.is_some()
-    })
-    .await;
+    register_both(w, &service, address, (EMAIL, PHONE, PHONE_E164)).await;
     service
 }
 

@@ -18,21 +18,7 @@ const PHONE_E164: &str = "+821048217395";
 /// Signs in, agrees, and registers both values with their codes.
 async fn registered(w: &World, address: &str) -> Service {
     let service = open(w).await;
-    service.sign_in(address, PASSWORD).await.unwrap();
-    agree(&service).await;
-    service.submit_identity(&draft(EMAIL, PHONE)).await.unwrap();
-    wait_for(&service, "both codes sent", MINUTE, |o| {
-        sent(o, Channel::Email) && sent(o, Channel::Phone)
-    })
-    .await;
-    let code = mail_code(&w.server.inbox, EMAIL).await;
-    service.confirm_code(Channel::Email, &code).await.unwrap();
-    let code = sms_code(&w.server.inbox, PHONE_E164).await;
-    service.confirm_code(Channel::Phone, &code).await.unwrap();
-    wait_for(&service, "registered", MINUTE, |o| {
-        synced(o) && o.verification.is_none()
-    })
-    .await;
+    register_both(w, &service, address, (EMAIL, PHONE, PHONE_E164)).await;
     service
 }
 
