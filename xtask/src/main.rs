@@ -12,6 +12,7 @@ mod cross_check;
 mod deb;
 mod demo_server;
 mod dev_inbox;
+mod differential;
 mod display;
 mod email_diff;
 mod exec;
