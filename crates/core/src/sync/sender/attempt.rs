@@ -178,6 +178,9 @@ async fn applied(
     remote: Option<RemoteIdentity>,
     sent_base: Option<String>,
 ) -> Outcome {
+    // The server answered: say so before the write leaves the outbox, so that no overview composed
+    // in between shows an empty outbox with the previous attempt's "unreachable".
+    rt.set_online(true);
     let account = rt.session.account().await;
     let (app_version, os) = (rt.config.app_version.clone(), rt.config.os.clone());
     let (seq, kind, created_at) = (op.seq, op.kind, op.created_at);
