@@ -224,16 +224,7 @@ pub fn suppress_part(group: Option<u64>, part: u64) -> Option<u64> {
 }
 
 /// The audit kinds counted per day, in the order of [`Day`]'s fields.
-const DAY_KINDS: [&str; 8] = [
-    "consent_agreed",
-    "consent_refused",
-    "consent_withdrawn",
-    "info_registered",
-    "info_changed",
-    "info_deleted",
-    "reconfirm",
-    "account_deleted",
-];
+const DAY_KINDS: [&str; 8] = super::trail::EMPLOYEE_KINDS;
 
 fn days(conn: &Connection, range: Range) -> Result<Vec<Day>, StoreError> {
     // Audit times are RFC 3339 in UTC: their first ten characters are the day.
